@@ -1,0 +1,125 @@
+"""The `course` command: a thin layer over the modules; each command's docstring is its --help."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .bank import Bank, BankError, check_exercise
+from .diffs import DiffError
+from .findings import SidecarCorrupt, read_sidecar
+
+
+def _bank(path: str | None) -> Bank:
+    try:
+        return Bank(path)
+    except BankError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+@click.version_option(package_name="code-review-academy")
+def main() -> None:
+    """Code Review Academy: check the exercise bank, score reviews, grade a class."""
+
+
+@main.command()
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
+@click.option("--no-proofs", is_flag=True, help="Skip running the proofs (fast structural check only).")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds each proof may run.")
+@click.argument("slugs", nargs=-1)
+def check(bank_dir: str | None, no_proofs: bool, timeout: float, slugs: tuple[str, ...]) -> None:
+    """Prove the bank: keys point at lines in the diff, decoys miss defects, and every proof
+    fails on after/ and passes on fixed/.
+
+    Checks every exercise, or only SLUGS. Exits 1 when any exercise has a problem.
+    """
+    bank = _bank(bank_dir)
+    names = list(slugs) or bank.slugs()
+    if not names:
+        raise click.ClickException(f"{bank.root}: no exercises found")
+    bad = 0
+    for slug in names:
+        try:
+            exercise = bank.get(slug)
+            problems = check_exercise(exercise, proofs=not no_proofs, timeout=timeout)
+        except BankError as exc:
+            problems = [str(exc)]
+            exercise = None
+        if problems:
+            bad += 1
+            click.echo(f"FAIL {slug}")
+            for p in problems:
+                click.echo(f"  {p}")
+        else:
+            n = len(exercise.key.defects)
+            what = f"{n} defect{'s' * (n != 1)} proven" if not no_proofs else f"{n} defect{'s' * (n != 1)}"
+            if exercise.key.decoys:
+                what += f", {len(exercise.key.decoys)} decoy{'s' * (len(exercise.key.decoys) != 1)}"
+            click.echo(f"ok   {slug} ({what})")
+    click.echo(f"{len(names) - bad} of {len(names)} exercises sound")
+    if bad:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("findings", type=click.Path(dir_okay=False))
+@click.option("--exercise", "slug", help="Exercise slug (default: the one named in the findings file).")
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+def score(findings: str, slug: str | None, bank_dir: str | None, as_json: bool) -> None:
+    """Score a findings file (a review's sidecar) against the answer key."""
+    from .scoring import score as score_review
+
+    try:
+        side = read_sidecar(findings)
+    except SidecarCorrupt as exc:
+        raise click.ClickException(str(exc)) from None
+    if side is None:
+        raise click.ClickException(f"{findings}: no such file")
+    slug = slug or side.exercise
+    if side.exercise != slug:
+        raise click.ClickException(f"{findings}: is a review of '{side.exercise}', not '{slug}'")
+    try:
+        exercise = _bank(bank_dir).get(slug)
+        key = exercise.key
+    except (BankError, DiffError) as exc:
+        raise click.ClickException(str(exc)) from None
+    result = score_review(side.findings, key, side.verdict)
+    if as_json:
+        click.echo(json.dumps({"exercise": slug, **result.to_dict()}, indent=2))
+        return
+    click.echo(f"{slug}: score {result.score:.2f}  precision {result.precision:.2f}  recall {result.recall:.2f}")
+    for r in result.defects:
+        click.echo(f"  {r.status:<15} {r.defect.severity:<8} {r.defect.title}")
+    for fp in result.false_positives:
+        f = fp.finding
+        where = f"{f.path}:{f.start}" + (f"-{f.end}" if f.end != f.start else "")
+        note = f" (looks suspicious, but: {fp.decoy.why_fine})" if fp.decoy else ""
+        click.echo(f"  false positive  {where} cost {fp.cost:g}{note}")
+    if key.verdict == "approve" or side.verdict:
+        mark = "right" if result.verdict_correct else "wrong"
+        click.echo(f"  verdict {side.verdict or 'none'} ({mark}; expected {result.verdict_expected})")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+def bundle(slug: str, bank_dir: str | None, output: str | None) -> None:
+    """Print the public bundle (<slug>.diff) of one exercise: what students get."""
+    try:
+        text = _bank(bank_dir).get(slug).bundle_text
+    except (BankError, DiffError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

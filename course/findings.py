@@ -1,0 +1,344 @@
+"""The findings sidecar: a student's review, stored as JSON beside the notebook, never lost."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import VERDICTS
+from .scoring import Finding
+
+try:  # POSIX advisory locks serialise two kernels writing one sidecar; Windows has no fcntl.
+    import fcntl
+except ImportError:  # pragma: no cover - exercised only on Windows
+    fcntl = None  # type: ignore[assignment]
+
+SCHEMA = 1
+
+__all__ = [
+    "SCHEMA",
+    "FindingStore",
+    "Sidecar",
+    "SidecarCorrupt",
+    "SidecarMismatch",
+    "atomic_write_text",
+    "read_sidecar",
+    "sidecar_path",
+]
+
+
+class SidecarCorrupt(Exception):
+    """The sidecar exists but cannot be read; it is kept untouched."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(
+            f"{self.path}: {problem}. The file was kept as it is and will not be overwritten; "
+            f"move it aside (or call quarantine()) to start a fresh review."
+        )
+
+
+class SidecarMismatch(Exception):
+    """The sidecar belongs to another exercise."""
+
+
+def now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def sidecar_path(directory: str | os.PathLike, slug: str) -> Path:
+    return Path(directory) / f"{slug}.findings.json"
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """What a sidecar file holds, validated."""
+
+    exercise: str
+    diff_sha256: str | None
+    verdict: str | None
+    findings: tuple[Finding, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "exercise": self.exercise,
+            "diff_sha256": self.diff_sha256,
+            "verdict": self.verdict,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def parse_sidecar(data: Any, path: Path) -> Sidecar:
+    """Validate decoded JSON; raise SidecarCorrupt naming the file and the first problem."""
+    if not isinstance(data, dict):
+        raise SidecarCorrupt(path, f"expected a JSON object, found {type(data).__name__}")
+    if data.get("schema") != SCHEMA:
+        raise SidecarCorrupt(path, f"unknown schema {data.get('schema')!r} (expected {SCHEMA})")
+    exercise = data.get("exercise")
+    if not isinstance(exercise, str) or not exercise:
+        raise SidecarCorrupt(path, "'exercise' must be a non-empty string")
+    sha = data.get("diff_sha256")
+    if sha is not None and not isinstance(sha, str):
+        raise SidecarCorrupt(path, "'diff_sha256' must be a string or null")
+    verdict = data.get("verdict")
+    if verdict is not None and verdict not in VERDICTS:
+        raise SidecarCorrupt(path, f"'verdict' must be one of {', '.join(VERDICTS)} or null, found {verdict!r}")
+    raw = data.get("findings")
+    if not isinstance(raw, list):
+        raise SidecarCorrupt(path, "'findings' must be a list")
+    findings = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise SidecarCorrupt(path, f"finding {i} is not an object")
+        try:
+            finding = Finding.from_dict(item)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise SidecarCorrupt(path, f"finding {i}: {exc}") from None
+        if finding.id in seen:
+            raise SidecarCorrupt(path, f"finding {i}: duplicate id {finding.id!r}")
+        seen.add(finding.id)
+        findings.append(finding)
+    return Sidecar(exercise, sha, verdict, tuple(findings))
+
+
+def read_sidecar(path: str | os.PathLike) -> Sidecar | None:
+    """Read and validate a sidecar; None when it does not exist."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SidecarCorrupt(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SidecarCorrupt(path, f"is not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise SidecarCorrupt(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    return parse_sidecar(data, path)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write through a temporary file, fsync, then rename: a crash leaves the old file whole."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows it
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+class FindingStore:
+    """Read-modify-write access to one sidecar.
+
+    Every change re-reads the file under a lock, applies itself and writes atomically, so two
+    viewers, two browser tabs or two kernels on the same review never undo each other's work.
+    A corrupt sidecar makes the store read-only until the student moves the file aside.
+    """
+
+    def __init__(self, path: str | os.PathLike, exercise: str, diff_sha256: str | None = None):
+        self.path = Path(path)
+        self.exercise = exercise
+        self.diff_sha256 = diff_sha256
+        self._state = Sidecar(exercise, diff_sha256, None, ())
+        self._stamp: tuple[int, int] | None = None
+        self.error: SidecarCorrupt | None = None
+        self.refresh()
+
+    # reading -------------------------------------------------------------------------------
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def _read(self) -> Sidecar:
+        side = read_sidecar(self.path)
+        if side is None:
+            return Sidecar(self.exercise, self.diff_sha256, None, ())
+        if side.exercise != self.exercise:
+            raise SidecarCorrupt(
+                self.path, f"belongs to exercise {side.exercise!r}, not {self.exercise!r}"
+            )
+        return side
+
+    def refresh(self) -> bool:
+        """Re-read the file if it changed on disk; return True when the state changed."""
+        stamp = self._file_stamp()
+        if stamp == self._stamp and self.error is None and stamp is not None:
+            return False
+        before = (self._state, self.error is None)
+        try:
+            self._state = self._read()
+            self.error = None
+        except SidecarCorrupt as exc:
+            self.error = exc
+        self._stamp = stamp
+        return before != (self._state, self.error is None)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self._state.findings)
+
+    @property
+    def verdict(self) -> str | None:
+        return self._state.verdict
+
+    @property
+    def stale(self) -> bool:
+        """True when the review was made against another version of the diff."""
+        return (
+            self.diff_sha256 is not None
+            and self._state.diff_sha256 is not None
+            and self._state.diff_sha256 != self.diff_sha256
+        )
+
+    def get(self, finding_id: str) -> Finding:
+        for f in self._state.findings:
+            if f.id == finding_id:
+                return f
+        raise KeyError(f"no finding with id {finding_id!r} in {self.path}")
+
+    # writing -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        lock = self.path.with_name(f".{self.path.name}.lock")
+        with open(lock, "a+") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def _mutate(self, change) -> Sidecar:
+        with self._locked():
+            try:
+                current = self._read()
+            except SidecarCorrupt as exc:
+                self.error = exc
+                raise
+            new = change(current)
+            new = replace(new, diff_sha256=self.diff_sha256 or new.diff_sha256)
+            atomic_write_text(self.path, json.dumps(new.to_json(), indent=2, ensure_ascii=False) + "\n")
+            self._state = new
+            self.error = None
+            self._stamp = self._file_stamp()
+            return new
+
+    def add(
+        self,
+        path: str,
+        start: int,
+        category: str,
+        comment: str = "",
+        *,
+        end: int | None = None,
+        side: str = "new",
+        severity: str = "major",
+    ) -> Finding:
+        stamp = now()
+        finding = Finding.from_dict(
+            {
+                "id": uuid.uuid4().hex[:10],
+                "path": path,
+                "side": side,
+                "start": start,
+                "end": start if end is None else end,
+                "category": category,
+                "severity": severity,
+                "comment": comment,
+                "created": stamp,
+                "updated": stamp,
+            }
+        )
+        self._mutate(lambda s: replace(s, findings=s.findings + (finding,)))
+        return finding
+
+    def update(self, finding_id: str, **changes: Any) -> Finding:
+        allowed = {"path", "side", "start", "end", "category", "severity", "comment"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a finding")
+        result: list[Finding] = []
+
+        def change(s: Sidecar) -> Sidecar:
+            out = []
+            for f in s.findings:
+                if f.id == finding_id:
+                    data = {**f.to_dict(), **changes, "updated": now()}
+                    f = Finding.from_dict(data)
+                    result.append(f)
+                out.append(f)
+            if not result:
+                raise KeyError(f"no finding with id {finding_id!r} in {self.path}")
+            return replace(s, findings=tuple(out))
+
+        self._mutate(change)
+        return result[0]
+
+    def remove(self, finding_id: str) -> None:
+        def change(s: Sidecar) -> Sidecar:
+            kept = tuple(f for f in s.findings if f.id != finding_id)
+            if len(kept) == len(s.findings):
+                raise KeyError(f"no finding with id {finding_id!r} in {self.path}")
+            return replace(s, findings=kept)
+
+        self._mutate(change)
+
+    def set_verdict(self, verdict: str | None) -> None:
+        if verdict is not None and verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)} or None, not {verdict!r}")
+        self._mutate(lambda s: replace(s, verdict=verdict))
+
+    def replace_all(self, findings: list[Finding], verdict: str | None) -> None:
+        self._mutate(lambda s: replace(s, findings=tuple(findings), verdict=verdict))
+
+    def quarantine(self) -> Path | None:
+        """Move a corrupt sidecar aside (never delete it) and start an empty review."""
+        with self._locked():
+            try:
+                self._read()
+                return None
+            except SidecarCorrupt:
+                pass
+            stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+            target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}.json")
+            n = 1
+            while target.exists():
+                n += 1
+                target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}-{n}.json")
+            os.replace(self.path, target)
+        self.error = None
+        self._state = Sidecar(self.exercise, self.diff_sha256, None, ())
+        self._stamp = None
+        return target
+

@@ -1,0 +1,516 @@
+"""Score a learner's findings against an exercise's answer key.
+
+The key model (`Defect`, `Decoy`, `Key`) and the learner's `Finding` live here so that the bank
+loader and the sidecar store share one definition with the scorer.
+
+Rules (docs/design.md, "Scoring"):
+
+- A finding *hits* a defect (or a decoy) when its path equals the defect's file, the sides
+  match, and its span [start, end] overlaps the defect's lines widened by one line on each side,
+  [first - 1, last + 1].
+- One finding credits at most one defect and one defect is credited at most once. The scorer
+  picks the assignment with the most credit (a maximum-weight bipartite matching). Among
+  assignments with equal credit it prefers the one crediting more findings, because every
+  finding left over is a false positive and may cost points. Any remaining tie is broken by
+  a canonical order of the findings (path, side, start, end, category, id, then the other
+  fields), so the result never depends on the order findings arrive in.
+- A hit with the defect's category, or one listed in its `also`, earns the defect's weight
+  (blocker 3, major 2, minor 1): status "found". A hit with another category earns half:
+  status "miscategorised". A defect no finding credits is "missed".
+- A finding that credits nothing is a false positive; if it hits a decoy (same rule as for
+  defects, first decoy in key order) the decoy is attached so feedback can show `why_fine`.
+  False positives are ordered canonically; the first costs nothing, each further one 0.5.
+- score = clamp((credit - penalty) / total_weight, 0, 1), a plain float rounded to 4 places.
+- recall = defects credited (either status) / defects; 1.0 when the key has no defects.
+  precision = findings that credit a defect / findings; with no findings it is 0.0 when the
+  key has defects (nothing was found) and 1.0 when it has none (nothing was wrongly flagged).
+
+A correct change (key verdict "approve", no defects) would otherwise have a total weight of 0.
+For it the verdict is the answer: total_weight = 1, credit = 1 when the learner's verdict is
+"approve" and 0 otherwise, and false positives cost the same as above. So approving with no
+findings scores 1, and an untouched review (no verdict, no findings) scores 0.
+
+For a key with defects the verdict does not change the score; whether it was right is only
+reported (`verdict_correct`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import CATEGORIES, SEVERITIES, SIDES, VERDICTS, WEIGHTS
+
+__all__ = [
+    "Decoy",
+    "Defect",
+    "DefectResult",
+    "FalsePositive",
+    "Finding",
+    "Key",
+    "Score",
+    "hits",
+    "score",
+]
+
+FP_COST = 0.5
+FREE_FALSE_POSITIVES = 1
+
+
+def _is_int(value: Any) -> bool:
+    # bool is an int subclass, and True as a line number is always a bug upstream.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_choice(owner: str, name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{owner} field {name!r}: {value!r} is not one of {', '.join(allowed)}")
+
+
+def _check_text(owner: str, name: str, value: Any, *, required: bool) -> None:
+    if not isinstance(value, str):
+        raise ValueError(f"{owner} field {name!r}: expected a string, got {type(value).__name__}")
+    if required and not value.strip():
+        raise ValueError(f"{owner} field {name!r}: must not be empty")
+
+
+def _lines(owner: str, value: Any) -> tuple[int, int]:
+    try:
+        first, last = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{owner} field 'lines': expected [first, last], got {value!r}") from None
+    if not (_is_int(first) and _is_int(last)) or not 1 <= first <= last:
+        raise ValueError(f"{owner} field 'lines': need integers 1 <= first <= last, got {value!r}")
+    return (first, last)
+
+
+def _str_tuple(owner: str, name: str, value: Any) -> tuple[str, ...]:
+    # TOML hands over lists; a bare string would otherwise be split into characters.
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValueError(f"{owner} field {name!r}: expected a list of strings, got {value!r}")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"{owner} field {name!r}: expected strings, got {item!r}")
+    return items
+
+
+@dataclass(frozen=True)
+class Defect:
+    """A planted defect: where a flag counts, and what it teaches."""
+
+    id: str
+    file: str
+    side: str
+    lines: tuple[int, int]
+    category: str
+    severity: str
+    title: str
+    explanation: str = ""
+    hints: tuple[str, ...] = ()
+    proof: str = ""
+    also: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        owner = f"defect {self.id!r}"
+        _check_text(owner, "id", self.id, required=True)
+        _check_text(owner, "file", self.file, required=True)
+        _check_choice(owner, "side", self.side, SIDES)
+        object.__setattr__(self, "lines", _lines(owner, self.lines))
+        _check_choice(owner, "category", self.category, CATEGORIES)
+        _check_choice(owner, "severity", self.severity, SEVERITIES)
+        _check_text(owner, "title", self.title, required=True)
+        _check_text(owner, "explanation", self.explanation, required=False)
+        _check_text(owner, "proof", self.proof, required=False)
+        object.__setattr__(self, "hints", _str_tuple(owner, "hints", self.hints))
+        also = _str_tuple(owner, "also", self.also)
+        for category in also:
+            _check_choice(owner, "also", category, CATEGORIES)
+        object.__setattr__(self, "also", also)
+
+    @property
+    def weight(self) -> int:
+        return WEIGHTS[self.severity]
+
+    def accepts(self, category: str) -> bool:
+        """Whether a hit with this category earns the full weight."""
+        return category == self.category or category in self.also
+
+
+@dataclass(frozen=True)
+class Decoy:
+    """A line that looks suspicious but is correct."""
+
+    file: str
+    side: str
+    lines: tuple[int, int]
+    why_fine: str
+
+    def __post_init__(self) -> None:
+        owner = f"decoy at {self.file!r}"
+        _check_text(owner, "file", self.file, required=True)
+        _check_choice(owner, "side", self.side, SIDES)
+        object.__setattr__(self, "lines", _lines(owner, self.lines))
+        _check_text(owner, "why_fine", self.why_fine, required=True)
+
+
+@dataclass(frozen=True)
+class Key:
+    """An exercise's answer key: its defects, decoys and the right verdict."""
+
+    defects: tuple[Defect, ...]
+    decoys: tuple[Decoy, ...] = ()
+    verdict: str = "request-changes"
+
+    def __post_init__(self) -> None:
+        defects = tuple(self.defects)
+        decoys = tuple(self.decoys)
+        for item in defects:
+            if not isinstance(item, Defect):
+                raise ValueError(f"key field 'defects': expected Defect, got {type(item).__name__}")
+        for item in decoys:
+            if not isinstance(item, Decoy):
+                raise ValueError(f"key field 'decoys': expected Decoy, got {type(item).__name__}")
+        _check_choice("key", "verdict", self.verdict, VERDICTS)
+        ids = [d.id for d in defects]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"key field 'defects': duplicate ids {', '.join(duplicates)}")
+        # Both combinations below would make the score meaningless (a zero total weight, or
+        # planted defects the verdict says are not there), so refuse them at construction.
+        if self.verdict == "approve" and defects:
+            raise ValueError("key field 'verdict': 'approve' but the key has defects")
+        if self.verdict != "approve" and not defects:
+            raise ValueError("key field 'defects': none, so the verdict must be 'approve'")
+        object.__setattr__(self, "defects", defects)
+        object.__setattr__(self, "decoys", decoys)
+
+    @property
+    def total_weight(self) -> int:
+        return sum(d.weight for d in self.defects) if self.defects else 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flag a learner raised on a span of the diff."""
+
+    id: str
+    path: str
+    side: str
+    start: int
+    end: int
+    category: str
+    severity: str = "major"
+    comment: str = ""
+    created: str = ""
+    updated: str = ""
+
+    def __post_init__(self) -> None:
+        # Validated on construction, not only in from_dict, so a bad finding built in a
+        # notebook fails where it is made rather than deep inside the grader.
+        owner = "finding"
+        _check_text(owner, "id", self.id, required=True)
+        _check_text(owner, "path", self.path, required=True)
+        _check_choice(owner, "side", self.side, SIDES)
+        if not _is_int(self.start) or self.start < 1:
+            raise ValueError(f"finding field 'start': need an integer >= 1, got {self.start!r}")
+        if not _is_int(self.end) or self.end < self.start:
+            raise ValueError(f"finding field 'end': need an integer >= start, got {self.end!r}")
+        _check_choice(owner, "category", self.category, CATEGORIES)
+        _check_choice(owner, "severity", self.severity, SEVERITIES)
+        for name in ("comment", "created", "updated"):
+            _check_text(owner, name, getattr(self, name), required=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "side": self.side,
+            "start": self.start,
+            "end": self.end,
+            "category": self.category,
+            "severity": self.severity,
+            "comment": self.comment,
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Finding:
+        """Build a finding from its sidecar form; raise ValueError naming the bad field."""
+        if not isinstance(d, Mapping):
+            raise ValueError(f"finding: expected an object, got {type(d).__name__}")
+        for name in ("id", "path", "side", "start", "end", "category"):
+            if name not in d:
+                raise ValueError(f"finding field {name!r}: missing")
+        # Unknown keys are ignored so that an older grader can read a newer sidecar.
+        optional = {
+            name: d[name] for name in ("severity", "comment", "created", "updated") if name in d
+        }
+        return cls(
+            id=d["id"],
+            path=d["path"],
+            side=d["side"],
+            start=d["start"],
+            end=d["end"],
+            category=d["category"],
+            **optional,
+        )
+
+    def sort_key(self) -> tuple:
+        """The canonical order that makes scoring independent of arrival order."""
+        return (
+            self.path,
+            self.side,
+            self.start,
+            self.end,
+            self.category,
+            self.id,
+            self.severity,
+            self.comment,
+            self.created,
+            self.updated,
+        )
+
+
+def hits(finding: Finding, target: Defect | Decoy) -> bool:
+    """Whether a finding lands on a defect or decoy (one line of slack on each side)."""
+    first, last = target.lines
+    return (
+        finding.path == target.file
+        and finding.side == target.side
+        and finding.start <= last + 1
+        and finding.end >= first - 1
+    )
+
+
+@dataclass(frozen=True)
+class DefectResult:
+    """What became of one defect: found, miscategorised or missed."""
+
+    defect: Defect
+    status: str
+    finding_id: str | None
+    credit: float
+
+
+@dataclass(frozen=True)
+class FalsePositive:
+    """A finding that credited no defect, with the decoy it fell for, if any."""
+
+    finding: Finding
+    decoy: Decoy | None
+    cost: float
+
+
+@dataclass(frozen=True)
+class Score:
+    """The outcome of scoring one review."""
+
+    score: float
+    credit: float
+    penalty: float
+    total_weight: float
+    precision: float
+    recall: float
+    defects: tuple[DefectResult, ...]
+    false_positives: tuple[FalsePositive, ...]
+    verdict: str | None
+    verdict_expected: str
+    verdict_correct: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "credit": self.credit,
+            "penalty": self.penalty,
+            "total_weight": self.total_weight,
+            "precision": self.precision,
+            "recall": self.recall,
+            "verdict": self.verdict,
+            "verdict_expected": self.verdict_expected,
+            "verdict_correct": self.verdict_correct,
+            "defects": [
+                {
+                    "id": r.defect.id,
+                    "title": r.defect.title,
+                    "severity": r.defect.severity,
+                    "category": r.defect.category,
+                    "status": r.status,
+                    "finding_id": r.finding_id,
+                    "credit": r.credit,
+                }
+                for r in self.defects
+            ],
+            "false_positives": [
+                {
+                    "finding_id": fp.finding.id,
+                    "path": fp.finding.path,
+                    "side": fp.finding.side,
+                    "start": fp.finding.start,
+                    "end": fp.finding.end,
+                    "category": fp.finding.category,
+                    "decoy": fp.decoy.why_fine if fp.decoy is not None else None,
+                    "cost": fp.cost,
+                }
+                for fp in self.false_positives
+            ],
+        }
+
+
+def _hungarian(cost: list[list[int]], n: int, m: int) -> list[int]:
+    """Minimum-cost assignment of n rows to distinct columns (n <= m); returns row -> column.
+
+    The classic O(n^2 m) potentials method, on integers so that ties are exact.
+    """
+    inf = 1 << 62
+    u = [0] * (n + 1)
+    v = [0] * (m + 1)
+    owner = [0] * (m + 1)  # owner[j]: 1-based row holding column j; column 0 is a sentinel
+    way = [0] * (m + 1)
+    for i in range(1, n + 1):
+        owner[0] = i
+        j0 = 0
+        minv = [inf] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0 = owner[j0]
+            row = cost[i0 - 1]
+            ui0 = u[i0]
+            delta = inf
+            j1 = 0
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = row[j - 1] - ui0 - v[j]
+                    if cur < minv[j]:
+                        minv[j] = cur
+                        way[j] = j0
+                    if minv[j] < delta:
+                        delta = minv[j]
+                        j1 = j
+            for j in range(m + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if owner[j0] == 0:
+                break
+        while True:
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+            if j0 == 0:
+                break
+    assignment = [-1] * n
+    for j in range(1, m + 1):
+        if owner[j]:
+            assignment[owner[j] - 1] = j - 1
+    return assignment
+
+
+def _match(findings: list[Finding], defects: tuple[Defect, ...]) -> dict[int, int]:
+    """Maximum-credit assignment, as {defect index: finding index}; findings are canonical."""
+    n = len(defects)
+    if not n or not findings:
+        return {}
+    by_place: dict[tuple[str, str], list[int]] = {}
+    for di, defect in enumerate(defects):
+        by_place.setdefault((defect.file, defect.side), []).append(di)
+
+    # Credit in half units keeps everything integral. Scaling by n + 1 and adding 1 per edge
+    # makes the matching maximise credit first and the number of credited findings second.
+    scale = n + 1
+    edges: list[list[tuple[int, int]]] = [[] for _ in range(n)]  # per defect: (weight, finding)
+    for fi, finding in enumerate(findings):
+        for di in by_place.get((finding.path, finding.side), ()):
+            defect = defects[di]
+            if hits(finding, defect):
+                halves = 2 * defect.weight if defect.accepts(finding.category) else defect.weight
+                edges[di].append((halves * scale + 1, fi))
+
+    # A defect never needs more than its n best findings: if an optimum gave it a worse one,
+    # one of those n is free (the other n - 1 defects hold at most n - 1 findings) and at least
+    # as good, so swapping keeps the optimum. This bounds the matrix at n x n^2 columns.
+    best: list[list[tuple[int, int]]] = []
+    for options in edges:
+        options.sort(key=lambda e: (-e[0], e[1]))
+        best.append(options[:n])
+    columns = sorted({fi for options in best for _, fi in options})
+    if not columns:
+        return {}
+    column_of = {fi: c for c, fi in enumerate(columns)}
+    # n extra zero-cost columns let any defect stay unmatched; a zero-cost real column is
+    # equally "unmatched" and is read back as such below.
+    m = len(columns) + n
+    cost = [[0] * m for _ in range(n)]
+    for di, options in enumerate(best):
+        for w, fi in options:
+            cost[di][column_of[fi]] = -w
+    result: dict[int, int] = {}
+    for di, c in enumerate(_hungarian(cost, n, m)):
+        if 0 <= c < len(columns) and cost[di][c] < 0:
+            result[di] = columns[c]
+    return result
+
+
+def score(findings: Iterable[Finding], key: Key, verdict: str | None = None) -> Score:
+    """Score findings (and the verdict, for a correct change) against a key."""
+    if verdict is not None and verdict not in VERDICTS:
+        raise ValueError(f"verdict: {verdict!r} is not one of {', '.join(VERDICTS)} or None")
+    ordered = list(findings)
+    for f in ordered:
+        if not isinstance(f, Finding):
+            raise TypeError(f"findings: expected Finding, got {type(f).__name__}")
+    ordered.sort(key=Finding.sort_key)
+
+    matching = _match(ordered, key.defects)
+    results = []
+    credited: set[int] = set()
+    for di, defect in enumerate(key.defects):
+        fi = matching.get(di)
+        if fi is None:
+            results.append(DefectResult(defect, "missed", None, 0.0))
+            continue
+        credited.add(fi)
+        finding = ordered[fi]
+        if defect.accepts(finding.category):
+            results.append(DefectResult(defect, "found", finding.id, float(defect.weight)))
+        else:
+            results.append(DefectResult(defect, "miscategorised", finding.id, defect.weight / 2))
+
+    false_positives = []
+    for fi, finding in enumerate(ordered):
+        if fi in credited:
+            continue
+        decoy = next((d for d in key.decoys if hits(finding, d)), None)
+        cost = 0.0 if len(false_positives) < FREE_FALSE_POSITIVES else FP_COST
+        false_positives.append(FalsePositive(finding, decoy, cost))
+
+    if key.defects:
+        credit = float(sum(r.credit for r in results))
+        recall = len(credited) / len(key.defects)
+        precision = len(credited) / len(ordered) if ordered else 0.0
+    else:
+        credit = 1.0 if verdict == "approve" else 0.0
+        recall = 1.0
+        precision = 0.0 if ordered else 1.0
+    total_weight = float(key.total_weight)
+    penalty = float(sum(fp.cost for fp in false_positives))
+    value = min(1.0, max(0.0, (credit - penalty) / total_weight))
+    return Score(
+        score=round(float(value), 4),
+        credit=credit,
+        penalty=penalty,
+        total_weight=total_weight,
+        precision=round(float(precision), 4),
+        recall=round(float(recall), 4),
+        defects=tuple(results),
+        false_positives=tuple(false_positives),
+        verdict=verdict,
+        verdict_expected=key.verdict,
+        verdict_correct=verdict == key.verdict,
+    )
