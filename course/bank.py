@@ -262,8 +262,15 @@ class ProofRun:
     output: str
 
 
-def run_proof(exercise: Exercise, node: str, tree: str, timeout: float = PROOF_TIMEOUT) -> ProofRun:
-    """Run one proof against a fresh copy of before/, after/ or fixed/ in a subprocess."""
+def run_proofs(
+    exercise: Exercise, nodes: list[str], tree: str, timeout: float = PROOF_TIMEOUT
+) -> dict[str, ProofRun]:
+    """Run proofs against a fresh copy of before/, after/ or fixed/ in one pytest subprocess.
+
+    Each node's outcome is read from pytest's `-rA` summary. If the batch times out, each
+    proof runs alone so that the slow one is the only one reported.
+    """
+    nodes = list(dict.fromkeys(nodes))
     proofs = (exercise.root / "proofs").resolve()
     with tempfile.TemporaryDirectory(prefix=f"proof-{exercise.slug}-") as tmp:
         work = Path(tmp) / tree
@@ -276,34 +283,38 @@ def run_proof(exercise: Exercise, node: str, tree: str, timeout: float = PROOF_T
             PYTHONHASHSEED="0",
         )
         cmd = [
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+            sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider",
             "--rootdir", str(proofs), "-o", "addopts=", "-o", "timeout=0",
-            str(proofs / node),
+            *(str(proofs / node) for node in nodes),
         ]
         try:
             proc = subprocess.run(
-                cmd, cwd=work, env=env, capture_output=True, text=True, timeout=timeout
+                cmd, cwd=work, env=env, capture_output=True, text=True, timeout=timeout * len(nodes)
             )
         except subprocess.TimeoutExpired:
-            return ProofRun(False, False, f"timed out after {timeout:.0f} s")
-        out = (proc.stdout + proc.stderr)[-4000:]
-        counts = _summary_counts(proc.stdout)
-        return ProofRun(
-            passed=proc.returncode == 0 and counts == {"passed": 1},
-            failed=proc.returncode == 1 and counts == {"failed": 1},
-            output=out,
-        )
+            if len(nodes) == 1:
+                return {nodes[0]: ProofRun(False, False, f"timed out after {timeout:.0f} s")}
+            results: dict[str, ProofRun] = {}
+            for node in nodes:
+                results.update(run_proofs(exercise, [node], tree, timeout))
+            return results
+    output = (proc.stdout + proc.stderr)[-6000:]
+    # pytest names each test relative to the working directory (the copied tree), so match
+    # the reported ids to ours by their ending.
+    reported: dict[str, str] = {}
+    for word, shown in re.findall(r"^(PASSED|FAILED|ERROR) (\S+)", proc.stdout, re.MULTILINE):
+        reported[shown] = word if shown not in reported else "ERROR"  # failed in teardown too
+    results = {}
+    for node in nodes:
+        words = [w for shown, w in reported.items() if shown == node or shown.endswith("/" + node)]
+        word = words[0] if len(words) == 1 else None
+        results[node] = ProofRun(passed=word == "PASSED", failed=word == "FAILED", output=output)
+    return results
 
 
-def _summary_counts(stdout: str) -> dict[str, int]:
-    """pytest's closing line ("1 failed in 0.02s") as {"failed": 1}; errors count as errors."""
-    lines = [line for line in stdout.strip().splitlines() if line.strip()]
-    if not lines:
-        return {}
-    counts: dict[str, int] = {}
-    for n, word in re.findall(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)", lines[-1]):
-        counts["error" if word.startswith("error") else word] = int(n)
-    return counts
+def run_proof(exercise: Exercise, node: str, tree: str, timeout: float = PROOF_TIMEOUT) -> ProofRun:
+    """Run one proof (see run_proofs)."""
+    return run_proofs(exercise, [node], tree, timeout)[node]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -350,21 +361,25 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
                 problems.append(Problem(slug, f"decoy {i}", f"overlaps defect '{d.id}'"))
 
     if proofs:
+        runnable = []
         for d in key.defects:
             file_part = d.proof.split("::", 1)[0]
             if not (exercise.root / "proofs" / file_part).is_file():
                 problems.append(Problem(slug, d.id, f"proof file proofs/{file_part} does not exist"))
-                continue
-            after = run_proof(exercise, d.proof, "after", timeout)
-            if not after.failed:
-                why = "passed" if after.passed else "did not run cleanly"
+            else:
+                runnable.append(d)
+        nodes = [d.proof for d in runnable]
+        after = run_proofs(exercise, nodes, "after", timeout) if nodes else {}
+        fixed = run_proofs(exercise, nodes, "fixed", timeout) if nodes else {}
+        for d in runnable:
+            if not after[d.proof].failed:
+                why = "passed" if after[d.proof].passed else "did not run cleanly"
                 problems.append(
-                    Problem(slug, d.id, f"proof {d.proof} should fail on after/ but {why}:\n{_tail(after.output)}")
+                    Problem(slug, d.id, f"proof {d.proof} should fail on after/ but {why}:\n{_tail(after[d.proof].output)}")
                 )
-            fixed = run_proof(exercise, d.proof, "fixed", timeout)
-            if not fixed.passed:
+            if not fixed[d.proof].passed:
                 problems.append(
-                    Problem(slug, d.id, f"proof {d.proof} should pass on fixed/ but did not:\n{_tail(fixed.output)}")
+                    Problem(slug, d.id, f"proof {d.proof} should pass on fixed/ but did not:\n{_tail(fixed[d.proof].output)}")
                 )
     return problems
 

@@ -32,6 +32,11 @@ findings scores 1, and an untouched review (no verdict, no findings) scores 0.
 
 For a key with defects the verdict does not change the score; whether it was right is only
 reported (`verdict_correct`).
+
+`Key` accepts a verdict that disagrees with its defects so that `course check` can load the key
+and report the disagreement itself. Scoring such a key follows the defects: with defects the
+rules above apply whatever the key's verdict; without any, credit goes to a learner verdict
+equal to the key's.
 """
 
 from __future__ import annotations
@@ -177,12 +182,8 @@ class Key:
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"key field 'defects': duplicate ids {', '.join(duplicates)}")
-        # Both combinations below would make the score meaningless (a zero total weight, or
-        # planted defects the verdict says are not there), so refuse them at construction.
-        if self.verdict == "approve" and defects:
-            raise ValueError("key field 'verdict': 'approve' but the key has defects")
-        if self.verdict != "approve" and not defects:
-            raise ValueError("key field 'defects': none, so the verdict must be 'approve'")
+        # A verdict that disagrees with the defects is not refused here: `course check` loads
+        # such a key and reports the disagreement beside every other problem it finds.
         object.__setattr__(self, "defects", defects)
         object.__setattr__(self, "decoys", decoys)
 
@@ -495,7 +496,7 @@ def score(findings: Iterable[Finding], key: Key, verdict: str | None = None) -> 
         recall = len(credited) / len(key.defects)
         precision = len(credited) / len(ordered) if ordered else 0.0
     else:
-        credit = 1.0 if verdict == "approve" else 0.0
+        credit = 1.0 if verdict == key.verdict else 0.0
         recall = 1.0
         precision = 0.0 if ordered else 1.0
     total_weight = float(key.total_weight)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import CATEGORIES, SEVERITIES, SIDES, WEIGHTS
-from course.scoring import Decoy, Defect, Finding, Key, Score, hits, score
+from course.scoring import Decoy, Defect, Finding, Key, hits, score
 
 PROPERTY = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -216,13 +216,17 @@ def test_approve_key(verdict, n_findings, expected):
         assert s.false_positives[0].decoy is not None  # the one on line 5
 
 
-def test_approve_key_must_have_no_defects_and_defects_need_request_changes():
-    with pytest.raises(ValueError, match="verdict"):
-        Key(defects=(defect(),), verdict="approve")
-    with pytest.raises(ValueError, match="approve"):
-        Key(defects=())
+def test_key_refuses_duplicate_ids_but_leaves_verdict_agreement_to_course_check():
     with pytest.raises(ValueError, match="duplicate"):
         key(defect("a"), defect("a", lines=(30, 30)))
+    with pytest.raises(ValueError, match="verdict"):
+        Key(defects=(defect(),), verdict="merge")
+    # course check loads these and reports the disagreement; scoring stays well defined.
+    approve_with_defects = Key(defects=(defect(),), verdict="approve")
+    assert score([finding()], approve_with_defects, verdict="request-changes").score == 1.0
+    request_without_defects = Key(defects=())
+    assert score([], request_without_defects, verdict="request-changes").score == 1.0
+    assert score([], request_without_defects, verdict="approve").score == 0.0
 
 
 def test_bad_verdict_is_refused():
@@ -503,14 +507,37 @@ def brute_force(fs: list[Finding], k: Key) -> tuple[float, int]:
     return best
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.data())
-def test_matching_equals_brute_force_on_small_cases(data):
-    # Lines are crowded into 1..8 on one or two files so that most findings hit several
-    # defects and the assignment actually has choices to get wrong.
-    k, files = data.draw(keys(min_lines=6, max_lines=8, max_defects=4))
-    files = {p: n for p, n in list(files.items())[:2]}
-    fs = data.draw(findings_for(files, max_size=5, max_line=8))
+@st.composite
+def crowded(draw):
+    """Up to 4 defects and 5 findings packed into 8 lines, so most findings hit several."""
+    paths = ("a.py", "b.py")
+    # Mostly one file and one side: otherwise few findings hit anything and there is no choice.
+    place = st.sampled_from([("a.py", "new")] * 4 + [(p, s) for p in paths for s in SIDES])
+    defects = []
+    for i in range(draw(st.integers(1, 4))):
+        path, side = draw(place)
+        first = draw(st.integers(1, 8))
+        defects.append(Defect(
+            id=f"d{i}", file=path, side=side, lines=(first, first + draw(st.integers(0, 2))),
+            category=draw(st.sampled_from(CATEGORIES[:3])),
+            severity=draw(st.sampled_from(SEVERITIES)), title=f"defect {i}",
+            also=tuple(draw(st.sets(st.sampled_from(CATEGORIES[:3]), max_size=1))),
+        ))
+    fs = []
+    for i in range(draw(st.integers(0, 5))):
+        path, side = draw(place)
+        start = draw(st.integers(1, 10))
+        fs.append(Finding(id=f"f{i}", path=path, side=side, start=start,
+                          end=start + draw(st.integers(0, 3)),
+                          category=draw(st.sampled_from(CATEGORIES[:3]))))
+    return Key(defects=tuple(defects)), fs
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded())
+def test_matching_equals_brute_force_on_small_cases(case):
+    # The documented objective: most credit, then most findings credited (fewer false positives).
+    k, fs = case
     s = score(fs, k)
     credited = sum(r.status != "missed" for r in s.defects)
     assert (s.credit, credited) == brute_force(fs, k)
