@@ -121,5 +121,72 @@ def bundle(slug: str, bank_dir: str | None, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.argument("slug")
+@click.argument("defect_ids", nargs=-1)
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder.")
+def prove(slug: str, defect_ids: tuple[str, ...], bank_dir: str | None) -> None:
+    """Run the proof of each defect (or only DEFECT_IDS) of one exercise and show what it says:
+    it fails on the change under review and passes on the fix.
+
+    For self-learners after a review: reading the failing test is the fastest way to see why
+    a defect matters.
+    """
+    from .bank import run_proofs
+
+    try:
+        exercise = _bank(bank_dir).get(slug)
+        defects = exercise.key.defects
+    except (BankError, DiffError) as exc:
+        raise click.ClickException(str(exc)) from None
+    known = {d.id for d in defects}
+    unknown = [d for d in defect_ids if d not in known]
+    if unknown:
+        raise click.ClickException(f"{slug}: no defect {', '.join(unknown)} (known: {', '.join(sorted(known)) or 'none'})")
+    chosen = [d for d in defects if not defect_ids or d.id in defect_ids]
+    if not chosen:
+        click.echo(f"{slug} has no defects: the right verdict is approve.")
+        return
+    ok = True
+    for d in chosen:
+        after = run_proofs(exercise, [d.proof], "after")[d.proof]
+        fixed = run_proofs(exercise, [d.proof], "fixed")[d.proof]
+        ok &= after.failed and fixed.passed
+        click.echo(f"== {d.id}: {d.title}")
+        click.echo(f"   proof {d.proof}")
+        click.echo(f"   on the change under review: {'fails, as it should' if after.failed else 'DOES NOT FAIL'}")
+        click.echo(f"   on the fix:                 {'passes' if fixed.passed else 'DOES NOT PASS'}")
+        failure = _failure_excerpt(after.output)
+        if failure:
+            click.echo("   what the failing test says:")
+            click.echo("\n".join("     " + line for line in failure.splitlines()))
+    if not ok:
+        sys.exit(1)
+
+
+def _failure_excerpt(output: str, limit: int = 25) -> str:
+    """The `E   ...` lines pytest prints for a failure, which say what went wrong."""
+    lines = [line for line in output.splitlines() if line.startswith("E ")]
+    return "\n".join(lines[:limit])
+
+
+@main.command()
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder.")
+@click.option("--write", "target", type=click.Path(dir_okay=False), help="Write the Markdown table to this file.")
+def catalogue(bank_dir: str | None, target: str | None) -> None:
+    """List every exercise: incident, difficulty, categories, defects and decoys (Markdown)."""
+    from .catalogue import catalogue_markdown
+
+    try:
+        text = catalogue_markdown(_bank(bank_dir))
+    except (BankError, DiffError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if target:
+        Path(target).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target}")
+    else:
+        click.echo(text, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

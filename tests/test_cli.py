@@ -104,3 +104,25 @@ def test_bundle_prints_what_students_get(run, tiny_bank, tmp_path):
     text = out.read_text()
     assert text.startswith("Exercise: order-totals\n") and "+    subtotal = sum(prices[1:])" in text
     assert "first-item-dropped" not in text
+
+
+def test_prove_shows_the_failing_test_and_the_fix(run, tiny_bank):
+    result = run("prove", "order-totals", "first-item-dropped", "--bank", tiny_bank)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "== first-item-dropped: The first item is left out of the subtotal"
+    assert "   on the change under review: fails, as it should" in lines
+    assert "   on the fix:                 passes" in lines
+    assert any("assert 200 == 300" in line for line in lines)
+
+
+def test_prove_of_an_unknown_defect(run, tiny_bank):
+    result = run("prove", "order-totals", "nope", "--bank", tiny_bank)
+    assert result.exit_code == 1 and "no defect nope" in result.output
+
+
+def test_catalogue_lists_each_exercise(run, tiny_bank):
+    result = run("catalogue", "--bank", tiny_bank)
+    assert result.exit_code == 0
+    row = [line for line in result.output.splitlines() if line.startswith("| `order-totals`")]
+    assert row == ["| `order-totals` | Tidy up order totals | General | easy | python | 1 | 10 | edge-case, logic | 2 | 1 | request-changes |"]

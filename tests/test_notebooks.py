@@ -1,0 +1,57 @@
+"""Every course notebook runs top to bottom in a fresh kernel, with no error and nothing on stderr."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9].[0-9][0-9]-*.ipynb"))
+CLOSING = "What a reviewer should have asked"
+
+
+def test_notebooks_exist_and_follow_the_naming_rule():
+    names = [p.name for p in NOTEBOOKS]
+    assert "00.00-Start-Here.ipynb" in names
+    for p in NOTEBOOKS:
+        assert re.fullmatch(r"\d\d\.\d\d-[A-Z0-9][A-Za-z0-9-]*\.ipynb", p.name), p.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_learner_notebooks_open_with_a_title_and_close_with_the_same_section(path):
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    if path.name.startswith("9"):  # instructor notebooks close differently
+        return
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"]
+    assert headings[-1] == f"## {CLOSING}", f"{path.name} must end with '## {CLOSING}'"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
+    # Run a copy, so practice reviews write their sidecars in a temporary folder, not the repo.
+    work = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns("*.findings.json", ".*"))
+    monkeypatch.setenv("COURSE_BANK", str(ROOT / "exercises"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(work / path.name, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error", f"{path.name} cell {i}: {out.get('ename')}: {out.get('evalue')}"
+            if out.output_type == "stream":
+                assert out.name != "stderr", f"{path.name} cell {i} wrote to stderr: {out.text[:500]}"
+    assert not list((ROOT / "notebooks").glob("*.findings.json.tmp"))
+
+
+def test_no_findings_sidecar_is_committed_beside_the_notebooks():
+    tracked = os.popen(f"git -C {ROOT} ls-files notebooks").read().split()
+    assert not [t for t in tracked if t.endswith(".findings.json")]
