@@ -1,0 +1,77 @@
+"""The real bank: every exercise is sound, and the bank as a whole covers what the course promises."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from course import CATEGORIES
+from course.bank import Bank, check_exercise
+from course.catalogue import catalogue_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = Bank(ROOT / "exercises")
+SLUGS = BANK.slugs()
+
+
+def test_the_bank_is_big_enough():
+    assert len(SLUGS) >= 12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", SLUGS)
+def test_exercise_is_sound_and_every_defect_is_proven(slug):
+    """Keys point into the diff, decoys miss defects, each proof fails on after/ and passes on fixed/."""
+    problems = check_exercise(BANK.get(slug))
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_every_category_has_at_least_three_defects():
+    counts = Counter(d.category for ex in BANK for d in ex.key.defects)
+    assert {c: counts[c] for c in CATEGORIES if counts[c] < 3} == {}
+
+
+def test_mix_of_difficulty_decoys_and_a_correct_change():
+    exercises = list(BANK)
+    assert sum(ex.difficulty == "hard" for ex in exercises) >= 3
+    assert sum(bool(ex.key.decoys) for ex in exercises) >= 4
+    approve = [ex for ex in exercises if ex.verdict == "approve"]
+    assert approve and all(not ex.key.defects for ex in approve)
+    assert {ex.incident for ex in exercises} >= {"dec-2025", "mar-02-2026", "mar-05-2026", "security"}
+
+
+def test_the_bank_has_a_template_a_query_and_a_permission_change():
+    suffixes = Counter(Path(f.path).suffix for ex in BANK for f in ex.diff.files)
+    assert suffixes[".html"] >= 1 and suffixes[".js"] >= 1, suffixes
+    assert suffixes[".sql"] >= 1, suffixes
+    assert suffixes[".json"] + suffixes[".yaml"] + suffixes[".yml"] >= 1, suffixes
+
+
+def test_every_defect_teaches_with_an_explanation_and_graded_hints():
+    for ex in BANK:
+        for d in ex.key.defects:
+            assert len(d.explanation) >= 120, f"{ex.slug}/{d.id}: explanation too thin to teach the pattern"
+            assert 2 <= len(d.hints) <= 4, f"{ex.slug}/{d.id}: give 2 to 4 hints, least revealing first"
+            assert len(d.hints[0]) <= len(d.explanation)
+
+
+def test_changed_lines_within_the_bar():
+    for ex in BANK:
+        changed = sum(f.added + f.removed for f in ex.diff.files)
+        assert 40 <= changed <= 250, f"{ex.slug}: {changed} changed lines"
+
+
+def test_docs_table_is_up_to_date():
+    """Regenerate with: course catalogue --write docs/exercises.md"""
+    assert (ROOT / "docs" / "exercises.md").read_text(encoding="utf-8") == catalogue_markdown(BANK)
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("0*.ipynb")), ids=lambda p: p.stem)
+def test_practice_notebooks_only_name_exercises_that_exist(notebook):
+    import re
+
+    text = notebook.read_text(encoding="utf-8")
+    for slug in re.findall(r'Review\.practice\(\\?"([a-z0-9-]+)\\?"\)', text):
+        assert slug in SLUGS, f"{notebook.name} names unknown exercise {slug}"
