@@ -98,6 +98,12 @@ def _span(table: dict[str, Any], where: str) -> tuple[int, int]:
     return (first, last)
 
 
+def _tables(value: Any, where: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise BankError(f"{where} must be a list of tables ([[defect.also_at]])")
+    return value
+
+
 def parse_key(data: dict[str, Any], where: str, verdict: str) -> Key:
     unknown = set(data) - {"defect", "decoy"}
     if unknown:
@@ -132,6 +138,14 @@ def parse_key(data: dict[str, Any], where: str, verdict: str) -> Key:
                 hints=tuple(hints),
                 proof=_need(d, "proof", str, w),
                 also=tuple(also),
+                also_at=tuple(
+                    (
+                        _need(a, "file", str, f"{w}: also_at {j + 1}"),
+                        _one_of(a.get("side", "new"), SIDES, "side", f"{w}: also_at {j + 1}"),
+                        *_span(a, f"{w}: also_at {j + 1}"),
+                    )
+                    for j, a in enumerate(_tables(d.get("also_at", []), f"{w}: 'also_at'"))
+                ),
             )
         )
     decoys = []
@@ -351,13 +365,14 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
             )
 
     for d in key.defects:
-        span_in_diff(d.file, d.side, d.lines, d.id)
+        for file, side, first, last in d.spans:
+            span_in_diff(file, side, (first, last), d.id)
         if not d.hints:
             problems.append(Problem(slug, d.id, "no hints"))
     for i, decoy in enumerate(key.decoys, 1):
         span_in_diff(decoy.file, decoy.side, decoy.lines, f"decoy {i}")
         for d in key.defects:
-            if d.file == decoy.file and d.side == decoy.side and _overlaps(d.lines, decoy.lines):
+            if any(f == decoy.file and s == decoy.side and _overlaps((a, b), decoy.lines) for f, s, a, b in d.spans):
                 problems.append(Problem(slug, f"decoy {i}", f"overlaps defect '{d.id}'"))
 
     if proofs:

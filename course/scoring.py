@@ -116,9 +116,23 @@ class Defect:
     hints: tuple[str, ...] = ()
     proof: str = ""
     also: tuple[str, ...] = ()
+    # Other places where a flag counts as finding this defect, as (file, side, first, last):
+    # a defect often shows on two lines (the sink and the call that feeds it, the removed
+    # timeout and the call that lost it), and a reviewer who names either has found it.
+    also_at: tuple[tuple[str, str, int, int], ...] = ()
 
     def __post_init__(self) -> None:
         owner = f"defect {self.id!r}"
+        spans = []
+        for span in self.also_at:
+            try:
+                file, side, first, last = span
+            except (TypeError, ValueError):
+                raise ValueError(f"{owner} field 'also_at': expected (file, side, first, last), got {span!r}") from None
+            _check_text(owner, "also_at file", file, required=True)
+            _check_choice(owner, "also_at side", side, SIDES)
+            spans.append((file, side, *_lines(owner, (first, last))))
+        object.__setattr__(self, "also_at", tuple(spans))
         _check_text(owner, "id", self.id, required=True)
         _check_text(owner, "file", self.file, required=True)
         _check_choice(owner, "side", self.side, SIDES)
@@ -137,6 +151,11 @@ class Defect:
     @property
     def weight(self) -> int:
         return WEIGHTS[self.severity]
+
+    @property
+    def spans(self) -> tuple[tuple[str, str, int, int], ...]:
+        """Every place a flag counts: the main span first, then `also_at`."""
+        return ((self.file, self.side, *self.lines), *self.also_at)
 
     def accepts(self, category: str) -> bool:
         """Whether a hit with this category earns the full weight."""
@@ -276,13 +295,12 @@ class Finding:
 
 
 def hits(finding: Finding, target: Defect | Decoy) -> bool:
-    """Whether a finding lands on a defect or decoy (one line of slack on each side)."""
-    first, last = target.lines
-    return (
-        finding.path == target.file
-        and finding.side == target.side
-        and finding.start <= last + 1
-        and finding.end >= first - 1
+    """Whether a finding lands on a defect (any of its spans) or a decoy, with one line of
+    slack on each side."""
+    spans = target.spans if isinstance(target, Defect) else ((target.file, target.side, *target.lines),)
+    return any(
+        finding.path == file and finding.side == side and finding.start <= last + 1 and finding.end >= first - 1
+        for file, side, first, last in spans
     )
 
 

@@ -1,0 +1,1 @@
+"""Catalog read model for the storefront: browse, and the queries behind it."""

@@ -1,0 +1,1 @@
+"""Checkout v2: cart, pricing, stock, payment and the confirmation page."""

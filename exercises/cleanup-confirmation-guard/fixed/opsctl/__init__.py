@@ -1,0 +1,1 @@
+"""opsctl: the ops team's command line for environments and stacks."""

@@ -1,0 +1,1 @@
+"""Customer-facing order history API: a small handler layer without a web framework."""

@@ -1,0 +1,1 @@
+"""The customer reviews section of a product page: model, rendering, and its script."""

@@ -1,0 +1,27 @@
+"""In-progress marks, kept in the shared state table, that stop two runs on different
+hosts (the schedule and on-call's ``stackwarden remediate``) working on one stack."""
+
+from __future__ import annotations
+
+from stackwarden.state import StateTable
+
+_PREFIX = "remediation/"
+
+
+class RemediationLedger:
+    """One in-progress mark per stack, kept in the shared state table."""
+
+    def __init__(self, table: StateTable) -> None:
+        self._table = table
+
+    def begin(self, stack_name: str, run_id: str) -> bool:
+        """Mark ``stack_name`` as being remediated by ``run_id``; False if another run holds it."""
+        key = _PREFIX + stack_name
+        if self._table.get(key) is not None:
+            return False
+        self._table.put(key, {"run_id": run_id})
+        return True
+
+    def finish(self, stack_name: str) -> None:
+        """Remove the mark, whether the remediation succeeded or not."""
+        self._table.delete(_PREFIX + stack_name)

@@ -1,0 +1,1 @@
+"""stackwarden: finds deployed stacks that have drifted from their templates."""

@@ -1,0 +1,1 @@
+"""previewenv: tooling for the per-pull-request preview environments."""
