@@ -541,3 +541,19 @@ def test_matching_equals_brute_force_on_small_cases(case):
     s = score(fs, k)
     credited = sum(r.status != "missed" for r in s.defects)
     assert (s.credit, credited) == brute_force(fs, k)
+
+
+def test_a_flag_on_an_also_at_span_finds_the_defect():
+    from course.scoring import Defect, Finding, Key, score
+
+    d = Defect(id="sink", file="views.py", side="new", lines=(30, 30), category="security", severity="blocker",
+               title="t", also_at=(("format.py", "new", 10, 12), ("views.py", "old", 5, 5)))
+    key = Key(defects=(d,))
+    for path, side, line in (("views.py", "new", 30), ("format.py", "new", 13), ("views.py", "old", 5)):
+        s = score([Finding(id="f", path=path, side=side, start=line, end=line, category="security")], key)
+        assert s.score == 1.0, (path, side, line)
+    miss = score([Finding(id="f", path="format.py", side="new", start=14, end=14, category="security")], key)
+    assert miss.score == 0.0
+    both = score([Finding(id="a", path="views.py", side="new", start=30, end=30, category="security"),
+                  Finding(id="b", path="format.py", side="new", start=11, end=11, category="security")], key)
+    assert both.score == 1.0 and len(both.false_positives) == 1  # credited once; the other is the free false positive
