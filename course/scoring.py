@@ -438,7 +438,8 @@ def _match(findings: list[Finding], defects: tuple[Defect, ...]) -> dict[int, in
         return {}
     by_place: dict[tuple[str, str], list[int]] = {}
     for di, defect in enumerate(defects):
-        by_place.setdefault((defect.file, defect.side), []).append(di)
+        for place in dict.fromkeys((file, side) for file, side, _, _ in defect.spans):
+            by_place.setdefault(place, []).append(di)
 
     # Credit in half units keeps everything integral. Scaling by n + 1 and adding 1 per edge
     # makes the matching maximise credit first and the number of credited findings second.
