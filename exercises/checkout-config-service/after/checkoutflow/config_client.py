@@ -1,0 +1,34 @@
+"""Client for the central configuration service."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+
+class ConfigUnavailable(Exception):
+    """The configuration service could not be reached, or sent something unusable."""
+
+
+class ConfigClient:
+    """Fetches one named document from the configuration service."""
+
+    def __init__(self, base_url: str, document: str) -> None:
+        self._url = f"{base_url.rstrip('/')}/v1/documents/{document}"
+
+    def fetch(self) -> dict[str, Any]:
+        """The document's current value.
+
+        Raises ConfigUnavailable when the service cannot be reached, answers with an HTTP error,
+        or sends anything but a JSON object.
+        """
+        request = urllib.request.Request(self._url, headers={"Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request) as response:
+                payload = json.load(response)
+        except (OSError, ValueError) as exc:
+            raise ConfigUnavailable(f"cannot fetch {self._url}: {exc}") from exc
+        if not isinstance(payload, dict):
+            raise ConfigUnavailable(f"{self._url} did not return a JSON object")
+        return payload

@@ -1,0 +1,1 @@
+"""Delivery promises: when an order placed now will arrive."""
