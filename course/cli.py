@@ -188,5 +188,138 @@ def catalogue(bank_dir: str | None, target: str | None) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.argument("assignment")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for class-report.html and its figures (default: reports/ASSIGNMENT/ in the course directory).")
+@click.option("--course", "course_dir", type=click.Path(file_okay=False), default=".", show_default=True, help="The course directory (gradebook.db, submitted/, autograded/).")
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
+@click.option("--db-url", help="Gradebook database URL (default: sqlite:///COURSE/gradebook.db).")
+def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str | None, db_url: str | None) -> None:
+    """Class analytics for a graded ASSIGNMENT: detection rate per defect, recall per
+    category, precision and score distributions, common false positives, time to submit,
+    and every student's status. Writes an HTML page with PNG figures.
+
+    Exits 1 when there is nothing to report (no submissions).
+    """
+    from .report import class_report, write_report
+
+    try:
+        result = class_report(course_dir, assignment, _bank(bank_dir) if bank_dir else None, db_url=db_url)
+    except (BankError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.empty:
+        raise click.ClickException(result.message)
+    s = result.summary()
+    counts = ", ".join(f"{n} {name}" for name, n in s["status"].items() if n and name not in ("graded", "missing"))
+    click.echo(
+        f"{assignment}: {s['submitted']} of {s['students']} students submitted"
+        + (f" ({s['missing']} missing)" if s["missing"] else "")
+        + (f"; {counts}" if counts else "")
+        + (f"; {s['corrupt_sidecars']} corrupt sidecar{'s' * (s['corrupt_sidecars'] != 1)}" if s["corrupt_sidecars"] else "")
+    )
+    if s["mean_score"] is not None:
+        precision = "n/a" if s["median_precision"] is None else f"{s['median_precision']:.0%}"
+        click.echo(f"  mean score {s['mean_score']:.2f}, median precision {precision}, {s['false_positives']} false positives")
+    for row in result.defects.dropna(subset=["detection_rate"]).head(3).itertuples():
+        click.echo(f"  missed most: {row.detection_rate:>4.0%} detected  {row.title} ({row.slug})")
+    if "weakest_category" in s:
+        click.echo(f"  weakest category: {s['weakest_category']['category']} (recall {s['weakest_category']['recall']:.0%})")
+    for problem in result.problems[:5]:
+        # student ids and file names are untrusted: no terminal escape sequences
+        shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in problem)
+        click.echo(f"  note: {shown}")
+    if len(result.problems) > 5:
+        click.echo(f"  note: ... and {len(result.problems) - 5} more (see the report)")
+    page = write_report(result, out_dir)
+    click.echo(f"wrote {page}")
+
+
+@main.command()
+@click.argument("assignment")
+@click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes grading at once (one per core is right for SQLite).")
+@click.option("--course", "course_dir", type=click.Path(file_okay=False),
+              help="Course directory (default: the nearest folder with nbgrader_config.py).")
+@click.option("--feedback/--no-feedback", default=True, show_default=True,
+              help="Generate feedback for every cleanly graded student.")
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False),
+              help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
+def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, bank_dir: str | None) -> None:
+    """Grade a whole class: preflight, parallel autograde, re-score, feedback, summary.
+
+    Every submission is checked first: broken notebooks are repaired (copy-pasted, deleted or
+    retyped grade cells) or set aside with a reason, so one bad notebook never stops the rest.
+    After nbgrader has graded them, every review is re-scored from the submitted findings file;
+    a student whose gradebook score differs is flagged. Exits 1 when a student is flagged or
+    could not be graded: those need you.
+    """
+    import os
+
+    from rich.console import Console
+
+    from .grading import GradingError, grade_class, summary_details, summary_table
+
+    console = Console()
+    try:
+        report = grade_class(assignment, root=course_dir, jobs=jobs, feedback=feedback, console=console,
+                             bank=bank_dir)
+    except GradingError as exc:
+        raise click.ClickException(str(exc)) from None
+    console.print(summary_table(report))
+    for line in summary_details(report):
+        console.print(line, highlight=False)
+    rel = lambda p: os.path.relpath(p, Path.cwd())  # noqa: E731 - paths as the instructor typed them
+    console.print(f"summary:  {rel(report.summary_text)} (and {report.summary_json.name})")
+    if feedback:
+        console.print(f"feedback: {rel(report.feedback_dir)}/<student>/{assignment}/ (nbgrader's HTML and review-feedback.html)")
+    if report.needs_instructor:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--course", "course_dir", type=click.Path(file_okay=False),
+              help="Course directory (default: the nearest folder with nbgrader_config.py).")
+@click.option("--no-check", is_flag=True,
+              help="Only regenerate; skip proving that solutions score full marks and release zero.")
+def build(assignments: tuple[str, ...], course_dir: str | None, no_check: bool) -> None:
+    """Regenerate the public bundles in source/ and release/ with nbgrader, then prove them.
+
+    Writes <slug>.diff for every review into source/ASSIGNMENT/, runs nbgrader
+    generate_assignment, normalises the notebooks (so regenerating is byte-identical), checks
+    that no answer-key text reached release/, and (unless --no-check) autogrades the source
+    solutions (full marks) and the release version (zero) in a temporary course. Builds every
+    assignment, or only ASSIGNMENTS. Exits 1 on any problem.
+    """
+    from .build import BuildError, build as build_course
+
+    try:
+        report = build_course(course_dir, assignments=list(assignments) or None, check=not no_check, echo=click.echo)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("-a", "--assignment", help="Assignment of source/ to demonstrate (default: the first).")
+@click.option("--dir", "directory", type=click.Path(file_okay=False),
+              help="Build the demo course here (default: a new temporary folder, kept afterwards).")
+@click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="Grading workers.")
+def demo(assignment: str | None, directory: str | None, jobs: int) -> None:
+    """Build a temporary course, simulate a class, grade it, and show where everything is.
+
+    Run it in the course directory (it needs the exercise bank). Nothing in the course
+    directory is changed: the demo course, its gradebook and its feedback live elsewhere.
+    """
+    from .grading import GradingError
+    from .demo import run_demo
+
+    try:
+        run_demo(assignment=assignment, directory=directory, jobs=jobs)
+    except GradingError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
