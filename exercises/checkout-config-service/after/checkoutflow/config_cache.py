@@ -47,7 +47,7 @@ class ConfigCache:
         payload = self._source.fetch()
         try:
             settings = parse_settings(payload)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ConfigUnavailable(f"invalid checkout settings: {exc!r}") from exc
         self._settings = settings
         self._fetched_at = self._clock()

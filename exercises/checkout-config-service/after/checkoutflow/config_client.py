@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.request
 from typing import Any
@@ -23,11 +24,11 @@ class ConfigClient:
         Raises ConfigUnavailable when the service cannot be reached, answers with an HTTP error,
         or sends anything but a JSON object.
         """
-        request = urllib.request.Request(self._url, headers={"Accept": "application/json"})
         try:
+            request = urllib.request.Request(self._url, headers={"Accept": "application/json"})
             with urllib.request.urlopen(request) as response:
                 payload = json.load(response)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             raise ConfigUnavailable(f"cannot fetch {self._url}: {exc}") from exc
         if not isinstance(payload, dict):
             raise ConfigUnavailable(f"{self._url} did not return a JSON object")

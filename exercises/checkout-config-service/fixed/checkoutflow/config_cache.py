@@ -32,20 +32,22 @@ class ConfigCache:
         self._ttl_s = ttl_s * random.uniform(0.8, 1.0)
         self._clock = clock
         self._settings: CheckoutSettings | None = None
-        self._fetched_at = 0.0
+        self._attempted_at: float | None = None
         self._refresh_lock = threading.Lock()
 
     def current(self) -> CheckoutSettings:
         """The settings to use now.
 
-        Raises ConfigUnavailable when a refresh is due and the service cannot provide one.
+        Raises ConfigUnavailable when a refresh is due and the service cannot provide one, and
+        when there are no settings yet because the last attempt failed less than a TTL ago.
         """
-        settings = self._settings
-        if settings is None or self._refresh_due():
+        if self._refresh_due():
             with self._refresh_lock:
-                settings = self._settings
-                if settings is None or self._refresh_due():
-                    settings = self._refresh()
+                if self._refresh_due():  # another thread may have refreshed while we waited
+                    return self._refresh()
+        settings = self._settings
+        if settings is None:
+            raise ConfigUnavailable("no checkout settings fetched yet; the last attempt failed")
         return settings
 
     def last_known_good(self) -> CheckoutSettings:
@@ -53,15 +55,17 @@ class ConfigCache:
         return self._settings if self._settings is not None else load_settings()
 
     def _refresh_due(self) -> bool:
-        return self._clock() - self._fetched_at >= self._ttl_s
+        # Attempts count, not only successes: after a failure the next try waits a TTL, so a
+        # service that is down is not asked again by every checkout.
+        attempted_at = self._attempted_at
+        return attempted_at is None or self._clock() - attempted_at >= self._ttl_s
 
     def _refresh(self) -> CheckoutSettings:
-        # Count the attempt, not only a success: after a failure the next try waits a TTL.
-        self._fetched_at = self._clock()
+        self._attempted_at = self._clock()
         payload = self._source.fetch()
         try:
             settings = parse_settings(payload)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ConfigUnavailable(f"invalid checkout settings: {exc!r}") from exc
         self._settings = settings
         return settings
