@@ -1,6 +1,7 @@
 # Two entry points that set everything up on a fresh machine:
 #   make lab   -> isolated environment, then JupyterLab on the start notebook
-#   make test  -> isolated environment, Debian's chromium for the browser tests, the whole suite
+#   make test  -> isolated environment, Debian's chromium for the browser tests, JupyterHub's
+#                 proxy and PostgreSQL for the multi-user tests, the whole suite
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ START ?= notebooks/00.00-Start-Here.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: lab test install chromium check clean
+.PHONY: lab test install chromium hub-deps check clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,10 +28,27 @@ chromium:
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Install Chromium (the browser tests need it) and put it on PATH as 'chromium'." >&2; exit 1; fi
 
+# The multi-user tests (tests/hub) start JupyterHub, which needs configurable-http-proxy from
+# npm (installed into tests/hub/node_modules, git-ignored), and a PostgreSQL server (Debian's).
+HUB_PROXY := tests/hub/node_modules/.bin/configurable-http-proxy
+
+$(HUB_PROXY): tests/hub/package.json tests/hub/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; } || \
+		{ echo "Install Node.js and npm (JupyterHub's proxy comes from npm)." >&2; exit 1; }
+	@npm ci --prefix tests/hub --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+hub-deps: $(HUB_PROXY)
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "Install PostgreSQL's server (the gradebook tests start one)." >&2; exit 1; fi
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(START)
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium hub-deps
 	$(BIN)/python -m pytest
 
 check: $(STAMP)

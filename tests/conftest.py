@@ -126,3 +126,8 @@ def tiny_bank(tmp_path) -> Path:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+# Fixture courses and banks hold their own pytest files (exercise proofs, student work) that
+# are data here, not tests of this project.
+collect_ignore_glob = ["fixtures/*"]
