@@ -1,4 +1,9 @@
-"""nbgrader configuration: the repository root is the course directory."""
+"""nbgrader configuration: the repository root is the course directory.
+
+Every setting here answers a trap measured with nbgrader 0.9.6 (docs/design.md, "Inside
+nbgrader"). `course grade` loads this same file in its workers, so a class graded with it and
+one graded with plain `nbgrader autograde` get the same scores.
+"""
 
 import os
 
@@ -7,21 +12,40 @@ c = get_config()  # noqa: F821 - injected by traitlets when nbgrader loads this 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "code-review-academy")
 
-# A student who deleted a grade cell is still graded: nbgrader puts the cell back.
+# A student who deleted a grade cell is still graded: nbgrader puts the cell back. (It can
+# fail with a KeyError when the cell before it is a locked one; `course grade` restores
+# deleted cells itself before nbgrader sees them.)
 c.OverwriteCells.add_missing_cells = True
 
-# Hidden tests never reach a student: nbgrader's feedback shows test source unless cleared.
+# Hidden tests never reach a student: nbgrader's feedback shows test source unless cleared,
+# and an error's traceback quotes the hidden lines even then, so test cells keep one line.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "course.preprocessors.ShortenTestTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
-# A student's infinite loop must not hold the class: each cell gets this many seconds.
-c.ExecutePreprocessor.timeout = 60
+# nbgrader's LimitOutput counts lines: one print of three million characters passes it and
+# makes a 3 MB feedback page. LimitOutputSize caps the characters of stdout per cell.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "course.preprocessors.LimitOutputSize",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# A student's infinite loop must not hold the class: each cell gets this many seconds, then
+# the kernel is interrupted and the remaining cells (the hidden tests among them) still run.
+# COURSE_CELL_TIMEOUT shortens it where waiting is pointless (the test suite, the demo).
+c.ExecutePreprocessor.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "60"))
 c.ExecutePreprocessor.interrupt_on_timeout = True
 
 c.ClearSolutions.code_stub = {
-    "python": "# Review the diff in the viewer above: your findings are saved as you flag them.\n"
-    "# (Nothing to write here.)",
+    "python": "# Flag the lines you would comment on in the viewer above: every flag is saved as\n"
+    "# you make it. (Or from code, with the review opened above: .flag(path, line, category, comment).)",
 }

@@ -1,0 +1,346 @@
+"""`course build`: public bundles into source/, release/ from nbgrader, and proof that both grade right.
+
+For every assignment in source/: write the public bundle `<slug>.diff` of each review from the
+bank, normalise the notebooks, run nbgrader's generate_assignment into release/, normalise the
+release so that regenerating is byte-identical, and prove (in a temporary course) that the
+source solutions score full marks, the release scores zero, `nbgrader validate` passes on
+source and `nbgrader validate --invert` finds no passing cell in release. Finally no key text
+may appear anywhere in release/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .bank import Bank, BankError, find_bank
+from .grading import GradingError, course_config, environ, find_course_root, nbgrader_env, review_cells
+
+__all__ = ["BuildError", "BuildReport", "build", "key_texts", "normalise_notebook", "leaks"]
+
+# Cell metadata worth keeping: nbgrader's own and the two flags it sets. Everything else
+# (execution timing, scroll state, collapsed, widget state) is noise in a diff.
+KEEP_CELL_METADATA = ("deletable", "editable", "nbgrader", "tags")
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+_OPEN = re.compile(r"""Review\.open\(\s*["']([a-z0-9][a-z0-9-]*)\.diff["']""")
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says what to fix."""
+
+
+@dataclass
+class AssignmentBuild:
+    name: str
+    notebooks: list[str] = field(default_factory=list)
+    slugs: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # what was proven, for the report
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    assignments: list[AssignmentBuild]
+
+    @property
+    def ok(self) -> bool:
+        return not any(a.problems for a in self.assignments)
+
+
+def normalise_notebook(nb: dict[str, Any], *, clear_outputs: bool = True) -> dict[str, Any]:
+    """One canonical form: Python 3 kernelspec, no volatile metadata, no outputs."""
+    nb["metadata"] = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    for cell in nb["cells"]:
+        cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k in KEEP_CELL_METADATA}
+        if not cell.get("attachments"):
+            cell.pop("attachments", None)
+        if cell["cell_type"] == "code" and clear_outputs:
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    return nb
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return True
+
+
+def _notebook_text(nb: dict[str, Any]) -> str:
+    import nbformat
+
+    text = nbformat.writes(nbformat.from_dict(nb))
+    return text if text.endswith("\n") else text + "\n"
+
+
+def normalise_file(path: Path) -> bool:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    return _write_if_changed(path, _notebook_text(normalise_notebook(nb)))
+
+
+def key_texts(bank: Bank, slugs: set[str] | None = None) -> dict[str, str]:
+    """Text of every key that must never reach a student unasked, labelled by its origin:
+    titles, explanations, hints, decoys' why_fine, and each span as key.toml writes it."""
+    texts: dict[str, str] = {}
+    for exercise in bank:
+        if slugs is not None and exercise.slug not in slugs:
+            continue
+        key = exercise.key
+        for d in key.defects:
+            texts[f"{exercise.slug}/{d.id} title"] = d.title
+            texts[f"{exercise.slug}/{d.id} explanation"] = d.explanation
+            for n, hint in enumerate(d.hints, 1):
+                texts[f"{exercise.slug}/{d.id} hint {n}"] = hint
+            texts[f"{exercise.slug}/{d.id} lines"] = f"lines = [{d.lines[0]}, {d.lines[1]}]"
+        for n, decoy in enumerate(key.decoys, 1):
+            texts[f"{exercise.slug} decoy {n} why_fine"] = decoy.why_fine
+    return texts
+
+
+def _fingerprints(text: str) -> list[str]:
+    """Pieces of a key text to look for: the whole of a short one, each sentence of a long one
+    (a leak may be reflowed or quoted in part, but a sentence survives)."""
+    flat = " ".join(text.split())
+    if len(flat) <= 80:
+        return [flat] if len(flat) >= 12 else []
+    parts = [p.strip() for p in re.split(r"(?<=[.!?:;])\s+", flat)]
+    return [p for p in parts if len(p) >= 24]
+
+
+def leaks(haystack: str, texts: dict[str, str]) -> list[str]:
+    """Labels of the key texts that appear in `haystack` (whitespace-insensitive, and HTML
+    entities decoded, so an escaped quote in a feedback page cannot hide a leak)."""
+    from html import unescape
+
+    flat = " ".join(unescape(haystack).split())
+    found = []
+    for label, text in texts.items():
+        if any(piece in flat for piece in _fingerprints(text)):
+            found.append(label)
+    return found
+
+
+def _json_strings(text: str) -> str:
+    """A notebook's strings joined, so a leak split over JSON's line-per-string layout shows."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    out: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, list):
+            if v and all(isinstance(x, str) for x in v):
+                out.append("".join(v))
+            else:
+                for x in v:
+                    walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+
+    walk(data)
+    return "\n".join(out)
+
+
+def scan_for_leaks(folder: Path, texts: dict[str, str]) -> list[str]:
+    """Every key text found in any file under `folder`, as 'file: label'."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if path.suffix == ".ipynb":
+            text = _json_strings(text)
+        for label in leaks(text, texts):
+            found.append(f"{path.relative_to(folder)}: {label}")
+    return found
+
+
+@contextlib.contextmanager
+def _quiet_nbgrader(log: Path) -> Iterator[None]:
+    """nbgrader and its kernels talk on stderr (file descriptor 2); keep that in a log."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _run(app_class, cfg, assignment: str, student: str | None = None, **attrs: Any) -> None:
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    coursedir = CourseDirectory(config=cfg)
+    coursedir.assignment_id = assignment
+    if student is not None:
+        coursedir.student_id = student
+    app = app_class(coursedir=coursedir, config=cfg)
+    for name, value in attrs.items():
+        setattr(app, name, value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy warnings are not ours to show
+        result = capture_log(app)
+    if not result["success"]:
+        raise BuildError(f"nbgrader {app_class.__name__} of {assignment} failed:\n"
+                         f"{(result.get('error') or result.get('log') or '')[-3000:]}")
+
+
+def verify(root: Path, assignment: str, bank: Bank, log: Path) -> list[str]:
+    """Prove in a temporary course that source scores full marks and release scores zero."""
+    from nbgrader.api import Gradebook
+    from nbgrader.converters import Autograde, GenerateAssignment
+    from nbgrader.validator import Validator
+
+    checks: list[str] = []
+    source = root / "source" / assignment
+    release = root / "release" / assignment
+    cells = [c for nb in sorted(source.glob("*.ipynb")) for c in review_cells(nb)]
+    env = nbgrader_env({"COURSE_BANK": str(bank.root.resolve())})
+    with tempfile.TemporaryDirectory(prefix=f"course-build-{assignment}-") as tmp, \
+            environ(PATH=env["PATH"], COURSE_BANK=env["COURSE_BANK"]), _quiet_nbgrader(log):
+        course = Path(tmp)
+        shutil.copy(root / "nbgrader_config.py", course / "nbgrader_config.py")
+        shutil.copytree(source, course / "source" / assignment)
+        shutil.copytree(source, course / "submitted" / "solution" / assignment)
+        shutil.copytree(release, course / "submitted" / "release" / assignment)
+        cfg = course_config(course)
+        cfg.CourseDirectory.release_directory = "scratch-release"
+        _run(GenerateAssignment, cfg, assignment, force=True)
+        for student in ("solution", "release"):
+            _run(Autograde, cfg, assignment, student, force=True, create_student=True)
+        problems = []
+        from nbgrader.coursedir import CourseDirectory
+
+        with Gradebook(CourseDirectory(config=cfg).db_url) as gb:
+            for c in cells:
+                full = gb.find_grade(c.grade_id, c.notebook, assignment, "solution").auto_score
+                zero = gb.find_grade(c.grade_id, c.notebook, assignment, "release").auto_score
+                if full != c.points:
+                    problems.append(f"{c.notebook}: {c.grade_id} gives the source solution {full} of {c.points}")
+                if zero != 0:
+                    problems.append(f"{c.notebook}: {c.grade_id} gives the release version {zero} (must be 0)")
+        if problems:
+            raise BuildError("\n".join(problems))
+        checks.append(f"autograded: source solutions score full marks on {len(cells)} review cell(s), release scores 0")
+        for nb in sorted((course / "submitted" / "solution" / assignment).glob("*.ipynb")):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = Validator(config=cfg).validate(str(nb))
+            if result:
+                raise BuildError(f"nbgrader validate fails on source {nb.name}: {json.dumps(result)[:1500]}")
+        for nb in sorted((course / "submitted" / "release" / assignment).glob("*.ipynb")):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = Validator(config=cfg, invert=True).validate(str(nb))
+            if result:
+                raise BuildError(f"nbgrader validate --invert finds passing cells in release {nb.name}: {json.dumps(result)[:1500]}")
+        checks.append("nbgrader validate passes on source; validate --invert finds no passing cell in release")
+    return checks
+
+
+def build(root: str | os.PathLike | None = None, *, assignments: list[str] | None = None,
+          check: bool = True, echo: Callable[[str], None] = print) -> BuildReport:
+    """Regenerate bundles and release/ for each assignment (all by default), then check them."""
+    from nbgrader.converters import GenerateAssignment
+
+    try:
+        root = find_course_root(root)
+        bank = Bank(find_bank(root))
+    except (GradingError, BankError) as exc:
+        raise BuildError(str(exc)) from None
+    source_root = root / "source"
+    names = assignments or sorted(p.name for p in source_root.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    if not names:
+        raise BuildError(f"{source_root}: no assignments (folders with notebooks)")
+    texts = key_texts(bank)
+    logs = Path(tempfile.mkdtemp(prefix="course-build-logs-"))
+    log = logs / "nbgrader.log"
+    report = BuildReport([])
+    cfg = course_config(root)
+    env = nbgrader_env({"COURSE_BANK": str(bank.root.resolve())})
+    for name in names:
+        ab = AssignmentBuild(name)
+        report.assignments.append(ab)
+        folder = source_root / name
+        if not folder.is_dir():
+            raise BuildError(f"{folder}: no such assignment")
+        stray = sorted(p.name for p in folder.glob("*.findings.json"))
+        if stray:
+            raise BuildError(
+                f"{folder} holds {', '.join(stray)}: a sidecar in source/ would be copied over every "
+                "student's review at grading time. Delete it (it came from running the source notebook)."
+            )
+        for junk in [*folder.glob(".*.lock"), *folder.glob(".*.viewed.json")]:
+            junk.unlink()
+        for nb_path in sorted(folder.glob("*.ipynb")):
+            ab.notebooks.append(nb_path.name)
+            normalise_file(nb_path)
+            import nbformat
+
+            for cell in nbformat.read(nb_path, as_version=4).cells:
+                for slug in _OPEN.findall(cell.source) if cell.cell_type == "code" else ():
+                    if slug not in ab.slugs:
+                        ab.slugs.append(slug)
+            try:
+                for rc in review_cells(nb_path):
+                    if rc.slug not in ab.slugs:
+                        ab.problems.append(f"{nb_path.name}: {rc.grade_id} grades {rc.slug!r} but no cell opens {rc.slug}.diff")
+            except GradingError as exc:
+                ab.problems.append(str(exc))
+        for slug in ab.slugs:
+            try:
+                text = bank.get(slug).bundle_text
+            except (BankError, ValueError) as exc:
+                raise BuildError(f"{name}: review {slug!r}: {exc}") from None
+            _write_if_changed(folder / f"{slug}.diff", text)
+        with environ(PATH=env["PATH"], COURSE_BANK=env["COURSE_BANK"]), _quiet_nbgrader(log):
+            release = root / "release" / name
+            if release.exists():
+                shutil.rmtree(release)  # a notebook removed from source must leave release too
+            _run(GenerateAssignment, cfg, name, force=True)
+        for nb_path in sorted((root / "release" / name).glob("*.ipynb")):
+            normalise_file(nb_path)
+        for path in (root / "release" / name).rglob("*"):
+            if path.is_file():
+                path.chmod(0o644)
+        found = scan_for_leaks(root / "release" / name, texts)
+        if found:
+            ab.problems.append("answer key text in release/: " + "; ".join(found[:10]))
+        else:
+            ab.checks.append(f"no key text in release/{name} ({len(texts)} key texts searched)")
+        if check and not ab.problems:
+            try:
+                ab.checks.extend(verify(root, name, bank, log))
+            except BuildError as exc:
+                ab.problems.append(str(exc))
+        status = "ok  " if not ab.problems else "FAIL"
+        echo(f"{status} {name}: {', '.join(ab.notebooks)} reviewing {', '.join(ab.slugs) or 'nothing'}")
+        for line in ab.checks:
+            echo(f"     {line}")
+        for line in ab.problems:
+            echo(f"     problem: {line}")
+    shutil.rmtree(logs, ignore_errors=True) if report.ok else echo(f"nbgrader's log: {log}")
+    return report

@@ -1,0 +1,230 @@
+"""`course demo`: a whole grading day in a minute, in a temporary course directory.
+
+Builds a course from one assignment of source/, simulates a class (a careful reviewer, a
+hurried one, one who flags everything, one who tampers with the grader, one who broke a
+cell...), grades it with `course grade`, and says where the feedback and the summary are.
+The simulation helpers are also what benchmarks/bench_grade.py uses to make a large class.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from . import CATEGORIES
+from .bank import Bank, find_bank
+from .findings import SCHEMA
+from .grading import GradingError, find_course_root, review_cells
+
+__all__ = ["Student", "ROSTER", "make_class", "make_course", "simulate", "run_demo"]
+
+@dataclass(frozen=True)
+class Student:
+    name: str
+    style: str
+    blurb: str
+
+
+ROSTER = (
+    Student("ada", "perfect", "finds every planted defect and names it right"),
+    Student("grace", "careful", "finds most, with one harmless false alarm"),
+    Student("alan", "hurried", "finds the first defect and stops"),
+    Student("edsger", "miscategorised", "finds the lines, misnames the problems"),
+    Student("linus", "spray", "flags every changed line"),
+    Student("barbara", "approver", "approves without comment"),
+    Student("ken", "tamperer", "patches grade_review in an answer cell"),
+    Student("dennis", "copy-paste", "pasted a second copy of a grade cell"),
+    Student("margaret", "no-review", "forgot to flag anything at all"),
+    Student("donald", "broken-upload", "whose notebook was cut short on upload"),
+)
+
+
+def _finding(n: int, path: str, side: str, start: int, end: int, category: str, comment: str) -> dict[str, Any]:
+    stamp = "2026-03-06T09:00:00.000Z"
+    return {"id": f"f{n:03d}", "path": path, "side": side, "start": start, "end": end, "category": category,
+            "severity": "major", "comment": comment, "created": stamp, "updated": stamp}
+
+
+def simulate(exercise, style: str, rng: random.Random) -> dict[str, Any] | None:
+    """A sidecar (as JSON data) a student of `style` might submit; None for no file at all."""
+    key = exercise.key
+    diff = exercise.diff
+    found: list[dict[str, Any]] = []
+
+    def flag(d, category: str | None = None) -> None:
+        found.append(_finding(len(found) + 1, d.file, d.side, d.lines[0], d.lines[0],
+                              category or d.category, "this breaks when ..."))
+
+    def other(category: str) -> str:
+        return rng.choice([c for c in CATEGORIES if c != category])
+
+    verdict: str | None = key.verdict
+    defects = list(key.defects)
+    if style == "perfect":
+        for d in defects:
+            flag(d)
+    elif style == "careful":
+        for d in defects[:-1] if len(defects) > 1 else defects:
+            flag(d)
+        for decoy in key.decoys[:1]:
+            found.append(_finding(len(found) + 1, decoy.file, decoy.side, decoy.lines[0], decoy.lines[0],
+                                  "error-handling", "is this safe?"))
+    elif style in ("hurried", "broken-upload"):
+        for d in defects[:1]:
+            flag(d)
+    elif style in ("miscategorised", "copy-paste"):
+        for d in defects:
+            flag(d, other(d.category) if style == "miscategorised" else None)
+        if style == "copy-paste" and len(found) > 1:
+            found.pop()
+    elif style == "spray":
+        n = 0
+        for fd, line in diff.lines():
+            if line.kind == "add":
+                n += 1
+                found.append(_finding(n, fd.path, line.side, line.number, line.number, "logic", "?"))
+        verdict = "request-changes"
+    elif style == "approver":
+        verdict = "approve"
+    elif style in ("empty", "tamperer"):
+        verdict = None if style == "empty" else "request-changes"
+        if style == "tamperer":
+            fd, line = next(iter(diff.lines()))
+            found.append(_finding(1, fd.path, line.side, line.number, line.number, "logic", "?"))
+    elif style == "no-review":
+        return None
+    else:
+        raise ValueError(f"unknown style {style!r}")
+    return {"schema": SCHEMA, "exercise": exercise.slug, "diff_sha256": exercise.bundle.diff_sha256,
+            "verdict": verdict, "findings": found}
+
+
+def _grade_cell_index(nb, grade_id: str) -> int:
+    return next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _mutations(style: str, cells) -> Callable[[Any], None] | None:
+    if style == "tamperer":
+        def patch(nb):
+            answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
+                          and c.cell_type == "code")
+            answer.source = ("import course.grading\n"
+                             "course.grading.grade_review = lambda slug, points=10: float(points)\n"
+                             "course.grading.require_review = lambda slug: None")
+        return patch
+    if style == "copy-paste":
+        def paste(nb):
+            i = _grade_cell_index(nb, cells[0].grade_id)
+            pasted = copy.deepcopy(nb.cells[i])
+            pasted.id = "pasted-copy"
+            nb.cells.insert(i + 1, pasted)
+        return paste
+    return None
+
+
+def make_class(course: Path, assignment: str, roster: list[Student] | tuple[Student, ...], bank: Bank,
+               seed: int = 2026) -> None:
+    """Write submitted/<student>/<assignment>/ for each student, from the release notebooks."""
+    import nbformat
+
+    release = course / "release" / assignment
+    notebooks = sorted(release.glob("*.ipynb"))
+    cells = [c for nb in sorted((course / "source" / assignment).glob("*.ipynb")) for c in review_cells(nb)]
+    rng = random.Random(seed)
+    for student in roster:
+        folder = course / "submitted" / student.name / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for nb_path in notebooks:
+            nb = nbformat.read(nb_path, as_version=4)
+            change = _mutations(student.style, [c for c in cells if c.notebook == nb_path.stem])
+            if change is not None:
+                change(nb)
+            text = nbformat.writes(nb) + "\n"
+            if student.style == "broken-upload":
+                text = text[: len(text) // 2]  # what an interrupted upload leaves behind
+            (folder / nb_path.name).write_text(text, encoding="utf-8")
+        for c in cells:
+            data = simulate(bank.get(c.slug), student.style, rng)
+            if data is not None:
+                (folder / f"{c.slug}.findings.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        (folder / "timestamp.txt").write_text("2026-03-06 09:00:00.000000 UTC\n")
+
+
+def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> None:
+    """A fresh course directory holding one assignment, its release built by nbgrader."""
+    from .build import build
+    from .grading import environ
+
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "nbgrader_config.py", target / "nbgrader_config.py")
+    shutil.copytree(root / "source" / assignment, target / "source" / assignment,
+                    ignore=shutil.ignore_patterns("*.findings.json", ".*"))
+    with environ(COURSE_BANK=str(bank.root.resolve())):
+        report = build(target, assignments=[assignment], check=False, echo=lambda line: None)
+    if not report.ok:
+        raise GradingError("; ".join(p for a in report.assignments for p in a.problems))
+
+
+def run_demo(*, assignment: str | None = None, directory: str | os.PathLike | None = None, jobs: int = 2,
+             console=None) -> dict[str, Any]:
+    """Build a course, simulate a class, grade it; return where everything is."""
+    from rich.console import Console
+    from rich.panel import Panel
+
+    from .grading import grade_class, summary_details, summary_table
+
+    console = console or Console()
+    root = find_course_root()
+    bank = Bank(find_bank(root))
+    names = sorted(p.name for p in (root / "source").iterdir() if any(p.glob("*.ipynb")))
+    if not names:
+        raise GradingError(f"{root / 'source'}: no assignments to demonstrate")
+    assignment = assignment or names[0]
+    if assignment not in names:
+        raise GradingError(f"no assignment {assignment!r} in source/ (there are: {', '.join(names)})")
+    target = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="course-demo-"))
+    if directory and any(target.iterdir() if target.exists() else ()):
+        raise GradingError(f"{target} is not empty: give an empty or new folder")
+    slugs = [c.slug for nb in sorted((root / "source" / assignment).glob("*.ipynb")) for c in review_cells(nb)]
+
+    console.print(Panel.fit(
+        f"[bold]Code Review Academy: a grading day in a minute[/]\n\n"
+        f"Assignment [bold]{assignment}[/] (reviews of {', '.join(slugs)}), a simulated class of "
+        f"{len(ROSTER)}, graded by nbgrader in {jobs} worker{'s' * (jobs != 1)}.\n"
+        f"Everything happens in [cyan]{target}[/]; your course directory is not touched.",
+        border_style="cyan"))
+    with console.status("Building the course: bundles, then nbgrader generate_assignment ..."):
+        make_course(target, root, assignment, bank)
+    console.print(f"[green]✓[/] built {target / 'release' / assignment}")
+    make_class(target, assignment, ROSTER, bank)
+    console.print(f"[green]✓[/] {len(ROSTER)} submissions in {target / 'submitted'}:")
+    for s in ROSTER:
+        console.print(f"    [bold]{s.name:<9}[/] {s.blurb}")
+    console.print("\n[bold]Grading[/] (preflight, parallel autograde, re-score, feedback):")
+    report = grade_class(assignment, root=target, jobs=jobs, console=console, bank=bank.root)
+    console.print(summary_table(report))
+    for line in summary_details(report):
+        console.print(line, highlight=False)
+    careful = next((s.name for s in ROSTER if s.style == "careful"), ROSTER[0].name)
+    page = report.feedback_dir / careful / assignment / "review-feedback.html"
+    console.print(Panel(
+        "\n".join([
+            "[bold]Feedback[/], one folder per student (nbgrader's page and the course's own):",
+            f"  [cyan]{report.feedback_dir}/<student>/{assignment}/[/]",
+            f"  {careful}'s review feedback: [cyan]{page}[/]",
+            "[bold]Summary[/] of the run:",
+            f"  [cyan]{report.summary_text}[/] (and {report.summary_json.name})",
+            "",
+            "The yellow and red rows are the point: a tamperer caught by re-scoring every review",
+            "outside the notebook, a pasted cell repaired and a broken upload set aside, while",
+            "everyone else was graded.",
+            f"Grade it again yourself: [bold]cd {target} && course grade {assignment} --bank {bank.root.resolve()}[/]",
+        ]), title="Where to look", border_style="green", expand=False))
+    return {"course": target, "report": report, "feedback_page": page}

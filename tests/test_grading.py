@@ -1,0 +1,522 @@
+"""Grading: the hidden test a kernel runs, the preflight, the worker pool, and a whole fixture
+class graded end to end through real nbgrader (tests/fixtures/: bank, source, class)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from course.bank import Bank
+from course.build import key_texts, leaks
+from course.cli import main
+from course.grading import (
+    GradingError,
+    ReviewNotReady,
+    ReviewScoredZero,
+    failure_reason,
+    grade_review,
+    points_for,
+    preflight_notebook,
+    require_review,
+    rescore,
+    run_jobs,
+    self_check,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BANK = FIXTURES / "bank"
+CLASS = FIXTURES / "class"
+SOURCE = FIXTURES / "source"
+ASSIGNMENT = "fixture-review"
+NOTEBOOK = "cart-review"
+SLUG = "fixture-cart"
+GRADE_ID = "grades_review_of_fixture_cart"
+
+# Every fixture student's outcome: status, and the points nbgrader records for the review
+# (None: not graded). The key (fixture bank): A blocker 3, B minor 1, C major 2 (also logic),
+# total 6; the first false positive is free, each further one costs 0.5.
+EXPECTED = {
+    "perfect": ("graded", 10.0),  # A, B, C right: 6/6
+    "partial": ("graded", 6.67),  # A right 3, C as security 1, decoy free: 4/6
+    "empty": ("graded", 0.0),  # a sidecar with nothing in it
+    "no-sidecar": ("graded", 0.0),
+    "corrupt-sidecar": ("graded", 0.0),
+    "wrong-categories": ("graded", 5.0),  # 1.5 + 0.5 + 1 = 3/6
+    "flags-every-line": ("graded", 0.0),  # 5.5 credit, 18 false positives cost 8.5
+    "tamperer": ("flagged", 10.0),  # gradebook has the faked 10; the review re-scores to 0
+    "reads-the-key": ("flagged", 5.0),  # A: 3/6, honestly scored, but printed key.toml while graded
+    "copied-grade-cell": ("repaired", 8.33),  # A, C: 5/6
+    "deleted-grade-cell": ("repaired", 4.17),  # A, two false positives: 2.5/6
+    "retyped-grade-cell": ("repaired", 6.67),  # A, B: 4/6
+    "infinite-loop": ("graded", 10.0),  # the loop times out; the hidden test still runs
+    "prints-megabytes": ("graded", 5.0),  # B, C: 3/6
+    "unreadable-notebook": ("failed", None),
+}
+
+
+@pytest.fixture
+def fixture_bank(monkeypatch):
+    monkeypatch.setenv("COURSE_BANK", str(BANK))
+    return Bank(BANK)
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch, fixture_bank):
+    """A student's folder as the kernel sees it: the bundle, and a sidecar copied in by the test."""
+    shutil.copy(SOURCE / ASSIGNMENT / f"{SLUG}.diff", tmp_path / f"{SLUG}.diff")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def use_sidecar(folder: Path, student: str) -> None:
+    shutil.copy(CLASS / student / ASSIGNMENT / f"{SLUG}.findings.json", folder / f"{SLUG}.findings.json")
+
+
+# grade_review in-process ----------------------------------------------------------------
+
+
+def test_a_perfect_review_earns_every_point_as_a_plain_float(workdir, capsys):
+    use_sidecar(workdir, "perfect")
+    points = grade_review(SLUG, points=10)
+    assert points == 10.0 and type(points) is float
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines()[0] == "Review of fixture-cart: 10 of 10 points (precision 1.00, recall 1.00)"
+
+
+def test_partial_credit_is_rounded_to_cents(workdir, capsys):
+    use_sidecar(workdir, "partial")
+    assert grade_review(SLUG, points=10) == 6.67
+    assert grade_review(SLUG, points=3) == 2.0
+
+
+def test_a_missed_defect_is_shown_only_by_its_first_hint(workdir, capsys):
+    """Does the feedback give away what the student did not find?"""
+    use_sidecar(workdir, "partial")
+    grade_review(SLUG, points=10)
+    out = capsys.readouterr().out
+    assert "FIXTURE-HINT-B1" in out
+    for hidden in ("FIXTURE-TITLE-B", "FIXTURE-EXPLANATION-B", "FIXTURE-HINT-A2", "[16, 16]", "totals.py:16"):
+        assert hidden not in out
+    assert "FIXTURE-TITLE-A" in out and "FIXTURE-EXPLANATION-A" in out  # found: explained
+    assert "FIXTURE-TITLE-C" in out  # right lines, other category: explained, half credit
+    assert "FIXTURE-WHY-FINE" in out  # the decoy the student fell for
+
+
+@pytest.mark.parametrize("student", ["empty", "flags-every-line"])
+def test_a_zero_score_raises_after_printing_the_feedback(workdir, capsys, student):
+    use_sidecar(workdir, student)
+    with pytest.raises(ReviewScoredZero, match="scored 0 of 10 points"):
+        grade_review(SLUG, points=10)
+    assert capsys.readouterr().out.startswith("Review of fixture-cart: 0 of 10 points")
+
+
+def test_no_sidecar_raises_and_says_which_file(workdir):
+    with pytest.raises(ReviewScoredZero, match=r"fixture-cart\.findings\.json is not beside the notebook"):
+        grade_review(SLUG, points=10)
+
+
+def test_a_corrupt_sidecar_raises_and_is_kept(workdir):
+    use_sidecar(workdir, "corrupt-sidecar")
+    before = (workdir / f"{SLUG}.findings.json").read_bytes()
+    with pytest.raises(ReviewScoredZero, match="cannot be read: is not valid JSON"):
+        grade_review(SLUG, points=10)
+    assert (workdir / f"{SLUG}.findings.json").read_bytes() == before
+
+
+def test_a_review_of_another_exercise_scores_nothing(workdir):
+    data = json.loads((CLASS / "perfect" / ASSIGNMENT / f"{SLUG}.findings.json").read_text())
+    data["exercise"] = "something-else"
+    (workdir / f"{SLUG}.findings.json").write_text(json.dumps(data))
+    with pytest.raises(ReviewScoredZero, match="is a review of 'something-else'"):
+        grade_review(SLUG, points=10)
+
+
+@pytest.mark.parametrize("points", [True, 0, -1, math.nan, math.inf, "10", None])
+def test_nonsense_points_raise_instead_of_grading(workdir, points):
+    use_sidecar(workdir, "perfect")
+    with pytest.raises(GradingError, match="points must be"):
+        grade_review(SLUG, points=points)
+
+
+def test_without_the_bank_grading_raises_rather_than_scoring(workdir, monkeypatch, tmp_path):
+    use_sidecar(workdir, "perfect")
+    monkeypatch.setenv("COURSE_BANK", str(tmp_path / "nowhere"))
+    with pytest.raises(GradingError, match="cannot load the answer key"):
+        grade_review(SLUG, points=10)
+
+
+def test_warnings_and_stderr_inside_grading_never_reach_stderr(workdir, capsys, monkeypatch):
+    """nbgrader gives 0 for any stderr in a grade cell, a warning included."""
+    import warnings
+
+    import course.scoring
+
+    real = course.scoring.score
+
+    def noisy(*args, **kwargs):
+        warnings.warn("an old API", DeprecationWarning)
+        print("chatter", file=sys.stderr)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(course.scoring, "score", noisy)
+    use_sidecar(workdir, "perfect")
+    assert grade_review(SLUG, points=10) == 10.0
+    assert capsys.readouterr().err == ""
+
+
+def test_an_internal_failure_raises_instead_of_returning_a_grade(workdir, monkeypatch):
+    import course.scoring
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(course.scoring, "score", broken)
+    use_sidecar(workdir, "perfect")
+    with pytest.raises(GradingError, match="ZeroDivisionError: oops"):
+        grade_review(SLUG, points=10)
+
+
+@pytest.mark.parametrize("score,points,expected", [
+    (1.0, 10, 10.0), (0.6667, 10, 6.67), (0.0, 10, 0.0), (1.0, 2.5, 2.5), (0.3333, 3, 1.0), (1.2, 10, 10.0),
+])
+def test_points_for_is_a_plain_float_within_the_cell(score, points, expected):
+    value = points_for(score, points)
+    assert value == expected and type(value) is float and 0.0 <= value <= points
+
+
+# the public cells: no key needed, nothing revealed ---------------------------------------
+
+
+def test_require_review_fails_the_release_version(workdir):
+    with pytest.raises(ReviewNotReady, match="no review of fixture-cart yet"):
+        require_review(SLUG)
+    use_sidecar(workdir, "partial")
+    assert require_review(SLUG) is None
+
+
+def test_self_check_lists_what_to_fix_without_the_bank(workdir, monkeypatch, capsys):
+    """Does the self-check work on a student's machine, where there is no answer key?"""
+    monkeypatch.delenv("COURSE_BANK")
+    data = json.loads((CLASS / "partial" / ASSIGNMENT / f"{SLUG}.findings.json").read_text())
+    data["findings"][0]["comment"] = "  "
+    data["findings"][1].update(start=99, end=99)
+    data["verdict"] = None
+    (workdir / f"{SLUG}.findings.json").write_text(json.dumps(data))
+    with pytest.raises(ReviewNotReady, match="3 things to fix"):
+        self_check(SLUG)
+    out = capsys.readouterr().out
+    assert "fix finding at fixturecart/totals.py:6: add a comment" in out
+    assert "fix finding at fixturecart/totals.py:99: those lines are not on the new side of the diff" in out
+    assert "fix no verdict yet" in out
+    assert "FIXTURE" not in out
+
+
+def test_self_check_passes_a_well_formed_review(workdir, capsys):
+    use_sidecar(workdir, "partial")
+    self_check(SLUG)
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "  ok  review file fixture-cart.findings.json reads cleanly",
+        "  ok  3 findings",
+        "  ok  verdict: request-changes",
+        "Structure looks right. (This check never looks at the answers.)",
+    ]
+
+
+# in a real kernel -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def jupyter_dirs(tmp_path, monkeypatch):
+    for name in ("CONFIG", "DATA", "RUNTIME"):
+        folder = tmp_path / f"jupyter-{name.lower()}"
+        folder.mkdir()
+        monkeypatch.setenv(f"JUPYTER_{name}_DIR", str(folder))
+    # the kernel's own data dir has no kernelspec: point at this venv's
+    monkeypatch.setenv("JUPYTER_PATH", str(Path(sys.prefix) / "share" / "jupyter"))
+
+
+@pytest.mark.slow
+def test_the_hidden_test_cell_gives_nbgrader_exactly_a_float_and_no_stderr(workdir, jupyter_dirs):
+    """In a real kernel, with a dependency that warns, is the cell's value still usable?"""
+    from nbclient import NotebookClient
+
+    use_sidecar(workdir, "partial")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(textwrap.dedent("""\
+            import sys, warnings
+            import course.scoring
+            real = course.scoring.score
+            def noisy(*a, **k):
+                warnings.warn("an old API", DeprecationWarning)
+                print("chatter", file=sys.stderr)
+                return real(*a, **k)
+            course.scoring.score = noisy""")),
+        nbformat.v4.new_code_cell('from course.grading import grade_review\ngrade_review("fixture-cart", points=10)'),
+    ])
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
+    outputs = nb.cells[1].outputs
+    assert [o.output_type for o in outputs] == ["stream", "execute_result"]
+    assert outputs[0].name == "stdout"
+    assert outputs[1].data["text/plain"] == "6.67"
+
+
+# preflight, without nbgrader ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def release_notebook():
+    return nbformat.read(CLASS / "perfect" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+
+
+def grade_ids(nb) -> list[str]:
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+
+
+def test_preflight_leaves_a_clean_notebook_alone(release_notebook):
+    check = preflight_notebook(CLASS / "perfect" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", release_notebook)
+    assert (check.failure, check.repairs, check.changed) == (None, [], False)
+
+
+def test_preflight_keeps_one_copy_of_a_pasted_grade_cell(release_notebook):
+    check = preflight_notebook(CLASS / "copied-grade-cell" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", release_notebook)
+    assert [tag for tag, _ in check.repairs] == ["copy-pasted cell"]
+    assert grade_ids(check.notebook) == grade_ids(release_notebook)
+    assert len(check.notebook.cells) == len(release_notebook.cells) + 1  # the copy stays, as an ordinary cell
+
+
+def test_preflight_puts_a_deleted_grade_cell_back_where_it_was(release_notebook):
+    """nbgrader's own add_missing_cells fails with a KeyError when the cell before is locked."""
+    check = preflight_notebook(CLASS / "deleted-grade-cell" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", release_notebook)
+    assert [tag for tag, _ in check.repairs] == ["deleted cell"]
+    assert grade_ids(check.notebook) == grade_ids(release_notebook)
+    assert [c.cell_type for c in check.notebook.cells] == [c.cell_type for c in release_notebook.cells]
+
+
+def test_preflight_changes_a_retyped_grade_cell_back(release_notebook):
+    check = preflight_notebook(CLASS / "retyped-grade-cell" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", release_notebook)
+    assert check.repairs == [("cell type changed", f"cell {GRADE_ID} was changed from code to markdown; changed back")]
+    restored = next(c for c in check.notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == GRADE_ID)
+    assert restored.cell_type == "code" and restored.outputs == []
+
+
+def test_preflight_sets_aside_a_notebook_that_is_not_json(release_notebook):
+    check = preflight_notebook(CLASS / "unreadable-notebook" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", release_notebook)
+    assert check.notebook is None
+    assert check.failure.startswith("cart-review.ipynb is not valid notebook JSON (line ")
+
+
+def test_failure_reasons_name_the_real_error():
+    assert failure_reason("[ERROR] x\n    KeyError: 'grade_id'", "NbGraderException: see above") == "KeyError: 'grade_id'"
+    assert "ignores interrupts" in failure_reason("the kernel became unresponsive and we could not", "")
+
+
+# the worker pool: nothing a job does stops the others ------------------------------------
+
+FAKE_WORKER = textwrap.dedent("""\
+    import json, os, sys, time
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        job = json.loads(line)
+        if job["student"] == "hangs":
+            time.sleep(600)
+        if job["student"] == "crashes":
+            os._exit(3)
+        print(json.dumps({**job, "ok": True, "error": "", "log": "", "retries": 0, "seconds": 0.0}), flush=True)
+""")
+
+
+def test_a_hanging_or_crashing_job_never_stops_the_others(tmp_path):
+    script = tmp_path / "worker.py"
+    script.write_text(FAKE_WORKER)
+    answers = {}
+    jobs = [{"op": "autograde", "student": s} for s in ("a", "hangs", "b", "crashes", "c", "d")]
+    run_jobs(jobs, workers=2, cmd=[sys.executable, str(script)], env=dict(os.environ), log_dir=tmp_path,
+             limit=2.0, on_result=lambda a: answers.__setitem__(a["student"], a))
+    assert sorted(answers) == ["a", "b", "c", "crashes", "d", "hangs"]
+    assert [s for s, a in sorted(answers.items()) if not a["ok"]] == ["crashes", "hangs"]
+    assert "longer than 2 s" in answers["hangs"]["error"]
+    assert "worker died" in answers["crashes"]["error"]
+
+
+# a whole class through real nbgrader ------------------------------------------------------
+
+
+def tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """The fixture class, graded once by `course grade --jobs 2` in a temporary course."""
+    from nbgrader.api import Gradebook
+
+    tmp = tmp_path_factory.mktemp("class")
+    course = tmp / "course"
+    (course / "source").mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(SOURCE / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    shutil.copytree(CLASS, course / "submitted")
+    before = tree_digest(course / "submitted")
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("CONFIG", "DATA", "RUNTIME"):
+            (tmp / name).mkdir()
+            mp.setenv(f"JUPYTER_{name}_DIR", str(tmp / name))
+        mp.setenv("JUPYTER_PATH", str(Path(sys.prefix) / "share" / "jupyter"))
+        mp.setenv("COURSE_BANK", str(BANK))
+        mp.setenv("COURSE_CELL_TIMEOUT", "5")  # the infinite loop costs 5 s, not a minute
+        mp.chdir(course)
+        result = CliRunner().invoke(main, ["grade", ASSIGNMENT, "--jobs", "2"], catch_exceptions=False)
+    summary = json.loads((course / "reports" / ASSIGNMENT / "grading" / "summary.json").read_text())
+    recorded = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in EXPECTED:
+            try:
+                recorded[student] = gb.find_grade(GRADE_ID, NOTEBOOK, ASSIGNMENT, student).auto_score
+            except Exception:
+                recorded[student] = None
+    return {"course": course, "result": result, "summary": summary, "recorded": recorded,
+            "untouched": before == tree_digest(course / "submitted")}
+
+
+@pytest.mark.slow
+def test_the_class_grader_exits_1_because_two_students_need_the_instructor(graded_class):
+    result = graded_class["result"]
+    assert result.exit_code == 1, result.output
+    assert "9 graded 3 repaired 2 flagged 1 failed" in " ".join(result.output.split())  # rich may wrap
+    assert graded_class["summary"]["counts"] == {"graded": 9, "repaired": 3, "flagged": 2, "failed": 1}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_every_fixture_student_gets_the_exact_score_and_status(graded_class, student):
+    status, points = EXPECTED[student]
+    row = next(s for s in graded_class["summary"]["students"] if s["student"] == student)
+    assert row["status"] == status, row
+    assert graded_class["recorded"][student] == points
+    if status in ("graded", "repaired") or student == "reads-the-key":
+        assert row["reviews"][GRADE_ID] == {"slug": SLUG, "gradebook": points, "rescored": points, "max": 10.0}
+
+
+@pytest.mark.slow
+def test_the_tamperer_is_flagged_by_re_scoring_outside_the_kernel(graded_class):
+    row = next(s for s in graded_class["summary"]["students"] if s["student"] == "tamperer")
+    assert row["reviews"][GRADE_ID] == {"slug": SLUG, "gradebook": 10.0, "rescored": 0.0, "max": 10.0}
+    assert row["reasons"][0].startswith(f"{GRADE_ID}: the gradebook has 10 of 10, but the submitted review")
+    assert not (graded_class["course"] / "feedback" / "tamperer").exists()  # held back
+
+
+@pytest.mark.slow
+def test_a_notebook_that_prints_the_key_while_graded_gets_no_feedback(graded_class):
+    """The kernel runs on the grading machine, where the bank is: feedback is checked for key
+    text the student did not earn before anyone can release it."""
+    row = next(s for s in graded_class["summary"]["students"] if s["student"] == "reads-the-key")
+    assert row["tags"] == ["key text in feedback"]
+    assert "did the notebook read the key while it was graded?" in row["reasons"][0]
+    assert not (graded_class["course"] / "feedback" / "reads-the-key" / ASSIGNMENT).exists()
+
+
+@pytest.mark.slow
+def test_repairs_and_failures_say_why(graded_class):
+    rows = {s["student"]: s for s in graded_class["summary"]["students"]}
+    assert rows["copied-grade-cell"]["tags"] == ["copy-pasted cell"]
+    assert rows["deleted-grade-cell"]["tags"] == ["deleted cell"]
+    assert rows["retyped-grade-cell"]["tags"] == ["cell type changed"]
+    assert rows["unreadable-notebook"]["reasons"][0].startswith("set aside: cart-review.ipynb is not valid notebook JSON")
+    assert "its review of fixture-cart re-scores to 5 of 10 (enter it by hand if you wish)" in rows["unreadable-notebook"]["notes"]
+    assert rows["infinite-loop"]["tags"] == ["cell timed out"]
+    assert rows["no-sidecar"]["tags"] == ["no review"]
+    assert rows["corrupt-sidecar"]["tags"] == ["review unreadable"]
+
+
+@pytest.mark.slow
+def test_submissions_are_never_changed_by_grading(graded_class):
+    assert graded_class["untouched"]
+
+
+@pytest.mark.slow
+def test_megabytes_of_output_are_cut_down_in_what_is_kept(graded_class):
+    course = graded_class["course"]
+    assert (course / "autograded" / "prints-megabytes" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").stat().st_size < 150_000
+    assert (course / "feedback" / "prints-megabytes" / ASSIGNMENT / f"{NOTEBOOK}.html").stat().st_size < 400_000
+
+
+@pytest.mark.slow
+def test_feedback_pages_exist_for_every_graded_student_and_no_one_else(graded_class):
+    feedback = graded_class["course"] / "feedback"
+    for student, (status, _) in EXPECTED.items():
+        folder = feedback / student / ASSIGNMENT
+        has = (folder / f"{NOTEBOOK}.html").exists() and (folder / "review-feedback.html").exists()
+        assert has == (status in ("graded", "repaired")), student
+
+
+@pytest.mark.slow
+def test_feedback_never_reveals_a_defect_the_student_did_not_find(graded_class):
+    """Hidden test source is cleared; a missed defect appears only as its first hint."""
+    key = Bank(BANK).get(SLUG).key
+    texts = key_texts(Bank(BANK))
+    feedback = graded_class["course"] / "feedback"
+    checked = 0
+    for student, (status, _) in EXPECTED.items():
+        if status not in ("graded", "repaired"):
+            continue
+        side = CLASS / student / ASSIGNMENT / f"{SLUG}.findings.json"
+        try:
+            outcome = rescore(side.parent, SLUG, 10, Bank(BANK))
+            found = {r.defect.id for r in outcome.result.defects if r.status != "missed"} if outcome.result else set()
+        except Exception:
+            found = set()
+        allowed = set()
+        for d in key.defects:
+            if d.id in found:
+                allowed |= {f"{SLUG}/{d.id} title", f"{SLUG}/{d.id} explanation"}
+            else:
+                allowed.add(f"{SLUG}/{d.id} hint 1")
+        allowed.add(f"{SLUG} decoy 1 why_fine")  # shown only beside the student's own false positive
+        for page in (feedback / student / ASSIGNMENT).glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert "grade_review(" not in text, page  # the hidden test source
+            assert not set(leaks(text, texts)) - allowed, (page, set(leaks(text, texts)) - allowed)
+            checked += 1
+    assert checked == 2 * 12
+
+
+# the built wheel carries no key ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_no_answer_key_text(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "course", src / "course", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-w", str(tmp_path / "dist"), "-q"],
+                   check=True, capture_output=True)
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    texts = {**key_texts(Bank(ROOT / "exercises")), **key_texts(Bank(BANK))}
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        assert not [n for n in names if "exercises/" in n or n.endswith(("key.toml", ".findings.json"))]
+        for name in names:
+            text = zf.read(name).decode("utf-8", errors="replace")
+            assert leaks(text, texts) == [], name
