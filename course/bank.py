@@ -297,7 +297,7 @@ def run_proofs(
             PYTHONHASHSEED="0",
         )
         cmd = [
-            sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider",
+            sys.executable, "-m", "pytest", "-q", "-rA", "--color=no", "-p", "no:cacheprovider",
             "--rootdir", str(proofs), "-o", "addopts=", "-o", "timeout=0",
             *(str(proofs / node) for node in nodes),
         ]

@@ -144,3 +144,10 @@ def test_no_bank_for_a_student(tmp_path, monkeypatch):
     monkeypatch.delenv("COURSE_BANK", raising=False)
     with pytest.raises(BankError, match="no exercise bank found"):
         find_bank(tmp_path)
+
+
+def test_proofs_are_read_right_when_the_environment_forces_colour(tiny_bank, monkeypatch):
+    """Jupyter kernels run with FORCE_COLOR set; pytest's summary must still be understood."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("PY_COLORS", "1")
+    assert check_exercise(Bank(tiny_bank).get("order-totals")) == []
