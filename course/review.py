@@ -273,7 +273,17 @@ class Review:
             raise ValueError("reveal the defect first")
         defect = self._defect_result(n).defect
         exercise = self._exercise()
-        runs = {tree: run_proof(exercise, defect.proof, tree) for tree in ("after", "fixed")}
+        # Jupyter starts kernels with FORCE_COLOR set, and pytest's coloured summary line is
+        # not recognised by run_proof; PY_COLORS=0 outranks every other colour switch.
+        saved = os.environ.get("PY_COLORS")
+        os.environ["PY_COLORS"] = "0"
+        try:
+            runs = {tree: run_proof(exercise, defect.proof, tree) for tree in ("after", "fixed")}
+        finally:
+            if saved is None:
+                os.environ.pop("PY_COLORS", None)
+            else:
+                os.environ["PY_COLORS"] = saved
         self._proofs[n] = {
             "after": "fails" if runs["after"].failed else "passes" if runs["after"].passed else "error",
             "fixed": "passes" if runs["fixed"].passed else "fails" if runs["fixed"].failed else "error",

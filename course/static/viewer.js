@@ -1,0 +1,824 @@
+// The diff viewer's front end: paints the JSON that course/viewer.py computes and reports clicks.
+//
+// Safety rule: every string from the model is untrusted (code, paths, comments, the PR text) and
+// goes through textContent. The one exception is a line's `h`, the highlighter's output, which
+// Python escaped; it is the only value ever assigned to innerHTML.
+
+const SIGN = { context: " ", add: "+", remove: "\u2212" };
+const KIND_CLASS = { context: "cra-ctx", add: "cra-add", remove: "cra-del" };
+const VERDICT_LABEL = { approve: "Approve", "request-changes": "Request changes" };
+const STATUS_LABEL = { found: "found", miscategorised: "found, other category", missed: "missed" };
+const REFRESH_EVERY_MS = 1500;
+const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (see the output)" };
+
+/** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
+function h(tag, props, ...children) {
+  const node = document.createElement(tag);
+  if (props) {
+    for (const [key, value] of Object.entries(props)) {
+      if (value === undefined || value === null) continue;
+      if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key === "attrs") for (const [a, v] of Object.entries(value)) node.setAttribute(a, v);
+      else if (key === "innerHTML") throw new Error("innerHTML is not allowed here");
+      else node[key] = value;
+    }
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/** replaceChildren that skips absent parts (null would otherwise be painted as "null"). */
+function fill(node, ...children) {
+  node.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
+}
+
+/** A value from one of this file's fixed tables; never a string from the model. */
+function pick(table, key) {
+  return Object.hasOwn(table, key) ? table[key] : "";
+}
+
+function num(n) {
+  return typeof n === "number" && Number.isFinite(n) ? String(n) : "";
+}
+
+/** Inline runs from Python's Markdown subset: [kind, text]. */
+function inlineRuns(runs) {
+  const frag = document.createDocumentFragment();
+  for (const [kind, text] of runs || []) {
+    if (kind === "code") frag.append(h("code", { textContent: text }));
+    else if (kind === "strong") frag.append(h("strong", { textContent: text }));
+    else if (kind === "url") frag.append(h("span", { className: "cra-url", textContent: ` <${text}>` }));
+    else frag.append(document.createTextNode(String(text)));
+  }
+  return frag;
+}
+
+function markdownBlocks(blocks) {
+  const box = h("div", { className: "cra-md" });
+  for (const b of blocks || []) {
+    if (b.t === "pre") box.append(h("pre", { textContent: b.text }));
+    else if (b.t === "h") box.append(h("h4", null, inlineRuns(b.c)));
+    else if (b.t === "ul" || b.t === "ol") box.append(h(b.t, null, ...b.items.map((it) => h("li", null, inlineRuns(it)))));
+    else box.append(h("p", null, inlineRuns(b.c)));
+  }
+  return box;
+}
+
+function render({ model, el }) {
+  const root = h("div", { className: "cra-root", tabIndex: 0, attrs: { role: "application", "aria-label": "Pull request review" } });
+  // Lumino (JupyterLab, Notebook 7) matches a shortcut by walking up from the key event's target
+  // and stops at an element marked data-lm-suppress-shortcuts. Notebook 7 listens in the capture
+  // phase, before onKey could stop the event, so the mark is what keeps j, k, a, b, dd... away
+  // from the notebook. It is lifted just for Ctrl/Cmd/Alt combinations and Shift+Enter, which
+  // stay the notebook's (save, run the cell), except Ctrl+Enter while a finding is being edited.
+  root.dataset.lmSuppressShortcuts = "true";
+  const onKeyCapture = (e) => {
+    if (!(e.target instanceof Node) || !root.contains(e.target)) return;
+    const combo = e.ctrlKey || e.metaKey || e.altKey || (e.shiftKey && e.key === "Enter");
+    const saving = st.form && (e.ctrlKey || e.metaKey) && e.key === "Enter";
+    if (combo && !saving) delete root.dataset.lmSuppressShortcuts;
+    else root.dataset.lmSuppressShortcuts = "true";
+  };
+  window.addEventListener("keydown", onKeyCapture, true);
+  el.append(root);
+
+  const ui = {
+    header: h("div", { className: "cra-header" }),
+    banner: h("div", { className: "cra-banner", attrs: { role: "status", "aria-live": "polite" } }),
+    toolbar: h("div", { className: "cra-toolbar" }),
+    practice: h("div", { className: "cra-practice" }),
+    aside: h("div", { className: "cra-aside" }),
+    files: h("div", { className: "cra-files" }),
+    help: h("div", {
+      className: "cra-help",
+      textContent: "Click a line to flag it, shift-click to extend. Keys: j/k or \u2191/\u2193 move, shift extends, f or Enter flags, n/p next/previous finding, e edits it, Esc cancels, Ctrl+Enter saves.",
+    }),
+  };
+  const body = h("div", { className: "cra-body" }, ui.aside, ui.files);
+  root.append(ui.header, ui.banner, ui.toolbar, ui.practice, body, ui.help);
+
+  const st = {
+    cursor: null, // {file, row}
+    sel: null, // {file, a, b}: rows a (anchor) and b (moving end)
+    form: null, // {mode: "new"|"edit", id, file, rows: [first, last], draft}
+    current: null, // id of the finding focused by n/p
+    override: new Map(), // file index -> collapsed, set by the chevron; cleared when "viewed" changes
+    rowEls: [], // per file: row index -> <tr> (absent when folded)
+    bodies: [], // per file: the <tbody>
+    nav: [], // visible line rows in page order: [file, row]
+    navPos: new Map(), // "file:row" -> index in nav
+    req: 0,
+    pending: new Map(),
+    lastRefresh: 0,
+    lastError: 0, // request number of the last refusal shown in the banner
+  };
+
+  // messages -------------------------------------------------------------------------------
+
+  function send(msg, done) {
+    const req = ++st.req;
+    if (done) st.pending.set(req, done);
+    root.dataset.pending = String(st.pending.size);
+    model.send({ ...msg, req });
+    return req;
+  }
+
+  function onCustom(msg) {
+    if (!msg || msg.type !== "ack") return;
+    const done = st.pending.get(msg.req);
+    st.pending.delete(msg.req);
+    root.dataset.pending = String(st.pending.size);
+    root.dataset.lastAck = String(msg.req);
+    root.dataset.kernelMs = String(msg.took_ms);
+    if (!msg.ok) showError(msg.error || "the change was refused");
+    else if (msg.req > st.lastError && ui.banner.querySelector(".cra-transient")) paintBanner();
+    if (done) done(msg);
+  }
+
+  function showError(text) {
+    st.lastError = st.req;
+    const formErr = root.querySelector(".cra-form .cra-error");
+    if (formErr) formErr.textContent = text;
+    else paintBanner(text);
+  }
+
+  function refresh() {
+    const now = Date.now();
+    if (now - st.lastRefresh < REFRESH_EVERY_MS) return;
+    st.lastRefresh = now;
+    send({ type: "refresh" });
+  }
+
+  // header, banner, toolbar ------------------------------------------------------------------
+
+  function paintHeader() {
+    const pr = model.get("pr") || {};
+    const desc = pr.description || [];
+    fill(ui.header, 
+      h("div", { className: "cra-title" },
+        h("span", { className: "cra-title-text", textContent: pr.title || "" }),
+        pr.practice ? h("span", { className: "cra-badge cra-badge-practice", textContent: "practice" }) : null),
+      h("div", { className: "cra-meta" },
+        pr.author ? h("span", { className: "cra-author", textContent: `opened by ${pr.author}` }) : null,
+        h("span", { className: "cra-sidecar", textContent: `findings saved in ${pr.sidecar || ""}` })),
+      desc.length ? h("details", { className: "cra-desc", open: true },
+        h("summary", { textContent: "Description" }), markdownBlocks(desc)) : null,
+    );
+  }
+
+  function paintBanner(extra) {
+    const status = model.get("status") || {};
+    const items = [];
+    if (status.error) {
+      const err = status.error;
+      items.push(h("div", { className: "cra-alert cra-alert-error" },
+        h("strong", { textContent: `Your findings file ${err.name} cannot be read.` }),
+        h("div", { className: "cra-alert-detail", textContent: err.message }),
+        h("div", { textContent: "Nothing will be written to it, so nothing in it is lost. Move it aside to start a fresh, empty review (the file is renamed, not deleted)." }),
+        h("button", { type: "button", className: "cra-btn cra-quarantine", textContent: "Move it aside", onclick: () => send({ type: "quarantine" }) })));
+    }
+    if (status.stale) {
+      items.push(h("div", { className: "cra-alert cra-alert-warn",
+        textContent: "These findings were made on another version of this diff; check that each still points at the right line." }));
+    }
+    const notice = model.get("notice");
+    if (notice) items.push(h("div", { className: "cra-alert cra-alert-info", textContent: notice }));
+    if (extra) items.push(h("div", { className: "cra-alert cra-alert-error cra-transient", textContent: extra }));
+    fill(ui.banner, ...items);
+  }
+
+  function paintToolbar() {
+    const files = model.get("files") || [];
+    const viewed = new Set(model.get("viewed") || []);
+    const findings = model.get("findings") || [];
+    const verdict = model.get("verdict");
+    const choices = model.get("choices") || {};
+    const pr = model.get("pr") || {};
+    const practice = model.get("practice") || {};
+    const nViewed = files.filter((f) => viewed.has(f.path)).length;
+    const pct = files.length ? Math.round((100 * nViewed) / files.length) : 0;
+    const verdicts = h("div", { className: "cra-verdict", attrs: { role: "radiogroup", "aria-label": "Verdict" } },
+      h("span", { className: "cra-label", textContent: "Verdict:" }),
+      ...(choices.verdicts || []).map((v) => h("button", {
+        type: "button",
+        className: `cra-btn cra-verdict-${v}${verdict === v ? " cra-active" : ""}`,
+        textContent: VERDICT_LABEL[v] || v,
+        attrs: { role: "radio", "aria-checked": String(verdict === v) },
+        dataset: { verdict: v },
+        onclick: () => send({ type: "verdict", value: verdict === v ? null : v }),
+      })));
+    fill(ui.toolbar, 
+      h("div", { className: "cra-progress", title: `${nViewed} of ${files.length} files viewed` },
+        h("span", { textContent: `${nViewed}/${files.length} files viewed` }),
+        h("span", { className: "cra-bar" }, h("span", { className: "cra-bar-fill", style: `width:${pct}%` }))),
+      h("span", { className: "cra-count", textContent: `${findings.length} finding${findings.length === 1 ? "" : "s"}` }),
+      verdicts,
+      pr.practice ? h("button", {
+        type: "button", className: "cra-btn cra-primary cra-submit",
+        textContent: practice.submitted ? "Submit again" : "Submit review",
+        onclick: () => send({ type: "submit" }),
+      }) : null,
+    );
+  }
+
+  // sidebar: files and findings ---------------------------------------------------------------
+
+  function paintAside() {
+    const files = model.get("files") || [];
+    const viewed = new Set(model.get("viewed") || []);
+    const findings = model.get("findings") || [];
+    const perFile = new Map();
+    for (const f of findings) if (f.file !== null) perFile.set(f.file, (perFile.get(f.file) || 0) + 1);
+    const fileList = h("ul", { className: "cra-filelist" }, ...files.map((f) => h("li", {
+      className: viewed.has(f.path) ? "cra-viewed" : "",
+    },
+      h("input", {
+        type: "checkbox", checked: viewed.has(f.path), title: "Mark as viewed",
+        attrs: { "aria-label": `viewed: ${f.path}` },
+        onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
+      }),
+      h("button", { type: "button", className: "cra-link", textContent: f.path, title: f.path, onclick: () => scrollToFile(f.index) }),
+      perFile.get(f.index) ? h("span", { className: "cra-pill", textContent: String(perFile.get(f.index)) }) : null)));
+    const findingList = findings.length
+      ? h("ol", { className: "cra-findinglist" }, ...findings.map((f) => h("li", null,
+        h("button", {
+          type: "button", className: "cra-link", onclick: () => focusFinding(f.id, true),
+        },
+          h("span", { className: `cra-sev cra-sev-${f.severity}`, textContent: f.severity }),
+          " ",
+          h("span", { className: "cra-cat", textContent: f.category }),
+          " ",
+          h("span", { className: "cra-where", textContent: f.label }),
+          f.comment ? h("span", { className: "cra-snippet", textContent: f.comment }) : null))))
+      : h("p", { className: "cra-empty", textContent: "No findings yet." });
+    fill(ui.aside, h("h4", { textContent: "Files" }), fileList, h("h4", { textContent: "Findings" }), findingList);
+  }
+
+  // the diff ---------------------------------------------------------------------------------
+
+  /** Viewed files fold away, as on a review site; the chevron overrides that locally. */
+  function fileCollapsed(f, viewed) {
+    return st.override.has(f.index) ? st.override.get(f.index) : viewed.has(f.path);
+  }
+
+  function paintDiff() {
+    const files = model.get("files") || [];
+    const expanded = new Set(model.get("expanded") || []);
+    const viewed = new Set(model.get("viewed") || []);
+    st.rowEls = [];
+    st.bodies = [];
+    const sections = files.map((f) => {
+      const rowEls = [];
+      st.rowEls[f.index] = rowEls;
+      const collapsed = fileCollapsed(f, viewed);
+      const head = h("div", { className: "cra-filehead" },
+        h("button", {
+          type: "button", className: "cra-chevron", textContent: collapsed ? "\u25b8" : "\u25be",
+          attrs: { "aria-label": collapsed ? "show file" : "hide file" },
+          onclick: () => toggleLocal(f.index),
+        }),
+        h("span", { className: `cra-status cra-status-${f.status}`, textContent: f.status }),
+        h("span", { className: "cra-path", textContent: f.path }),
+        f.old_path ? h("span", { className: "cra-oldpath", textContent: `from ${f.old_path}` }) : null,
+        h("span", { className: "cra-stat" },
+          h("span", { className: "cra-plus", textContent: `+${f.additions}` }), " ",
+          h("span", { className: "cra-minus", textContent: `\u2212${f.deletions}` })),
+        h("label", { className: "cra-viewed-toggle" },
+          h("input", {
+            type: "checkbox", checked: viewed.has(f.path),
+            onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
+          }), " Viewed"));
+      const section = h("section", { className: "cra-file", dataset: { file: String(f.index) } }, head);
+      if (f.binary) {
+        section.append(h("div", { className: "cra-binary", textContent: "Binary file: not shown." }));
+        return section;
+      }
+      if (!f.rows.length) {
+        section.append(h("div", { className: "cra-binary", textContent: "No lines changed (an empty file, a rename or a mode change)." }));
+        return section;
+      }
+      const tbody = h("tbody");
+      st.bodies[f.index] = tbody;
+      const folds = new Map();
+      for (const fold of f.folds) if (!expanded.has(fold.id)) folds.set(fold.first, fold);
+      // One HTML string per file is far faster than 5,000 createElement calls. It is built only
+      // from Python-escaped HTML (row.h), numbers (num()) and fixed class names; everything
+      // else in this file goes through textContent.
+      const parts = [];
+      const rows = f.rows;
+      for (let r = 0; r < rows.length; r++) {
+        const fold = folds.get(r);
+        if (fold) {
+          const n = Number(fold.count) || 0;
+          parts.push(`<tr class="cra-fold" data-fold-row="${r}"><td colspan="4"><button type="button" class="cra-btn cra-expand" data-fold-first="${Number(fold.first)}">\u2195 Show ${n} unchanged line${n === 1 ? "" : "s"}</button></td></tr>`);
+          r = fold.last;
+          continue;
+        }
+        const row = rows[r];
+        const html = typeof row.h === "string" ? row.h : "";
+        if (row.k === "hunk") parts.push(`<tr class="cra-hunk" data-row="${r}"><td colspan="4">${html}</td></tr>`);
+        else parts.push(`<tr class="cra-line ${pick(KIND_CLASS, row.k)}" data-row="${r}"><td class="cra-num">${num(row.o)}</td><td class="cra-num">${num(row.n)}</td><td class="cra-sign">${pick(SIGN, row.k)}</td><td class="cra-code">${html}</td></tr>`);
+      }
+      tbody.innerHTML = parts.join("");
+      for (const tr of tbody.children) if (tr.dataset.row !== undefined) rowEls[Number(tr.dataset.row)] = tr;
+      const cols = h("colgroup", null,
+        h("col", { className: "cra-col-num" }), h("col", { className: "cra-col-num" }),
+        h("col", { className: "cra-col-sign" }), h("col", { className: "cra-col-code" }));
+      const table = h("table", { className: "cra-diff cra-code-table" }, cols, tbody);
+      table.dataset.file = String(f.index);
+      const wrap = h("div", { className: "cra-filebody" + (collapsed ? " cra-hidden" : "") }, table);
+      section.append(wrap);
+      return section;
+    });
+    const scroll = ui.files.scrollTop;
+    fill(ui.files, ...sections);
+    ui.files.scrollTop = scroll;
+    st.painted = files.map((f) => f.rows.length);
+    if (model.get("highlighted")) root.dataset.highlighted = "true";
+    rebuildNav();
+    paintFindings();
+  }
+
+  function toggleLocal(fi) {
+    const f = (model.get("files") || [])[fi];
+    const section = ui.files.querySelector(`section[data-file="${fi}"]`);
+    if (!f || !section) return;
+    const hidden = !fileCollapsed(f, new Set(model.get("viewed") || []));
+    st.override.set(fi, hidden);
+    section.querySelector(".cra-filebody")?.classList.toggle("cra-hidden", hidden);
+    const chevron = section.querySelector(".cra-chevron");
+    if (chevron) chevron.textContent = hidden ? "\u25b8" : "\u25be";
+    rebuildNav();
+  }
+
+  /** Same rows, new HTML (the background highlighter finished): swap the code cells in place,
+   * a file per task, so an open form, the focus and the scroll position are untouched. */
+  function patchHighlight() {
+    const files = model.get("files") || [];
+    if (files.length !== st.rowEls.length && st.rowEls.length) return false;
+    const painted = st.painted || [];
+    if (files.length !== painted.length) return false;
+    for (let i = 0; i < files.length; i++) if (files[i].rows.length !== painted[i]) return false;
+    let fi = 0;
+    const step = () => {
+      if (fi >= files.length) { root.dataset.highlighted = "true"; return; }
+      const rows = files[fi].rows;
+      const rowEls = st.rowEls[fi] || [];
+      for (let r = 0; r < rows.length; r++) {
+        const tr = rowEls[r];
+        if (!tr || typeof rows[r].h !== "string") continue;
+        // Python-escaped highlighter output, as in paintDiff
+        tr.lastElementChild.innerHTML = rows[r].h;
+      }
+      fi++;
+      setTimeout(step, 0);
+    };
+    step();
+    return true;
+  }
+
+  function rebuildNav() {
+    st.nav = [];
+    st.navPos = new Map();
+    for (const tbody of st.bodies) {
+      if (!tbody || tbody.closest(".cra-hidden")) continue;
+      const fi = Number(tbody.parentElement.dataset.file);
+      for (const tr of tbody.children) {
+        if (!tr.classList.contains("cra-line")) continue;
+        const r = Number(tr.dataset.row);
+        st.navPos.set(`${fi}:${r}`, st.nav.length);
+        st.nav.push([fi, r]);
+      }
+    }
+  }
+
+  // findings inline ----------------------------------------------------------------------------
+
+  function clearMarks() {
+    for (const el of root.querySelectorAll(".cra-finding-row, .cra-form-row")) el.remove();
+    for (const el of root.querySelectorAll(".cra-flagged, .cra-selected, .cra-cursor")) {
+      el.classList.remove("cra-flagged", "cra-selected", "cra-cursor");
+    }
+  }
+
+  /** The <tr> after which something anchored at `row` of file `fi` goes (folded rows: the fold bar). */
+  function anchorEl(fi, row) {
+    const rowEls = st.rowEls[fi] || [];
+    for (let r = row; r >= 0; r--) if (rowEls[r]) return rowEls[r];
+    return null;
+  }
+
+  function paintFindings() {
+    clearMarks();
+    const findings = model.get("findings") || [];
+    const byEnd = new Map();
+    for (const f of findings) {
+      if (f.file === null || !f.rows) continue;
+      const rowEls = st.rowEls[f.file] || [];
+      for (let r = f.rows[0]; r <= f.rows[1]; r++) rowEls[r]?.classList.add("cra-flagged");
+      const key = `${f.file}:${f.rows[1]}`;
+      if (!byEnd.has(key)) byEnd.set(key, []);
+      byEnd.get(key).push(f);
+    }
+    for (const [key, list] of byEnd) {
+      const [fi, row] = key.split(":").map(Number);
+      const after = anchorEl(fi, row);
+      if (!after) continue;
+      const cards = list.map((f) => (st.form && st.form.mode === "edit" && st.form.id === f.id ? formEl() : card(f)));
+      after.after(h("tr", { className: "cra-finding-row" }, h("td", { colSpan: 4 }, ...cards)));
+    }
+    const orphans = findings.filter((f) => f.file === null);
+    if (orphans.length) {
+      ui.files.prepend(h("div", { className: "cra-alert cra-alert-warn cra-finding-row" },
+        h("div", { textContent: "Findings that point at lines not in this diff:" }),
+        ...orphans.map((f) => card(f))));
+    }
+    if (st.form && st.form.mode === "new") placeNewForm();
+    paintSelection();
+  }
+
+  function card(f) {
+    const el = h("div", {
+      className: "cra-card" + (st.current === f.id ? " cra-current" : ""),
+      tabIndex: -1,
+      dataset: { finding: f.id },
+      attrs: { "aria-label": `finding at ${f.label}` },
+    },
+      h("div", { className: "cra-card-head" },
+        h("span", { className: `cra-sev cra-sev-${f.severity}`, textContent: f.severity }),
+        h("span", { className: "cra-cat", textContent: f.category }),
+        h("span", { className: "cra-where", textContent: f.label }),
+        h("span", { className: "cra-spacer" }),
+        h("button", { type: "button", className: "cra-btn cra-edit", textContent: "Edit", onclick: () => startEdit(f.id) }),
+        h("button", {
+          type: "button", className: "cra-btn cra-delete", textContent: "Delete",
+          onclick: () => send({ type: "delete", id: f.id }, (ack) => { if (ack.ok && st.current === f.id) st.current = null; }),
+        })),
+      f.comment ? h("div", { className: "cra-comment", textContent: f.comment }) : h("div", { className: "cra-comment cra-muted", textContent: "(no comment)" }));
+    el.addEventListener("focus", () => { st.current = f.id; });
+    return el;
+  }
+
+  function paintSelection() {
+    for (const el of root.querySelectorAll(".cra-selected, .cra-cursor")) el.classList.remove("cra-selected", "cra-cursor");
+    const sel = st.form && st.form.mode === "new" ? { file: st.form.file, a: st.form.rows[0], b: st.form.rows[1] } : st.sel;
+    if (sel) {
+      const rowEls = st.rowEls[sel.file] || [];
+      const [lo, hi] = sel.a <= sel.b ? [sel.a, sel.b] : [sel.b, sel.a];
+      for (let r = lo; r <= hi; r++) rowEls[r]?.classList.add("cra-selected");
+    }
+    if (st.cursor) st.rowEls[st.cursor.file]?.[st.cursor.row]?.classList.add("cra-cursor");
+  }
+
+  // the form -----------------------------------------------------------------------------------
+
+  function spanLabel(fi, lo, hi) {
+    const f = (model.get("files") || [])[fi];
+    if (!f) return "";
+    const picked = f.rows.slice(lo, hi + 1).filter((r) => r.k !== "hunk");
+    const news = picked.filter((r) => r.k !== "remove").map((r) => r.n);
+    const olds = picked.filter((r) => r.k === "remove").map((r) => r.o);
+    const [nums, side] = news.length ? [news, ""] : [olds, " (old)"];
+    if (!nums.length) return f.path;
+    const a = Math.min(...nums);
+    const b = Math.max(...nums);
+    return `${f.path}:${a === b ? a : `${a}-${b}`}${side}`;
+  }
+
+  function formEl() {
+    const form = st.form;
+    const choices = model.get("choices") || {};
+    const d = form.draft;
+    const category = h("select", { className: "cra-category", attrs: { "aria-label": "category" } },
+      h("option", { value: "", textContent: "category\u2026", disabled: true }),
+      ...(choices.categories || []).map((c) => h("option", { value: c, textContent: c })));
+    category.value = d.category || "";
+    const severity = h("select", { className: "cra-severity", attrs: { "aria-label": "severity" } },
+      ...(choices.severities || []).map((s) => h("option", { value: s, textContent: s })));
+    severity.value = d.severity || "major";
+    const comment = h("textarea", {
+      className: "cra-comment-input", rows: 3, value: d.comment || "",
+      placeholder: "What is wrong, and why does it matter?", attrs: { "aria-label": "comment" },
+    });
+    category.addEventListener("change", () => { d.category = category.value; });
+    severity.addEventListener("change", () => { d.severity = severity.value; });
+    comment.addEventListener("input", () => { d.comment = comment.value; });
+    const where = form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : d.label;
+    const el = h("form", { className: "cra-form", onsubmit: (e) => { e.preventDefault(); save(); } },
+      h("div", { className: "cra-form-head" },
+        h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
+        h("span", { className: "cra-where", textContent: where })),
+      h("div", { className: "cra-form-fields" }, category, severity),
+      comment,
+      h("div", { className: "cra-form-foot" },
+        h("button", { type: "submit", className: "cra-btn cra-primary cra-save", textContent: "Save" }),
+        h("button", { type: "button", className: "cra-btn cra-cancel", textContent: "Cancel", onclick: cancel }),
+        h("span", { className: "cra-muted", textContent: "Ctrl+Enter saves, Esc cancels" }),
+        h("span", { className: "cra-error", attrs: { role: "alert" } })));
+    return el;
+  }
+
+  function placeNewForm() {
+    const form = st.form;
+    const after = anchorEl(form.file, form.rows[1]);
+    if (!after) return;
+    // after any findings already shown under that line
+    let target = after;
+    while (target.nextElementSibling && target.nextElementSibling.classList.contains("cra-finding-row")) target = target.nextElementSibling;
+    target.after(h("tr", { className: "cra-form-row" }, h("td", { colSpan: 4 }, formEl())));
+  }
+
+  function openForm(fi, a, b, focusField = true) {
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    const draft = st.form && st.form.mode === "new" ? st.form.draft : { category: "", severity: "major", comment: "" };
+    st.form = { mode: "new", file: fi, rows: [lo, hi], draft };
+    paintFindings();
+    if (focusField) root.querySelector(".cra-form .cra-category")?.focus();
+  }
+
+  function startEdit(id) {
+    const f = (model.get("findings") || []).find((x) => x.id === id);
+    if (!f) return;
+    st.form = { mode: "edit", id, draft: { category: f.category, severity: f.severity, comment: f.comment, label: f.label } };
+    st.current = id;
+    paintFindings();
+    root.querySelector(".cra-form .cra-comment-input")?.focus();
+  }
+
+  function cancel() {
+    const hadForm = !!st.form;
+    st.form = null;
+    st.sel = null;
+    paintFindings();
+    if (hadForm) root.focus({ preventScroll: true });
+  }
+
+  function save() {
+    const form = st.form;
+    if (!form) return;
+    const d = form.draft;
+    const errEl = root.querySelector(".cra-form .cra-error");
+    if (!d.category) {
+      if (errEl) errEl.textContent = "Choose a category.";
+      root.querySelector(".cra-form .cra-category")?.focus();
+      return;
+    }
+    for (const b of root.querySelectorAll(".cra-form button")) b.disabled = true;
+    const done = (ack) => {
+      if (ack.ok) {
+        if (ack.id) st.current = ack.id;
+        st.form = null;
+        st.sel = null;
+        paintFindings();
+        root.focus({ preventScroll: true });
+      } else {
+        for (const b of root.querySelectorAll(".cra-form button")) b.disabled = false;
+      }
+    };
+    if (form.mode === "new") {
+      send({ type: "flag", file: form.file, rows: form.rows, category: d.category, severity: d.severity, comment: d.comment || "" }, done);
+    } else {
+      send({ type: "edit", id: form.id, category: d.category, severity: d.severity, comment: d.comment || "" }, done);
+    }
+  }
+
+  // navigation -----------------------------------------------------------------------------------
+
+  function scrollIntoView(el) {
+    el?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  function scrollToFile(fi) {
+    const section = ui.files.querySelector(`section[data-file="${fi}"]`);
+    section?.scrollIntoView({ block: "start" });
+  }
+
+  function moveCursor(step, extend) {
+    if (!st.nav.length) return;
+    let i = st.cursor ? st.navPos.get(`${st.cursor.file}:${st.cursor.row}`) : undefined;
+    if (i === undefined) i = step > 0 ? -1 : st.nav.length;
+    let j = Math.max(0, Math.min(st.nav.length - 1, i + step));
+    let [fi, row] = st.nav[j];
+    if (extend && st.sel && st.sel.file !== fi) {
+      // a range stays within one file
+      j = i;
+      [fi, row] = st.nav[j];
+    }
+    if (extend) {
+      if (!st.sel || st.sel.file !== fi) st.sel = { file: fi, a: st.cursor ? st.cursor.row : row, b: row };
+      else st.sel.b = row;
+      if (st.form && st.form.mode === "new") { openForm(fi, st.sel.a, st.sel.b, false); }
+    } else if (!(st.form && st.form.mode === "new")) {
+      st.sel = null;
+    }
+    st.cursor = { file: fi, row };
+    paintSelection();
+    scrollIntoView(st.rowEls[fi][row]);
+  }
+
+  function focusFinding(id, scroll) {
+    st.current = id;
+    for (const c of root.querySelectorAll(".cra-card")) c.classList.toggle("cra-current", c.dataset.finding === id);
+    const el = [...root.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id);
+    if (el) {
+      el.focus({ preventScroll: true });
+      if (scroll) scrollIntoView(el);
+      const f = (model.get("findings") || []).find((x) => x.id === id);
+      if (f && f.rows) st.cursor = { file: f.file, row: f.rows[1] };
+    }
+  }
+
+  function stepFinding(step) {
+    const list = (model.get("findings") || []).filter((f) => f.file !== null);
+    if (!list.length) return;
+    let i = list.findIndex((f) => f.id === st.current);
+    i = i < 0 ? (step > 0 ? 0 : list.length - 1) : (i + step + list.length) % list.length;
+    focusFinding(list[i].id, true);
+  }
+
+  function onKey(e) {
+    const inField = e.target instanceof HTMLElement && e.target.closest("textarea, input, select, .cra-form");
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && e.key === "Enter") {
+      if (st.form) { e.preventDefault(); e.stopPropagation(); save(); }
+      return;
+    }
+    if (e.key === "Escape") {
+      if (st.form || st.sel) { e.preventDefault(); e.stopPropagation(); cancel(); }
+      return;
+    }
+    if (inField) {
+      // Keys typed into the form belong to the form: never to JupyterLab's shortcuts.
+      if (!mod && !e.altKey && !(e.shiftKey && e.key === "Enter")) e.stopPropagation();
+      return;
+    }
+    if (mod || e.altKey) return;
+    let handled = true;
+    switch (e.key) {
+      case "j": case "ArrowDown": moveCursor(1, false); break;
+      case "k": case "ArrowUp": moveCursor(-1, false); break;
+      case "J": moveCursor(1, true); break;
+      case "K": moveCursor(-1, true); break;
+      case "n": stepFinding(1); break;
+      case "p": stepFinding(-1); break;
+      case "e": if (st.current) startEdit(st.current); break;
+      case "f": case "Enter":
+        if (e.key === "Enter" && e.shiftKey) { handled = false; break; } // Shift+Enter runs the cell
+        if (e.target instanceof HTMLButtonElement) { handled = false; break; }
+        if (st.sel) openForm(st.sel.file, st.sel.a, st.sel.b);
+        else if (st.cursor) openForm(st.cursor.file, st.cursor.row, st.cursor.row);
+        else moveCursor(1, false);
+        break;
+      default:
+        if (e.shiftKey && (e.key === "ArrowDown" || e.key === "ArrowUp")) moveCursor(e.key === "ArrowDown" ? 1 : -1, true);
+        else handled = false;
+    }
+    if (handled) e.preventDefault();
+    // While the viewer has focus, plain keys are the viewer's (no "a"/"b"/"dd" on the notebook).
+    if (e.key !== "Tab" && !(e.shiftKey && e.key === "Enter")) e.stopPropagation();
+  }
+
+  function onClick(e) {
+    const expand = e.target instanceof Element ? e.target.closest("button.cra-expand") : null;
+    if (expand) {
+      const fi = Number(expand.closest("table").dataset.file);
+      const fold = ((model.get("files") || [])[fi]?.folds || []).find((x) => String(x.first) === expand.dataset.foldFirst);
+      if (fold) send({ type: "expand", file: fi, fold: fold.id });
+      return;
+    }
+    const tr = e.target instanceof Element ? e.target.closest("tr.cra-line") : null;
+    if (!tr || !root.contains(tr)) return;
+    const table = tr.closest("table");
+    const fi = Number(table.dataset.file);
+    const row = Number(tr.dataset.row);
+    // Selecting text to copy is not a click on a line.
+    if (String(window.getSelection?.() || "").length && !e.shiftKey) return;
+    if (e.shiftKey) e.preventDefault();
+    if (e.shiftKey && st.form && st.form.mode === "new" && st.form.file === fi) {
+      const anchor = st.sel && st.sel.file === fi ? st.sel.a : st.form.rows[0];
+      st.sel = { file: fi, a: anchor, b: row };
+    } else if (e.shiftKey && st.sel && st.sel.file === fi) {
+      st.sel.b = row;
+    } else {
+      if (st.form && st.form.mode === "edit") st.form = null;
+      st.sel = { file: fi, a: row, b: row };
+    }
+    st.cursor = { file: fi, row };
+    openForm(fi, st.sel.a, st.sel.b);
+  }
+
+  // practice mode --------------------------------------------------------------------------------
+
+  function paintPractice() {
+    const p = model.get("practice") || {};
+    if (!p.enabled || !p.submitted) { fill(ui.practice, ); return; }
+    const pct = (x) => `${Math.round(100 * x)}%`;
+    const items = (p.defects || []).map((d) => {
+      const head = h("div", { className: "cra-defect-head" },
+        h("span", { className: `cra-result cra-result-${d.status}`, textContent: STATUS_LABEL[d.status] || d.status }),
+        h("span", { className: `cra-sev cra-sev-${d.severity}`, textContent: d.severity }),
+        h("span", { className: "cra-defect-title", textContent: d.title || `Defect ${d.n + 1}` }),
+        d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null);
+      const box = h("li", { className: "cra-defect", dataset: { defect: String(d.n) } }, head);
+      if (d.hints.length) box.append(h("ol", { className: "cra-hints" }, ...d.hints.map((t) => h("li", { textContent: t }))));
+      const actions = h("div", { className: "cra-defect-actions" });
+      if (d.hints_left > 0 && !d.revealed && d.status !== "found") {
+        actions.append(h("button", {
+          type: "button", className: "cra-btn cra-hint",
+          textContent: d.hints.length ? `Another hint (${d.hints_left} left)` : `Show a hint (${d.hints_left})`,
+          onclick: () => send({ type: "hint", defect: d.n }),
+        }));
+      }
+      if (d.can_reveal) {
+        actions.append(h("button", { type: "button", className: "cra-btn cra-reveal", textContent: "Show the explanation", onclick: () => send({ type: "reveal", defect: d.n }) }));
+      }
+      box.append(actions);
+      if (d.revealed) {
+        const proof = h("div", { className: "cra-proof" },
+          h("span", { textContent: "Proof: " }), h("code", { textContent: d.proof || "" }), " ",
+          h("button", {
+            type: "button", className: "cra-btn cra-prove", textContent: "Run the proof",
+            onclick: (e) => {
+              const btn = e.currentTarget;
+              btn.disabled = true;
+              btn.textContent = "Running\u2026";
+              send({ type: "prove", defect: d.n }, (ack) => { if (!ack.ok) { btn.disabled = false; btn.textContent = "Run the proof"; } });
+            },
+          }));
+        box.append(
+          h("div", { className: "cra-muted", textContent: `${d.where} \u00b7 ${d.category}${d.also && d.also.length ? ` (also ${d.also.join(", ")})` : ""}` }),
+          h("div", { className: "cra-explanation", textContent: d.explanation || "" }),
+          proof);
+        if (d.proof_run) {
+          box.append(h("div", { className: "cra-proof-run" },
+            h("div", { textContent: `On the code under review the proof ${PROOF_WORD[d.proof_run.after] || "?"}; on the fixed code it ${PROOF_WORD[d.proof_run.fixed] || "?"}.` }),
+            h("details", null, h("summary", { textContent: "pytest output" }), h("pre", { textContent: d.proof_run.output }))));
+        }
+      }
+      return box;
+    });
+    const fps = (p.false_positives || []).map((fp) => h("li", null,
+      h("span", { className: "cra-where", textContent: fp.finding }),
+      h("span", { textContent: fp.cost ? ` costs ${fp.cost}` : " (free)" }),
+      fp.why_fine ? h("div", { className: "cra-muted", textContent: `Looks suspicious, but is fine: ${fp.why_fine}` }) : null));
+    fill(ui.practice, 
+      h("div", { className: "cra-score" },
+        h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}` }),
+        h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` }),
+        h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
+      p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
+      h("ol", { className: "cra-defects" }, ...items),
+      fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null);
+  }
+
+  // wiring -----------------------------------------------------------------------------------------
+
+  const handlers = {
+    "change:pr": () => { paintHeader(); paintToolbar(); },
+    "change:files": () => { if (!patchHighlight()) { paintDiff(); paintAside(); paintToolbar(); } },
+    "change:expanded": () => paintDiff(),
+    "change:findings": () => {
+      const t = performance.now();
+      paintFindings(); paintAside(); paintToolbar();
+      root.dataset.findingsMs = String(Math.round(performance.now() - t));
+    },
+    "change:verdict": () => paintToolbar(),
+    "change:viewed": () => { paintDiff(); paintAside(); paintToolbar(); },
+    "change:status": () => paintBanner(),
+    "change:notice": () => paintBanner(),
+    "change:practice": () => { paintPractice(); paintToolbar(); },
+    "msg:custom": onCustom,
+  };
+  for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
+
+  root.addEventListener("keydown", onKey);
+  ui.files.addEventListener("click", onClick);
+  // Another tab or kernel may have changed the sidecar: ask Python to re-read it when the
+  // learner comes back to this viewer (a stat() in the kernel; nothing when unchanged).
+  root.addEventListener("focusin", refresh);
+  root.addEventListener("pointerenter", refresh);
+  const onVisible = () => { if (document.visibilityState === "visible") refresh(); };
+  document.addEventListener("visibilitychange", onVisible);
+
+  const t0 = performance.now();
+  paintHeader();
+  paintBanner();
+  paintToolbar();
+  paintPractice();
+  paintDiff();
+  paintAside();
+  root.dataset.ready = "true";
+  root.dataset.paintMs = String(Math.round(performance.now() - t0));
+
+  return () => {
+    for (const [event, fn] of Object.entries(handlers)) model.off(event, fn);
+    document.removeEventListener("visibilitychange", onVisible);
+    window.removeEventListener("keydown", onKeyCapture, true);
+  };
+}
+
+export default { render };
