@@ -12,6 +12,17 @@ c = get_config()  # noqa: F821 - injected by traitlets when nbgrader loads this 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "code-review-academy")
 
+# The gradebook: gradebook.db here, unless COURSE_DB_URL names another (PostgreSQL for a class
+# graded on several machines, docs/deploy.md). Unset, a db_url from a Jupyter config folder
+# (/etc/jupyter/nbgrader_config.py) stands; `course grade` reads the same files nbgrader does.
+if os.environ.get("COURSE_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["COURSE_DB_URL"]
+
+# Never copied into a release, a submission or a collection: nbgrader's own list, and the lock
+# file the viewer takes beside each review (.<slug>.findings.json.lock). Students' submit reads
+# deploy/nbgrader_config.multiuser.py, which lists the same.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*.findings.json.lock"]
+
 # A student who deleted a grade cell is still graded: nbgrader puts the cell back. (It can
 # fail with a KeyError when the cell before it is a locked one; `course grade` restores
 # deleted cells itself before nbgrader sees them.)

@@ -226,7 +226,8 @@ def verify(root: Path, assignment: str, bank: Bank, log: Path) -> list[str]:
         shutil.copytree(source, course / "source" / assignment)
         shutil.copytree(source, course / "submitted" / "solution" / assignment)
         shutil.copytree(release, course / "submitted" / "release" / assignment)
-        cfg = course_config(course)
+        # The proof's own gradebook, never the class's (COURSE_DB_URL, a system-wide db_url).
+        cfg = course_config(course, db_url=f"sqlite:///{course / 'gradebook.db'}")
         cfg.CourseDirectory.release_directory = "scratch-release"
         _run(GenerateAssignment, cfg, assignment, force=True)
         for student in ("solution", "release"):

@@ -193,7 +193,8 @@ def catalogue(bank_dir: str | None, target: str | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for class-report.html and its figures (default: reports/ASSIGNMENT/ in the course directory).")
 @click.option("--course", "course_dir", type=click.Path(file_okay=False), default=".", show_default=True, help="The course directory (gradebook.db, submitted/, autograded/).")
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
-@click.option("--db-url", help="Gradebook database URL (default: sqlite:///COURSE/gradebook.db).")
+@click.option("--db-url", help="Gradebook database URL (default: the db_url nbgrader's configuration sets for "
+              "COURSE, as `course grade` reads it; else COURSE/gradebook.db).")
 def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str | None, db_url: str | None) -> None:
     """Class analytics for a graded ASSIGNMENT: detection rate per defect, recall per
     category, precision and score distributions, common false positives, time to submit,
@@ -201,8 +202,13 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
 
     Exits 1 when there is nothing to report (no submissions).
     """
+    from .grading import GradingError, configured_db_url
     from .report import class_report, write_report
 
+    try:
+        db_url = db_url or configured_db_url(Path(course_dir).resolve())
+    except GradingError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         result = class_report(course_dir, assignment, _bank(bank_dir) if bank_dir else None, db_url=db_url)
     except (BankError, ValueError) as exc:
@@ -244,7 +250,11 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
               help="Generate feedback for every cleanly graded student.")
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False),
               help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
-def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, bank_dir: str | None) -> None:
+@click.option("--db-url", help="Gradebook database URL, over any nbgrader configuration (default: the db_url "
+              "nbgrader's configuration sets: the course's nbgrader_config.py, which reads $COURSE_DB_URL, "
+              "or a Jupyter config folder such as /etc/jupyter; else gradebook.db in the course directory).")
+def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, bank_dir: str | None,
+          db_url: str | None) -> None:
     """Grade a whole class: preflight, parallel autograde, re-score, feedback, summary.
 
     Every submission is checked first: broken notebooks are repaired (copy-pasted, deleted or
@@ -257,21 +267,23 @@ def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, ba
 
     from rich.console import Console
 
-    from .grading import GradingError, grade_class, summary_details, summary_table
+    from .grading import GradingError, grade_class, shown_url, summary_details, summary_table
 
     console = Console()
     try:
         report = grade_class(assignment, root=course_dir, jobs=jobs, feedback=feedback, console=console,
-                             bank=bank_dir)
+                             bank=bank_dir, db_url=db_url)
     except GradingError as exc:
         raise click.ClickException(str(exc)) from None
     console.print(summary_table(report))
     for line in summary_details(report):
         console.print(line, highlight=False)
     rel = lambda p: os.path.relpath(p, Path.cwd())  # noqa: E731 - paths as the instructor typed them
+    console.print(f"gradebook: {shown_url(report.gradebook)} (assignment {report.recorded})", highlight=False)
     console.print(f"summary:  {rel(report.summary_text)} (and {report.summary_json.name})")
     if feedback:
-        console.print(f"feedback: {rel(report.feedback_dir)}/<student>/{assignment}/ (nbgrader's HTML and review-feedback.html)")
+        console.print(f"feedback: {rel(report.feedback_dir)}/<student>/{assignment}/<notebook>.html "
+                      "(nbgrader's page, the course's per-defect feedback at the top)")
     if report.needs_instructor:
         sys.exit(1)
 

@@ -163,7 +163,13 @@ def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> None:
     from .grading import environ
 
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(root / "nbgrader_config.py", target / "nbgrader_config.py")
+    config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
+    # The demo's own gradebook, whatever COURSE_DB_URL or a Jupyter config folder says: a
+    # simulated class must never reach the real one.
+    config += ("\n# course demo: this temporary course keeps its own gradebook.\n"
+               'c.CourseDirectory.db_url = "sqlite:///" + os.path.join(os.path.dirname(os.path.abspath(__file__)), '
+               '"gradebook.db")\n')
+    (target / "nbgrader_config.py").write_text(config, encoding="utf-8")
     shutil.copytree(root / "source" / assignment, target / "source" / assignment,
                     ignore=shutil.ignore_patterns("*.findings.json", ".*"))
     with environ(COURSE_BANK=str(bank.root.resolve())):
@@ -192,7 +198,9 @@ def run_demo(*, assignment: str | None = None, directory: str | os.PathLike | No
     target = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="course-demo-"))
     if directory and any(target.iterdir() if target.exists() else ()):
         raise GradingError(f"{target} is not empty: give an empty or new folder")
-    slugs = [c.slug for nb in sorted((root / "source" / assignment).glob("*.ipynb")) for c in review_cells(nb)]
+    reviews = [c for nb in sorted((root / "source" / assignment).glob("*.ipynb")) for c in review_cells(nb)]
+    slugs = [c.slug for c in reviews]
+    notebooks = list(dict.fromkeys(c.notebook for c in reviews)) or ["<notebook>"]
 
     console.print(Panel.fit(
         f"[bold]Code Review Academy: a grading day in a minute[/]\n\n"
@@ -213,12 +221,12 @@ def run_demo(*, assignment: str | None = None, directory: str | os.PathLike | No
     for line in summary_details(report):
         console.print(line, highlight=False)
     careful = next((s.name for s in ROSTER if s.style == "careful"), ROSTER[0].name)
-    page = report.feedback_dir / careful / assignment / "review-feedback.html"
+    page = report.feedback_dir / careful / assignment / f"{notebooks[0]}.html"
     console.print(Panel(
         "\n".join([
-            "[bold]Feedback[/], one folder per student (nbgrader's page and the course's own):",
-            f"  [cyan]{report.feedback_dir}/<student>/{assignment}/[/]",
-            f"  {careful}'s review feedback: [cyan]{page}[/]",
+            "[bold]Feedback[/], one page per student and notebook (the course's per-defect feedback at the top):",
+            f"  [cyan]{report.feedback_dir}/<student>/{assignment}/<notebook>.html[/]",
+            f"  {careful}'s feedback: [cyan]{page}[/]",
             "[bold]Summary[/] of the run:",
             f"  [cyan]{report.summary_text}[/] (and {report.summary_json.name})",
             "",

@@ -29,8 +29,9 @@ __all__ = [
     "ReviewNotReady",
     "ReviewScoredZero",
     "Rescore",
-    "feedback_html",
+    "feedback_section",
     "feedback_text",
+    "inject_feedback",
     "grade_review",
     "require_review",
     "rescore",
@@ -308,25 +309,36 @@ def feedback_text(outcome: Rescore) -> str:
     return "\n".join(out)
 
 
-def feedback_html(student: str, assignment: str, outcomes: list[Rescore]) -> str:
-    """The course's own feedback page for one student: every review, defect by defect."""
+SECTION_ID = "course-review-feedback"
+_SECTION = re.compile(rf"\n?<!-- {SECTION_ID} -->.*?<!-- /{SECTION_ID} -->\n?", re.S)
+
+
+def feedback_section(outcomes: list[Rescore]) -> str:
+    """The course's per-defect feedback on some reviews, as an HTML fragment for the top of
+    nbgrader's feedback page of the notebook that holds them (see `inject_feedback`).
+
+    Found and miscategorised defects: title and explanation; missed: the first hint only;
+    false positives: the decoy's why_fine. Its styles are scoped to the section.
+    """
     from html import escape
 
+    sid = SECTION_ID
     parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Review feedback: {escape(assignment)}</title>",
-        "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1f2328}"
-        "h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}li{margin:.6rem 0}"
-        ".found{color:#1a7f37}.miscategorised{color:#9a6700}.missed{color:#cf222e}.false-positive{color:#57606a}"
-        ".label{font-weight:600}.text{white-space:pre-wrap;margin:.2rem 0 0}</style></head><body>",
-        f"<h1>Your reviews in {escape(assignment)}</h1>",
-        f"<p>Student: {escape(student)}. A missed defect is shown only by its first hint: go back to the diff and find it.</p>",
+        f"<!-- {sid} -->",
+        f'<div class="container"><section id="{sid}">',
+        f"<style>#{sid}{{font:15px/1.5 system-ui,sans-serif;color:#1f2328;border:1px solid #d0d7de;"
+        "border-radius:6px;padding:.5rem 1.25rem 1rem;margin:1rem 0}"
+        f"#{sid} h2{{font-size:1.3rem}}#{sid} h3{{font-size:1.1rem;margin-top:1.25rem}}#{sid} li{{margin:.6rem 0}}"
+        f"#{sid} .found{{color:#1a7f37}}#{sid} .miscategorised{{color:#9a6700}}#{sid} .missed{{color:#cf222e}}"
+        f"#{sid} .false-positive{{color:#57606a}}#{sid} .label{{font-weight:600}}"
+        f"#{sid} .text{{white-space:pre-wrap;margin:.2rem 0 0;color:#1f2328}}</style>",
+        "<h2>Your reviews, defect by defect</h2>",
+        "<p>A missed defect is shown only by its first hint: go back to the diff and find it.</p>",
     ]
     for outcome in outcomes:
-        parts.append(f"<h2>{escape(outcome.slug)}: {outcome.points:g} of {outcome.max_points:g} points</h2>")
+        parts.append(f"<h3>Review of {escape(outcome.slug)}: {outcome.points:g} of {outcome.max_points:g} points</h3>")
         if outcome.problem is not None:
-            parts.append(f"<p class=\"missed\">{escape(outcome.problem)}</p>")
+            parts.append(f'<p class="missed">{escape(outcome.problem)}</p>')
             continue
         result = outcome.result
         assert result is not None
@@ -335,12 +347,25 @@ def feedback_html(student: str, assignment: str, outcomes: list[Rescore]) -> str
         for item in feedback_items(outcome):
             title = f" {escape(item['title'])}" if item["title"] else ""
             parts.append(
-                f"<li class=\"{item['kind']}\"><span class=\"label\">{escape(item['label'])}</span>{title}"
-                f"<p class=\"text\">{escape(item['text'])}</p></li>"
+                f'<li class="{item["kind"]}"><span class="label">{escape(item["label"])}</span>{title}'
+                f'<p class="text">{escape(item["text"])}</p></li>'
             )
         parts.append("</ul>")
-    parts.append("</body></html>\n")
+    parts.append(f"</section></div>\n<!-- /{sid} -->")
     return "\n".join(parts)
+
+
+def inject_feedback(page: Path, section: str) -> None:
+    """Put `section` at the top of nbgrader's feedback page `page` (just inside <body>).
+
+    nbgrader's release_feedback publishes every *.html of a student's feedback folder, but a
+    student's fetch_feedback only finds `<notebook>.html` for each notebook submitted, so the
+    course's feedback must live inside that page. Injecting again replaces the old section.
+    """
+    text = _SECTION.sub("\n", page.read_text(encoding="utf-8"))
+    body = re.search(r"<body\b[^>]*>", text, re.I)
+    at = body.end() if body else 0
+    page.write_text(f"{text[:at]}\n{section}\n{text[at:]}", encoding="utf-8")
 
 
 # the class grader ---------------------------------------------------------------------------
@@ -443,16 +468,75 @@ def environ(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def course_config(root: Path):
-    """The course's nbgrader configuration, as nbgrader itself would load it."""
+def config_files(root: Path) -> list[Path]:
+    """The configuration files nbgrader 0.9.6 reads for a course in `root`, lowest priority first.
+
+    As `nbgrader` run in the course directory loads them (JupyterApp.load_config_file, then
+    NbGrader.initialize): jupyter_config.{py,json}, then nbgrader_config.{py,json}, from every
+    Jupyter config directory (`jupyter --paths`: $JUPYTER_CONFIG_DIR or ~/.jupyter, the entries
+    of $JUPYTER_CONFIG_PATH, <sys.prefix>/etc/jupyter, /usr/local/etc/jupyter, /etc/jupyter;
+    an earlier directory wins over a later one), and last the course's own nbgrader_config.py,
+    which wins over all of them. (nbgrader also reads ./nbgrader_config.py of the directory it
+    runs in: the course's own file when run in the course directory.)
+    """
+    from jupyter_core.paths import jupyter_config_dir, jupyter_config_path
+
+    dirs = jupyter_config_path()
+    if jupyter_config_dir() not in dirs:
+        dirs.insert(0, jupyter_config_dir())
+    found: list[Path] = []
+    for base in ("jupyter_config", "nbgrader_config"):
+        for folder in reversed(dirs):
+            for ext in (".py", ".json"):
+                path = Path(folder) / f"{base}{ext}"
+                if path.is_file() and path not in found:
+                    found.append(path)
+    own = root / "nbgrader_config.py"
+    if own.is_file():
+        found = [p for p in found if p.resolve() != own.resolve()] + [own]
+    return found
+
+
+def course_config(root: Path, *, db_url: str | None = None):
+    """The course's nbgrader configuration, read from the files nbgrader itself reads (see
+    `config_files`), so a `db_url` set in /etc/jupyter/nbgrader_config.py or by COURSE_DB_URL
+    (which the course's nbgrader_config.py reads) is obeyed here as by nbgrader. `db_url`, when
+    given (`course grade --db-url`), wins over every file.
+
+    A file that fails to load raises GradingError: nbgrader would log it and carry on, which
+    could grade into another gradebook than the one the class uses.
+    """
     from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
 
     cfg = Config()
-    if (root / "nbgrader_config.py").is_file():
-        cfg = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    for path in config_files(root):
+        loader = PyFileConfigLoader if path.suffix == ".py" else JSONFileConfigLoader
+        try:
+            cfg.merge(loader(path.name, path=str(path.parent)).load_config())
+        except Exception as exc:
+            raise GradingError(f"cannot read the nbgrader configuration {path}: {type(exc).__name__}: {exc}") from None
     cfg.CourseDirectory.root = str(root)
+    if db_url:
+        cfg.CourseDirectory.db_url = db_url
     return cfg
+
+
+def configured_db_url(root: Path) -> str | None:
+    """The gradebook URL the nbgrader configuration of `root` sets, or None (nbgrader's default:
+    gradebook.db in the course directory)."""
+    value = course_config(root).CourseDirectory.get("db_url")
+    return value if isinstance(value, str) and value else None
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit to print: the password masked."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
 
 
 def review_cells(notebook: Path) -> list[ReviewCell]:
@@ -653,6 +737,7 @@ def preflight_notebook(path: Path, release) -> Preflight:
 # overruns a hard limit.
 
 LOCKED_RETRIES = 6
+WORKER_DB_URL = "COURSE_GRADE_DB_URL"  # how the main process tells its workers which gradebook
 
 
 def _speed_up_nbgrader() -> None:
@@ -715,7 +800,13 @@ def _worker_main(argv: list[str]) -> int:
     from nbgrader.utils import capture_log
 
     _speed_up_nbgrader()
-    cfg = course_config(Path(root))
+    # The gradebook the main process resolved (its configuration and --db-url): every worker
+    # writes where the class grader reads.
+    cfg = course_config(Path(root), db_url=os.environ.get(WORKER_DB_URL))
+    # The kernels this worker starts run students' code: they need no database password. (They
+    # run as this user, so this keeps it out of os.environ only, not out of /proc.)
+    for name in (WORKER_DB_URL, "COURSE_DB_URL"):
+        os.environ.pop(name, None)
     cfg.CourseDirectory.submitted_directory = submitted
     # Once the last cell has answered, the kernel has nothing left to say: kill it rather than
     # wait for a graceful exit (about 0.2 s a submission, and nothing changes in the grades).
@@ -944,6 +1035,8 @@ class ClassReport:
     summary_text: Path
     feedback_dir: Path
     seconds: float
+    gradebook: str = ""  # the database URL graded into
+    recorded: str = ""  # what became of the assignment's record there: "unchanged" or "recorded"
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
@@ -959,6 +1052,18 @@ def _cell_timeout(cfg) -> float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
     return 30.0
+
+
+class _GradebookConflict(GradingError):
+    """Another process wrote the same gradebook rows at the same moment; trying again settles it."""
+
+
+# What nbgrader's log says when two writers collide on one gradebook: a unique key taken by the
+# other (PostgreSQL, SQLite), a row the other deleted first, SQLite's single writer.
+_CONFLICT = re.compile(
+    r"IntegrityError|UniqueViolation|duplicate key value|UNIQUE constraint failed|StaleDataError|"
+    r"ObjectDeletedError|ForeignKeyViolation|database is locked|could not serialize|deadlock detected"
+)
 
 
 def _generate(cfg, assignment: str, release_rel: str) -> None:
@@ -977,8 +1082,124 @@ def _generate(cfg, assignment: str, release_rel: str) -> None:
         warnings.simplefilter("ignore")
         result = capture_log(app)
     if not result["success"]:
-        raise GradingError(f"nbgrader generate_assignment {assignment} failed: "
-                           f"{failure_reason(result.get('log') or '', result.get('error') or '')}")
+        log, error = result.get("log") or "", result.get("error") or ""
+        kind = _GradebookConflict if _CONFLICT.search(f"{log}\n{error}") else GradingError
+        raise kind(f"nbgrader generate_assignment {assignment} failed: {failure_reason(log, error)}")
+
+
+def recorded_assignment(db_url: str, course_id: str, assignment: str) -> dict[str, Any] | None:
+    """What a gradebook records of an assignment's notebooks and cells (what autograde grades
+    with), or None when it does not know the assignment."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with warnings.catch_warnings(), environ(PATH=nbgrader_env()["PATH"]):
+        warnings.simplefilter("ignore")
+        with Gradebook(db_url, course_id) as gb:
+            try:
+                found = gb.find_assignment(assignment)
+            except MissingEntry:
+                return None
+            return {
+                nb.name: {
+                    "kernelspec": nb.kernelspec,
+                    "grade": sorted((c.name, float(c.max_score), c.cell_type) for c in nb.grade_cells),
+                    "solution": sorted(c.name for c in nb.solution_cells),
+                    "task": sorted((c.name, float(c.max_score), c.cell_type) for c in nb.task_cells),
+                    "source": sorted((c.name, c.cell_type, bool(c.locked), c.source or "", c.checksum or "")
+                                     for c in nb.source_cells),
+                }
+                for nb in found.notebooks
+            }
+
+
+RECORD_RETRIES = 6
+
+
+@contextlib.contextmanager
+def _gradebook_lock(db_url: str, name: str) -> Iterator[None]:
+    """On PostgreSQL, one process at a time in the block (a session advisory lock named after
+    `name`, held on a connection of its own): graders of one class that start together record
+    the assignment one after the other, and the later ones find it recorded. Elsewhere (SQLite
+    allows one writer anyway) it does nothing; the retries in record_assignment remain."""
+    import hashlib
+
+    import sqlalchemy as sa
+
+    try:
+        url = sa.engine.make_url(db_url)
+    except Exception:
+        yield
+        return
+    if url.get_backend_name() != "postgresql":
+        yield
+        return
+    key = int.from_bytes(hashlib.sha256(f"code-review-academy {name}".encode()).digest()[:8], "big", signed=True)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+    finally:
+        engine.dispose()
+
+
+def record_assignment(cfg, assignment: str, grading: Path) -> str:
+    """Make the gradebook record `assignment` as source/ has it now; return "unchanged" or "recorded".
+
+    nbgrader grades with the grade cells it recorded, so an edit to source/ since the last
+    generate would otherwise be ignored. Every grader of a sharded class starts with this, so it
+    writes only when something changed: the assignment is first recorded into a scratch SQLite
+    gradebook (and a scratch release folder; the committed release/ is never touched) and
+    compared with the class's gradebook. When they differ, it is recorded there too (nbgrader
+    generate_assignment --force). Two graders doing that at the same moment would collide on
+    the gradebook's unique keys: on PostgreSQL an advisory lock makes them take turns (the
+    second finds the first one's record and writes nothing); on any database a collision is
+    retried, comparing again first.
+    """
+    import random
+    import sqlite3
+    import time
+
+    from nbgrader.coursedir import CourseDirectory
+
+    root = Path(cfg.CourseDirectory.root)
+    release_rel = os.path.relpath(grading / "release", root)
+    scratch = copy.deepcopy(cfg)
+    scratch_db = grading / "recorded.db"
+    scratch.CourseDirectory.db_url = f"sqlite:///{scratch_db}"
+    for stale in (scratch_db, scratch_db.with_name(scratch_db.name + "-journal")):
+        stale.unlink(missing_ok=True)
+    # nbgrader stamps a new gradebook with its schema version by running `alembic heads` (about
+    # three seconds); a scratch gradebook that already has a table is taken as existing, and
+    # only the scratch copy goes without the stamp.
+    with contextlib.closing(sqlite3.connect(scratch_db)) as con:
+        con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        con.commit()
+    _generate(scratch, assignment, release_rel)
+    cd = CourseDirectory(config=cfg)
+    want = recorded_assignment(scratch.CourseDirectory.db_url, cd.course_id, assignment)
+    for attempt in range(RECORD_RETRIES):
+        try:
+            with _gradebook_lock(cd.db_url, f"{cd.course_id} record {assignment}"):
+                if recorded_assignment(cd.db_url, cd.course_id, assignment) == want:
+                    return "unchanged"
+                _generate(cfg, assignment, release_rel)
+                return "recorded"
+        except Exception as exc:
+            conflict = isinstance(exc, _GradebookConflict) or (
+                not isinstance(exc, GradingError) and _CONFLICT.search(f"{type(exc).__name__}: {exc}"))
+            if not conflict or attempt == RECORD_RETRIES - 1:
+                if isinstance(exc, GradingError):
+                    raise
+                raise GradingError(f"cannot record {assignment} in the gradebook {shown_url(cd.db_url)}: "
+                                   f"{type(exc).__name__}: {exc}") from None
+            time.sleep(0.2 * 2 ** attempt + random.random() * 0.3)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def allowed_key_texts(outcomes: list[Rescore]) -> tuple[set[str], set[str]]:
@@ -1071,8 +1292,12 @@ def grade_class(
     console=None,
     limit: float | None = None,
     bank: str | os.PathLike | None = None,
+    db_url: str | None = None,
 ) -> ClassReport:
-    """Preflight, autograde in parallel, re-score, give feedback, and summarise one assignment."""
+    """Preflight, autograde in parallel, re-score, give feedback, and summarise one assignment.
+
+    The gradebook is the one nbgrader's configuration names (see `course_config`), or `db_url`.
+    """
     import json
     import shutil
     import time
@@ -1084,7 +1309,7 @@ def grade_class(
     began = time.monotonic()
     console = console or Console()
     root = find_course_root(root)
-    cfg = course_config(root)
+    cfg = course_config(root, db_url=db_url)
     with _quiet():
         import nbformat
         from nbgrader.coursedir import CourseDirectory
@@ -1124,7 +1349,7 @@ def grade_class(
     for old in logs.glob("*.log"):
         old.unlink()
     staging = grading / "submitted"
-    env = nbgrader_env({"COURSE_BANK": str(bank.root.resolve())})
+    env = nbgrader_env({"COURSE_BANK": str(bank.root.resolve()), WORKER_DB_URL: cd.db_url})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_no_debugger(grading)), env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "course.grading", "worker", str(root), assignment, os.path.relpath(staging, root)]
     # The workers import nbgrader while this process prepares the class.
@@ -1133,6 +1358,7 @@ def grade_class(
                         feedback=feedback, console=console, limit=limit, began=began)
     report.summary_json.write_text(json.dumps({
         "assignment": assignment,
+        "gradebook": {"url": shown_url(report.gradebook), "assignment": report.recorded},
         "counts": {k: report.count(k) for k in STATUSES},
         "needs_instructor": report.needs_instructor,
         "seconds": round(report.seconds, 2),
@@ -1156,10 +1382,8 @@ def _grade(assignment, root, cd, cfg, bank, cells, students, grading, staging, l
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     submitted = root / cd.submitted_directory
-    # Record the assignment in the gradebook from source/ as it is now (nbgrader grades with the
-    # grade cells it recorded, so an edit to source/ since the last generate would otherwise be
-    # ignored), into a scratch release folder: the committed release/ is never touched.
-    _generate(cfg, assignment, os.path.relpath(grading / "release", root))
+    # The gradebook must grade with source/ as it is now; graders of one class may all start here.
+    record = record_assignment(cfg, assignment, grading)
     releases = {p.stem: nbformat.read(p, as_version=4) for p in sorted((grading / "release" / assignment).glob("*.ipynb"))}
     results = {s: StudentResult(s) for s in students}
 
@@ -1288,23 +1512,32 @@ def _grade(assignment, root, cd, cfg, bank, cells, students, grading, staging, l
             def fed(answer: dict[str, Any]) -> None:
                 r = results[answer["student"]]
                 out = feedback_root / r.student / assignment
+                mine = outcomes.get(r.student, [])
+                if answer["ok"]:
+                    # The course's per-defect feedback goes into each notebook's own page: the
+                    # only file a student's Fetch Feedback brings home. (A review-feedback.html
+                    # left by an older course grade would be published where nobody can fetch it.)
+                    (out / "review-feedback.html").unlink(missing_ok=True)
+                    for notebook in dict.fromkeys(rc.notebook for rc in cells):
+                        page = out / f"{notebook}.html"
+                        chosen = [o for rc, o in zip(cells, mine) if rc.notebook == notebook]
+                        if chosen and page.is_file():
+                            inject_feedback(page, feedback_section(chosen))
                 if not answer["ok"]:
                     r.note("no feedback", f"nbgrader feedback failed: {failure_reason(answer['log'], answer['error'])}")
-                elif leaked := feedback_leaks(out, outcomes.get(r.student, []), secrets):
+                elif leaked := feedback_leaks(out, mine, secrets):
                     shutil.rmtree(out, ignore_errors=True)
                     r.escalate("flagged", "key text in feedback",
                                "its feedback would have shown answer-key text it did not earn "
                                f"({', '.join(leaked[:3])}): did the notebook read the key while it was graded? "
                                "Feedback held back")
-                else:
-                    (out / "review-feedback.html").write_text(
-                        feedback_html(r.student, assignment, outcomes.get(r.student, [])), encoding="utf-8")
                 progress.update(ftask, advance=1, last=escape_markup(answer["student"]))
 
             pool.run([{"op": "feedback", "student": s} for s in ready], fed, limit)
 
     return ClassReport(assignment, root, [results[s] for s in students], grading / "summary.json",
-                       grading / "summary.txt", feedback_root, time.monotonic() - began)
+                       grading / "summary.txt", feedback_root, time.monotonic() - began,
+                       gradebook=cd.db_url, recorded=record)
 
 
 def summary_table(report: ClassReport):

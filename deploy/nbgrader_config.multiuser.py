@@ -22,3 +22,8 @@ c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "code-review-academy")
 # A student fetches into ~/<course id>/<assignment>/, so two courses on one hub never collide
 # and the Assignments tab finds the notebooks where it put them.
 c.Exchange.path_includes_course = True
+
+# Files a submission leaves out: nbgrader's own list, and the lock file the viewer takes beside
+# each review (.<slug>.findings.json.lock; it holds nothing). The course's nbgrader_config.py
+# lists the same for collect and autograde.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*.findings.json.lock"]

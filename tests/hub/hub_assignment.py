@@ -124,16 +124,15 @@ def plans(exercise: Exercise) -> dict[str, Plan]:
     return out
 
 
-def make_course_dir(course_dir: Path, exercise: Exercise, roster: dict[str, str], extra_config: str = "") -> Path:
+def make_course_dir(course_dir: Path, exercise: Exercise, roster: dict[str, str]) -> Path:
     """An instructor's course directory as a checkout would give it: the repository's own
-    nbgrader_config.py (plus `extra_config`, what a deployment appends), the bank with this one
-    exercise, the assignment's source, and a roster (nbgrader id -> first name)."""
+    nbgrader_config.py as it is, the bank with this one exercise, the assignment's source, and a
+    roster (nbgrader id -> first name)."""
     import csv
     import shutil
 
     course_dir.mkdir(parents=True)
-    config = (REPO / "nbgrader_config.py").read_text(encoding="utf-8")
-    (course_dir / "nbgrader_config.py").write_text(config + extra_config, encoding="utf-8")
+    shutil.copy(REPO / "nbgrader_config.py", course_dir / "nbgrader_config.py")
     shutil.copytree(exercise.root, course_dir / "exercises" / exercise.slug)
     write_assignment(course_dir, exercise)
     with open(course_dir / "roster.csv", "w", newline="") as fh:

@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures
 import html
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -304,17 +305,42 @@ def test_the_gradebook_holds_the_score_each_review_earned(finished_class):
 
 
 def test_each_student_fetched_their_own_feedback(finished_class):
+    """What Fetch Feedback brings home is nbgrader's page of the notebook, with the course's
+    per-defect feedback at its top: the found defects' titles for the thorough student; for
+    the approver, who missed everything, each defect's first hint and nothing more."""
     slug = finished_class.exercise.slug
-    titles = [d.title for d in finished_class.exercise.key.defects]
-    explanations = [d.explanation for d in finished_class.exercise.key.defects if d.explanation]
+    defects = finished_class.exercise.key.defects
+    titles = [d.title for d in defects]
+    explanations = [d.explanation for d in defects if d.explanation]
+    later_hints = [h for d in defects for h in d.hints[1:]]
     for s in finished_class.students:
         pages = list((s.user.home / finished_class.cls.course_id / ASSIGNMENT / "feedback").glob("*/*.html"))
-        assert pages, f"{s.user.name} has no feedback: {s.log}"
-        text = html.unescape("\n".join(p.read_text(encoding="utf-8") for p in pages))
+        assert [p.name for p in pages] == [f"{NOTEBOOK}.html"], f"{s.user.name}: {pages} {s.log}"
+        raw = pages[0].read_text(encoding="utf-8")
+        text = html.unescape(raw)
         assert f"Review of {slug}: {s.plan.expected:g} of {POINTS:g} points" in text, s.user.name
+        found = re.search(r'<section id="course-review-feedback">(.*?)</section>', raw, re.S)
+        assert found, f"{s.user.name}'s page has no per-defect feedback"
+        section = html.unescape(found.group(1))
+        assert f"Review of {slug}: {s.plan.expected:g} of {POINTS:g} points" in section
+        if s.role == "thorough":
+            assert all(t in section for t in titles), f"{s.user.name}: {section}"
         if s.role == "approver":  # every defect missed: hints only, never the answers
-            leaked = [t for t in titles + explanations if t in text]
+            assert all(f"Hint: {d.hints[0]}" in section for d in defects if d.hints), section
+            leaked = [t for t in titles + explanations + later_hints if t in text]
             assert not leaked, f"{s.user.name}'s feedback gives away {leaked}"
+
+
+def test_the_viewer_lock_files_stay_with_the_students(finished_class):
+    """The review's lock file (made by every flag) is in each student's folder but is neither
+    submitted nor collected (CourseDirectory.ignore in both nbgrader configs)."""
+    done = finished_class
+    lock = f".{done.exercise.slug}.findings.json.lock"
+    for s in done.students:
+        assert (s.user.home / done.cls.course_id / ASSIGNMENT / lock).exists(), s.user.name
+    inbound = done.cls.exchange / done.cls.course_id / "inbound"
+    assert not list(inbound.rglob("*.lock")) and not list((done.course_dir / "submitted").rglob("*.lock"))
+    assert len(list((done.course_dir / "submitted").rglob("*.findings.json"))) == len(done.students)
 
 
 def test_no_student_can_read_what_is_not_theirs(finished_class):

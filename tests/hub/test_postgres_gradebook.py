@@ -1,10 +1,15 @@
-"""`course grade` on a PostgreSQL gradebook, with two graders writing to it at once.
+"""`course grade` on a PostgreSQL gradebook, with two graders started at the same moment.
 
 A class too big for one machine is graded in shards (docs/deploy.md, "Grading a large class"):
 each grader machine has its own working copy of the course directory (with the bank), collects
 its share of the class from the shared exchange by student-id pattern, and runs `course grade`;
 all of them write to one PostgreSQL gradebook. Here the two grader machines are two course
 directories on this machine, and the database is a real PostgreSQL server on loopback.
+
+The gradebook URL reaches each one a different supported way: the instructor and grader-1 by
+COURSE_DB_URL (read by the course's nbgrader_config.py), grader-2 by a system-wide nbgrader
+config (what /etc/jupyter/nbgrader_config.py would hold), which `course grade` reads as
+nbgrader does. `course report` takes it as --db-url.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from hub_assignment import ASSIGNMENT, NOTEBOOK, POINTS, make_course_dir, pick_exercise, plans
-from hub_harness import MULTIUSER_CONFIG, run, wait_for
+from hub_harness import MULTIUSER_CONFIG, run
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(420)]
 
@@ -29,10 +35,6 @@ ROSTER = {
     "finn": "approver", "gus": "thorough", "hal": "partial", "ivy": "approver", "jo": "thorough",
 }
 SHARDS = {"grader-1": "[a-e]*", "grader-2": "[f-z]*"}
-DB_LINE = (
-    "\n# The class's gradebook is a shared PostgreSQL database (docs/deploy.md).\n"
-    'c.CourseDirectory.db_url = os.environ["COURSE_DB_URL"]\n'
-)
 
 # What each student's Jupyter server does through nbgrader's exchange API (the calls behind the
 # Assignments tab), for several students in one process: the ids are nbgrader's, not accounts.
@@ -105,18 +107,34 @@ def sharded_class(postgres, scratch):
         "COURSE_CELL_TIMEOUT": "30",
     }
     (scratch / "grader-home").mkdir()
+    # grader-2's machine: no COURSE_DB_URL; the URL is in its system-wide nbgrader config
+    etc2 = scratch / "etc-jupyter-grader-2"
+    etc2.mkdir()
+    (etc2 / "nbgrader_config.py").write_text(
+        MULTIUSER_CONFIG.read_text(encoding="utf-8")
+        + f"\n# This machine grades into the class's PostgreSQL gradebook.\nc.CourseDirectory.db_url = {db_url!r}\n",
+        encoding="utf-8")
+    envs = {"grader-1": env, "grader-2": {**{k: v for k, v in env.items() if k != "COURSE_DB_URL"},
+                                          "JUPYTER_CONFIG_PATH": str(etc2)}}
     lap("postgres")
 
-    def nbgrader(course: Path, *args: str, **kw):
-        return run(["nbgrader", *args], cwd=course, env=env, **kw)
+    def nbgrader(course: Path, *args: str, environ=env, **kw):
+        return run(["nbgrader", *args], cwd=course, env=environ, **kw)
 
-    # The instructor's copy: the gradebook's schema, the roster and the assignment are recorded
-    # once, before any grader starts (two graders creating tables at once would race).
+    # The instructor's copy: the gradebook's tables, the roster and the assignment are made
+    # before any grader starts (docs/deploy.md).
     main = make_course_dir(scratch / "instructor" / "code-review-academy", exercise,
-                           {s: role.title() for s, role in ROSTER.items()}, extra_config=DB_LINE)
+                           {s: role.title() for s, role in ROSTER.items()})
     nbgrader(main, "db", "student", "import", "roster.csv")
     run(["course", "build", "--no-check", ASSIGNMENT], cwd=main, env=env)
     nbgrader(main, "release_assignment", ASSIGNMENT)
+    # An edit to source/ after the build (a locked cell's comment): both graders must record the
+    # assignment again as they start, at the same moment.
+    source = main / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    setup.source = "# the course's review tools\n" + setup.source
+    nbformat.write(nb, source)
     lap("instructor: roster, build, release")
 
     spec = {
@@ -134,31 +152,22 @@ def sharded_class(postgres, scratch):
     for name, pattern in SHARDS.items():
         copy = scratch / name / "code-review-academy"
         shutil.copytree(main, copy, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback", "reports"))
-        nbgrader(copy, "collect", ASSIGNMENT, "--student", pattern)
+        nbgrader(copy, "collect", ASSIGNMENT, "--student", pattern, environ=envs[name])
         graders[name] = copy
     lap("graders collect their shards")
 
-    # Both graders run `course grade` at once. It first re-records the assignment in the
-    # gradebook (nbgrader generate_assignment --force); two of those at once race on the
-    # notebook's unique key in PostgreSQL, so the second grader starts when the first has
-    # finished that step (its staging folder appears) and is autograding. The rest overlaps.
+    # Both graders start `course grade` at the same moment.
     procs, spans, outputs = {}, {}, {}
-
-    def launch(name: str) -> None:
+    for name in graders:
         log = open(scratch / f"{name}.log", "w")
         spans[name] = [time.time(), None]
         procs[name] = (subprocess.Popen(["course", "grade", ASSIGNMENT, "--jobs", "1"],
-                                        cwd=graders[name], env=env, stdout=log, stderr=subprocess.STDOUT), log)
+                                        cwd=graders[name], env=envs[name], stdout=log, stderr=subprocess.STDOUT), log)
 
     def staging(name: str) -> Path:
         return graders[name] / "reports" / ASSIGNMENT / "grading" / "submitted"
 
-    first, second = list(graders)
     try:
-        launch(first)
-        wait_for(lambda: staging(first).exists() or procs[first][0].poll() is not None, 180,
-                 f"{first} to start autograding")
-        launch(second)
         for name, (proc, log) in procs.items():
             returncode = proc.wait(timeout=300)
             spans[name][1] = time.time()
@@ -173,8 +182,8 @@ def sharded_class(postgres, scratch):
     autograding = {name: staging(name).stat().st_mtime if staging(name).exists() else None for name in graders}
     lap("two graders at once: course grade")
 
-    for copy in graders.values():
-        nbgrader(copy, "release_feedback", ASSIGNMENT)
+    for name, copy in graders.items():
+        nbgrader(copy, "release_feedback", ASSIGNMENT, environ=envs[name])
     run([sys.executable, "-c", STUDENTS, "feedback", json.dumps(spec)], env=env)
     lap("graders release feedback, students fetch it")
     print(f"\nsharded grading on PostgreSQL, seconds per step: {json.dumps(timings)}")
@@ -184,12 +193,28 @@ def sharded_class(postgres, scratch):
     }
 
 
-def test_both_graders_finished_and_ran_at_the_same_time(sharded_class):
+def test_both_graders_started_together_finished_and_overlapped(sharded_class):
     for name, (returncode, output) in sharded_class["outputs"].items():
         assert returncode == 0, f"{name}: course grade exited {returncode}\n{output}"
-    (first, (_, first_end)), (second, _) = sharded_class["spans"].items()
-    started = sharded_class["autograding"][second]
-    assert started is not None and started < first_end, f"{second} began autograding after {first} had finished"
+    spans, autograding = sharded_class["spans"], sharded_class["autograding"]
+    (a, (a_start, a_end)), (b, (b_start, b_end)) = spans.items()
+    assert abs(a_start - b_start) < 1, "the graders were meant to start together"
+    assert autograding[a] is not None and autograding[b] is not None
+    assert autograding[a] < b_end and autograding[b] < a_end, "their autograde phases did not overlap"
+
+
+def test_the_edited_assignment_was_recorded_once_whatever_the_config_route(sharded_class):
+    """Both graders found the source changed since the build; the first recorded it, the second
+    found it recorded. Each graded into PostgreSQL, one told by COURSE_DB_URL and one by its
+    system-wide nbgrader config."""
+    summaries = {name: json.loads((copy / "reports" / ASSIGNMENT / "grading" / "summary.json").read_text())
+                 for name, copy in sharded_class["graders"].items()}
+    assert sorted(s["gradebook"]["assignment"] for s in summaries.values()) == ["recorded", "unchanged"]
+    assert all(s["gradebook"]["url"] == sharded_class["db_url"] for s in summaries.values())
+    from nbgrader.api import Gradebook
+
+    with Gradebook(sharded_class["db_url"]) as gb:
+        assert gb.find_source_cell("setup", NOTEBOOK, ASSIGNMENT).source.startswith("# the course's review tools")
 
 
 def test_each_grader_graded_its_shard_only(sharded_class):
