@@ -686,3 +686,31 @@ def test_the_wheel_holds_no_answer_key_text(tmp_path):
         for name in names:
             text = zf.read(name).decode("utf-8", errors="replace")
             assert leaks(text, texts) == [], name
+
+
+@pytest.mark.slow
+def test_class_report_on_the_graded_fixture_class(graded_class):
+    """Which defects did the fixture class miss? Counted by hand from make_class.py.
+
+    Fourteen readable reviews (the corrupt sidecar is left out of every rate; the student
+    with no sidecar counts as an empty review). Line 6 (logic) is hit by perfect, partial,
+    wrong-categories, flags-every-line, reads-the-key, copied, deleted, retyped, infinite-loop
+    and unreadable-notebook; line 16 by perfect, wrong-categories, flags-every-line, retyped,
+    infinite-loop and prints-megabytes; line 21 by perfect, partial, wrong-categories,
+    flags-every-line, copied, infinite-loop and prints-megabytes.
+    """
+    from course.report import class_report
+
+    report = class_report(graded_class["course"], ASSIGNMENT, bank=BANK)
+    rates = dict(zip(report.defects["defect"], report.defects["detection_rate"]))
+    assert rates == pytest.approx({
+        "subtotal-drops-first-item": 10 / 14,
+        "average-of-empty-cart": 6 / 14,
+        "coupon-makes-total-negative": 7 / 14,
+    })
+    recall = dict(zip(report.categories["category"], report.categories["recall"]))
+    assert recall["logic"] == pytest.approx(10 / 14)
+    assert recall["edge-case"] == pytest.approx(13 / 28)
+    status = dict(zip(report.students["student"], report.students["status"]))
+    assert status["tamperer"] == "flagged" and status["reads-the-key"] == "flagged"
+    assert status["copied-grade-cell"] == "repaired" and status["unreadable-notebook"] == "failed"
