@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .bank import Bank, BankError, find_bank
-from .grading import GradingError, course_config, environ, find_course_root, nbgrader_env, review_cells
+from .grading import (
+    GradingError,
+    course_config,
+    environ,
+    find_course_root,
+    nbgrader_env,
+    refuse_sidecars_in_source,
+    review_cells,
+)
 
 __all__ = ["BuildError", "BuildReport", "build", "key_texts", "normalise_notebook", "leaks"]
 
@@ -288,12 +296,7 @@ def build(root: str | os.PathLike | None = None, *, assignments: list[str] | Non
         folder = source_root / name
         if not folder.is_dir():
             raise BuildError(f"{folder}: no such assignment")
-        stray = sorted(p.name for p in folder.glob("*.findings.json"))
-        if stray:
-            raise BuildError(
-                f"{folder} holds {', '.join(stray)}: a sidecar in source/ would be copied over every "
-                "student's review at grading time. Delete it (it came from running the source notebook)."
-            )
+        refuse_sidecars_in_source(folder, BuildError)
         for junk in [*folder.glob(".*.lock"), *folder.glob(".*.viewed.json")]:
             junk.unlink()
         for nb_path in sorted(folder.glob("*.ipynb")):

@@ -43,6 +43,18 @@ class GradingError(Exception):
     """The review could not be graded; the message says why, for the student to read."""
 
 
+def refuse_sidecars_in_source(folder: Path, error: type[Exception]) -> None:
+    """A findings sidecar in source/ would be copied over every student's review at grading
+    time (nbgrader copies every file of source/ over each submission): refuse to go on."""
+    stray = sorted(p.name for p in folder.glob("*.findings.json"))
+    if stray:
+        raise error(
+            f"{folder} holds {', '.join(stray)}: nbgrader copies every file of source/ over each "
+            "submission, so these would replace the students' reviews. Delete them (they came "
+            "from running the source notebook) and run again."
+        )
+
+
 class ReviewScoredZero(GradingError):
     """The review earned nothing. Raising (not returning 0.0) makes the release version fail
     `nbgrader validate --invert` and shows the student a plain reason in the feedback."""
@@ -1319,12 +1331,7 @@ def grade_class(
     submitted = root / cd.submitted_directory
     if not source.is_dir():
         raise GradingError(f"{source}: no such assignment in source/")
-    stray = sorted(p.name for p in source.glob("*.findings.json"))
-    if stray:
-        raise GradingError(
-            f"{source} holds {', '.join(stray)}: nbgrader copies every file of source/ over each "
-            "submission, so these would replace the students' reviews. Delete them and run again."
-        )
+    refuse_sidecars_in_source(source, GradingError)
     try:
         bank = Bank(bank if bank is not None else find_bank(root))
     except BankError as exc:

@@ -138,7 +138,7 @@ def test_build_refuses_a_sidecar_in_source(isolated, monkeypatch):
     monkeypatch.setenv("COURSE_BANK", str(FIXTURES / "bank"))
     course = course_copy(isolated, FIXTURES / "source")
     (course / "source" / "fixture-review" / "fixture-cart.findings.json").write_text("{}")
-    with pytest.raises(BuildError, match="would be copied over every student's review"):
+    with pytest.raises(BuildError, match="would replace the students' reviews"):
         build(course, check=False, echo=lambda line: None)
     result = CliRunner().invoke(main, ["build", "--course", str(course), "--no-check"])
     assert result.exit_code == 1 and "fixture-cart.findings.json" in result.output

@@ -714,3 +714,17 @@ def test_class_report_on_the_graded_fixture_class(graded_class):
     status = dict(zip(report.students["student"], report.students["status"]))
     assert status["tamperer"] == "flagged" and status["reads-the-key"] == "flagged"
     assert status["copied-grade-cell"] == "repaired" and status["unreadable-notebook"] == "failed"
+
+
+def test_grading_refuses_a_source_folder_holding_a_sidecar(tmp_path, monkeypatch):
+    """A sidecar left in source/ would overwrite every student's review: grading must stop first."""
+    from course.grading import grade_class
+
+    course = tmp_path / "course"
+    shutil.copytree(SOURCE / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    (course / "source" / ASSIGNMENT / "fixture-cart.findings.json").write_text("{}")
+    monkeypatch.setenv("COURSE_BANK", str(BANK))
+    with pytest.raises(GradingError, match="fixture-cart.findings.json: nbgrader copies every file"):
+        grade_class(ASSIGNMENT, root=course, db_url=f"sqlite:///{tmp_path / 'gb.db'}")
+    assert not (course / "submitted").exists()
