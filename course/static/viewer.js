@@ -113,6 +113,7 @@ function render({ model, el }) {
     req: 0,
     pending: new Map(),
     lastRefresh: 0,
+    refreshTimer: 0, // a deferred refresh (see refresh)
     lastError: 0, // request number of the last refusal shown in the banner
   };
 
@@ -146,9 +147,15 @@ function render({ model, el }) {
   }
 
   function refresh() {
-    const now = Date.now();
-    if (now - st.lastRefresh < REFRESH_EVERY_MS) return;
-    st.lastRefresh = now;
+    // At most one ask per REFRESH_EVERY_MS. An ask inside that window is deferred to its end,
+    // not dropped: a learner who comes back soon after the other tab changed the sidecar
+    // would otherwise see the old findings until leaving and returning again.
+    const wait = st.lastRefresh + REFRESH_EVERY_MS - Date.now();
+    if (wait > 0) {
+      if (!st.refreshTimer) st.refreshTimer = setTimeout(() => { st.refreshTimer = 0; refresh(); }, wait);
+      return;
+    }
+    st.lastRefresh = Date.now();
     send({ type: "refresh" });
   }
 
@@ -817,6 +824,7 @@ function render({ model, el }) {
   return () => {
     for (const [event, fn] of Object.entries(handlers)) model.off(event, fn);
     document.removeEventListener("visibilitychange", onVisible);
+    clearTimeout(st.refreshTimer);
     window.removeEventListener("keydown", onKeyCapture, true);
   };
 }
