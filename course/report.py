@@ -700,6 +700,25 @@ def _figure(width: float, height: float):
     return fig, fig.add_subplot()
 
 
+def _rate_chart(size, labels, found, detected, texts, *, legend, text_cap, tick_size, xlabel, title):
+    """Horizontal bars of a rate split in two: found with the right category, then the rest of
+    what was detected (wrong category), each bar labelled with its text."""
+    fig, ax = _figure(*size)
+    y = np.arange(len(labels))
+    ax.barh(y, found, color=FOUND, label=legend[0])
+    ax.barh(y, detected - found, left=found, color=MISCAT, label=legend[1])
+    for yi, rate, text in zip(y, detected, texts):
+        ax.text(min(rate + 0.01, text_cap), yi, text, va="center", fontsize=9, color=INK)
+    ax.set_yticks(y, labels, fontsize=tick_size)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
 def report_figures(report: ClassReport) -> dict[str, Any]:
     """The report's figures as matplotlib Figures (no pyplot, so safe anywhere), by name.
 
@@ -711,38 +730,26 @@ def report_figures(report: ClassReport) -> dict[str, Any]:
     if len(d):
         d = d.iloc[::-1]  # barh draws the first row at the bottom: the most missed goes on top
         many = len(report.slugs) > 1
-        fig, ax = _figure(9.5, (0.62 if many else 0.5) * len(d) + 1.5)
-        labels = [_label(t, 58, f"[{s}]" if many else "") for t, s in zip(d["title"], d["slug"])]
-        y = np.arange(len(d))
-        ax.barh(y, d["found_rate"], color=FOUND, label="found, right category")
-        ax.barh(y, d["detection_rate"] - d["found_rate"], left=d["found_rate"], color=MISCAT, label="found, wrong category")
-        for yi, rate in zip(y, d["detection_rate"]):
-            ax.text(min(rate + 0.01, 0.93), yi, f"{rate:.0%}", va="center", fontsize=9, color=INK)
-        ax.set_yticks(y, labels, fontsize=8.5)
-        ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-        ax.set_xlabel("share of reviews that flagged the defect")
-        ax.set_title("Detection rate per defect (most missed on top)", loc="left", fontsize=11)
-        fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        figs["detection"] = fig
+        figs["detection"] = _rate_chart(
+            (9.5, (0.62 if many else 0.5) * len(d) + 1.5),
+            [_label(t, 58, f"[{s}]" if many else "") for t, s in zip(d["title"], d["slug"])],
+            d["found_rate"], d["detection_rate"], [f"{rate:.0%}" for rate in d["detection_rate"]],
+            legend=("found, right category", "found, wrong category"), text_cap=0.93, tick_size=8.5,
+            xlabel="share of reviews that flagged the defect",
+            title="Detection rate per defect (most missed on top)",
+        )
     c = report.categories
     if len(c):
         c = c.iloc[::-1]
-        fig, ax = _figure(7.5, 0.5 * len(c) + 1.6)
-        y = np.arange(len(c))
-        ax.barh(y, c["found_rate"], color=FOUND, label="right category")
-        ax.barh(y, c["recall"] - c["found_rate"], left=c["found_rate"], color=MISCAT, label="wrong category")
-        for yi, rate, n in zip(y, c["recall"], c["defects"]):
-            ax.text(min(rate + 0.01, 0.85), yi, f"{rate:.0%}  ({n} defect{'s' * (n != 1)})", va="center", fontsize=9)
-        ax.set_yticks(y, list(c["category"]))
-        ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-        ax.set_xlabel("recall: share of (review, defect) pairs detected")
-        ax.set_title("Recall per category", loc="left", fontsize=11)
-        fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        figs["categories"] = fig
+        figs["categories"] = _rate_chart(
+            (7.5, 0.5 * len(c) + 1.6),
+            list(c["category"]),
+            c["found_rate"], c["recall"],
+            [f"{rate:.0%}  ({n} defect{'s' * (n != 1)})" for rate, n in zip(c["recall"], c["defects"])],
+            legend=("right category", "wrong category"), text_cap=0.85, tick_size=None,
+            xlabel="recall: share of (review, defect) pairs detected",
+            title="Recall per category",
+        )
     sub = report.submitted
     prec = sub.loc[sub["findings"] > 0, "precision"].dropna()
     if len(prec):
