@@ -15,8 +15,8 @@ import unidiff
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from course.diffs import Diff, unified_diff
-from course.highlight import highlight_file_diff
+from course.diff import Diff, unified_diff
+from course.diff.highlight import highlight_file_diff
 
 REPEATS = 5
 

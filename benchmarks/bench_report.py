@@ -29,10 +29,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course.findings import SidecarCorrupt, read_sidecar  # noqa: E402
+from course.review.store import SidecarCorrupt, read_sidecar  # noqa: E402
 from course.report import class_report, write_report  # noqa: E402
 from course.scoring import score  # noqa: E402
-from course.synthetic import synthetic_class  # noqa: E402
+from support.synthetic import synthetic_class  # noqa: E402
 
 
 def timed(fn, repeat: int):

@@ -41,8 +41,8 @@ TARGET_PERSIST_S = 0.150
 
 def make_bundle(lines: int) -> tuple[str, int]:
     """A diff of about `lines` lines: ten Python files, a change every third line."""
-    from course.bundle import render_bundle
-    from course.diffs import Diff, unified_diff
+    from course.diff import render_bundle
+    from course.diff import Diff, unified_diff
 
     files = 10
     per_file = max(10, int(lines / files / 1.33))
@@ -67,7 +67,7 @@ def say(msg: str) -> None:
 
 
 def python_build(folder: Path, runs: int) -> dict:
-    from course import review as review_module
+    from course.review import review as review_module
     from course.review import Review
 
     times, built = [], []
@@ -78,7 +78,7 @@ def python_build(folder: Path, runs: int) -> dict:
         viewer = review.viewer
         times.append(time.perf_counter() - t0)
         built.append(viewer.build_seconds)
-    from course.viewer import build_files
+    from course.review.page import build_files
 
     full = []
     for _ in range(runs):

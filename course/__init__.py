@@ -1,11 +1,11 @@
-"""Code Review Academy: review pull requests with planted defects inside Jupyter."""
+"""Code Review Academy: review pull requests with planted defects inside Jupyter.
+
+The subpackages read in the order data flows (docs/design.md, "Layout"): diff -> review (the
+student's side) -> keys -> scoring -> practice -> grading -> report -> cli, with demo beside.
+"""
+
+from .vocab import CATEGORIES, SEVERITIES, SIDES, VERDICTS, WEIGHTS
 
 __version__ = "0.1.0"
-
-CATEGORIES = ("logic", "edge-case", "concurrency", "security", "blast-radius", "error-handling")
-SEVERITIES = ("blocker", "major", "minor")
-WEIGHTS = {"blocker": 3, "major": 2, "minor": 1}
-SIDES = ("old", "new")
-VERDICTS = ("approve", "request-changes")
 
 __all__ = ["CATEGORIES", "SEVERITIES", "WEIGHTS", "SIDES", "VERDICTS", "__version__"]

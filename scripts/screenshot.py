@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from course.bank import Bank
+    from course.keys import Bank
 
     exercise = Bank(ROOT / "exercises").get(args.exercise)
     diff = exercise.diff

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from course.bank import Bank, BankError, Exercise, check_exercise, find_bank
-from course.bundle import parse_bundle, render_bundle
-from course.diffs import Diff
+from course.keys import Bank, BankError, Exercise, check_exercise, find_bank
+from course.diff import parse_bundle, render_bundle
+from course.diff import Diff
 
 
 def test_loads_metadata_key_and_bundle(tiny_bank):

@@ -12,8 +12,9 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from course.bank import Bank
-from course.build import BuildError, build, key_texts, leaks, normalise_notebook, scan_for_leaks
+from course.keys import Bank
+from course.grading.build import BuildError, build, normalise_notebook
+from course.scoring import key_texts, leaks, scan_for_leaks
 from course.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def test_release_and_bundles_are_up_to_date_and_grade_right(isolated, monkeypatc
 
 
 def test_every_incident_has_an_assignment_with_a_graded_review_and_a_short_answer():
-    from course.grading import review_cells
+    from course.grading.classgrader import review_cells
 
     incidents = set()
     bank = Bank(ROOT / "exercises")
@@ -90,7 +91,7 @@ def test_release_holds_no_answer_key_text():
     assert len(texts) > 50
     assert scan_for_leaks(ROOT / "release", texts) == []
     for path in (ROOT / "release").rglob("*.ipynb"):
-        assert ".solve()" not in path.read_text(encoding="utf-8"), path
+        assert "solve(" not in path.read_text(encoding="utf-8"), path
 
 
 def test_no_sidecar_or_lock_file_is_committed_in_source_or_release():

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from course.cli import main
-from course.findings import FindingStore
+from course.review.store import FindingStore
 
 
 @pytest.fixture

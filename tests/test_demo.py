@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from course.bank import Bank
+from course.keys import Bank
 from course.cli import main
-from course.demo import simulate
-from course.scoring import Finding, score
+from course.demo.simulate import simulate
+from course.review import Finding
+from course.scoring import score
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = Path(__file__).resolve().parent / "fixtures" / "bank"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course.diffs import Diff, DiffError, FileDiff, Line, tree_texts, unified_diff
+from course.diff import Diff, DiffError, FileDiff, Line, tree_texts, unified_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from course import CATEGORIES
-from course.bank import Bank, check_exercise
-from course.catalogue import catalogue_markdown
+from course.keys import Bank, check_exercise
+from course.keys.catalogue import catalogue_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = Bank(ROOT / "exercises")

@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from course import findings as fmod
-from course.findings import FindingStore, SidecarCorrupt, read_sidecar
+from course.review import store as fmod
+from course.review.store import FindingStore, SidecarCorrupt, read_sidecar
 
 
 @pytest.fixture

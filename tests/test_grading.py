@@ -18,22 +18,11 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from course.bank import Bank
-from course.build import key_texts, leaks
+from course.keys import Bank
+from course.scoring import key_texts, leaks
 from course.cli import main
-from course.grading import (
-    GradingError,
-    ReviewNotReady,
-    ReviewScoredZero,
-    failure_reason,
-    grade_review,
-    points_for,
-    preflight_notebook,
-    require_review,
-    rescore,
-    run_jobs,
-    self_check,
-)
+from course.grading import GradingError, ReviewNotReady, ReviewScoredZero, grade_review, require_review, self_check
+from course.grading.classgrader import failure_reason, points_for, preflight_notebook, rescore, run_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -165,7 +154,7 @@ def test_warnings_and_stderr_inside_grading_never_reach_stderr(workdir, capsys, 
 
     import course.scoring
 
-    real = course.scoring.score
+    real = course.scoring.match.score
 
     def noisy(*args, **kwargs):
         warnings.warn("an old API", DeprecationWarning)
@@ -179,12 +168,12 @@ def test_warnings_and_stderr_inside_grading_never_reach_stderr(workdir, capsys, 
 
 
 def test_an_internal_failure_raises_instead_of_returning_a_grade(workdir, monkeypatch):
-    import course.scoring
+    import course.scoring.match
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(course.scoring, "score", broken)
+    monkeypatch.setattr(course.scoring.match, "score", broken)
     use_sidecar(workdir, "perfect")
     with pytest.raises(GradingError, match="ZeroDivisionError: oops"):
         grade_review(SLUG, points=10)
@@ -260,12 +249,12 @@ def test_the_hidden_test_cell_gives_nbgrader_exactly_a_float_and_no_stderr(workd
         nbformat.v4.new_code_cell(textwrap.dedent("""\
             import sys, warnings
             import course.scoring
-            real = course.scoring.score
+            real = course.scoring.match.score
             def noisy(*a, **k):
                 warnings.warn("an old API", DeprecationWarning)
                 print("chatter", file=sys.stderr)
                 return real(*a, **k)
-            course.scoring.score = noisy""")),
+            course.scoring.match.score = noisy""")),
         nbformat.v4.new_code_cell('from course.grading import grade_review\ngrade_review("fixture-cart", points=10)'),
     ])
     NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
@@ -373,7 +362,7 @@ def test_course_commands_read_the_config_nbgrader_reads(tmp_path, config_dirs, m
     as by nbgrader; COURSE_DB_URL (read by the course's own file) wins over it, --db-url over all."""
     from nbgrader.coursedir import CourseDirectory
 
-    from course.grading import configured_db_url, course_config
+    from course.grading.classgrader import configured_db_url, course_config
 
     user, system = config_dirs
     course = tmp_path / "course"
@@ -407,8 +396,8 @@ def test_the_gradebook_is_rewritten_only_when_source_changed(tmp_path, config_di
     with this one's, it compares again and finds the work done."""
     from nbgrader.api import Gradebook
 
-    from course import grading
-    from course.grading import course_config, record_assignment
+    from course.grading import classgrader as grading
+    from course.grading.classgrader import course_config, record_assignment
 
     course = tmp_path / "course"
     (course / "source").mkdir(parents=True)
@@ -452,7 +441,7 @@ def test_the_viewer_lock_file_is_never_submitted_or_collected(tmp_path, config_d
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange import ExchangeFactory
 
-    from course.grading import course_config, environ, nbgrader_env
+    from course.grading.classgrader import course_config, environ, nbgrader_env
 
     exchange, home, course = tmp_path / "exchange", tmp_path / "home", tmp_path / "course"
     released = exchange / "code-review-academy" / "outbound" / ASSIGNMENT
@@ -718,7 +707,7 @@ def test_class_report_on_the_graded_fixture_class(graded_class):
 
 def test_grading_refuses_a_source_folder_holding_a_sidecar(tmp_path, monkeypatch):
     """A sidecar left in source/ would overwrite every student's review: grading must stop first."""
-    from course.grading import grade_class
+    from course.grading.classgrader import grade_class
 
     course = tmp_path / "course"
     shutil.copytree(SOURCE / ASSIGNMENT, course / "source" / ASSIGNMENT)

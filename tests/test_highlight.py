@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pygments.lexers.python import PythonLexer
 from pygments.lexers.special import TextLexer
 
-from course.diffs import Diff, FileDiff
-from course.highlight import highlight_file_diff, highlight_lines, lexer_for, stylesheet
+from course.diff import Diff, FileDiff
+from course.diff.highlight import highlight_file_diff, highlight_lines, lexer_for, stylesheet
 
 TAG = re.compile(r'<span class="tok-[a-z0-9]+">|</span>')
 

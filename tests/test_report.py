@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from course.cli import main
 from course.report import FIGURE_DIR, REPORT_NAME, class_report, write_report
-from course.synthetic import ClassBuilder, flag, synthetic_class
+from support.synthetic import ClassBuilder, flag, synthetic_class
 
 A, B = "order-totals", "order-totals-again"
 FILE = "shop/totals.py"

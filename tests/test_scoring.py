@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import CATEGORIES, SEVERITIES, SIDES, WEIGHTS
-from course.scoring import Decoy, Defect, Finding, Key, hits, score
+from course.keys import Decoy, Defect, Key
+from course.review import Finding
+from course.scoring import hits, score
 
 PROPERTY = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -544,7 +546,9 @@ def test_matching_equals_brute_force_on_small_cases(case):
 
 
 def test_a_flag_on_an_also_at_span_finds_the_defect():
-    from course.scoring import Defect, Finding, Key, score
+    from course.keys import Defect, Key
+    from course.review import Finding
+    from course.scoring import score
 
     d = Defect(id="sink", file="views.py", side="new", lines=(30, 30), category="security", severity="blocker",
                title="t", also_at=(("format.py", "new", 10, 12), ("views.py", "old", 5, 5)))

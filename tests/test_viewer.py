@@ -11,12 +11,15 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course import review as review_module
-from course.bundle import render_bundle
-from course.diffs import Diff, unified_diff
-from course.findings import FindingStore
+from course.review import review as review_module
+from course.diff import render_bundle
+from course.diff import Diff, unified_diff
+from course.review.store import FindingStore
+from course.practice import practice as open_practice
 from course.review import Review
-from course.viewer import CONTEXT, MIN_FOLD, DiffViewer, build_files, describe, render_markdown, span_for_rows
+from course.review.page import CONTEXT, MIN_FOLD, build_files, describe, span_for_rows
+from course.review.viewer import DiffViewer
+from course.review.markdown import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWER_BANK = Path(__file__).parent / "fixtures" / "viewer_bank"
@@ -134,7 +137,7 @@ def test_binary_files_have_no_rows(tmp_path):
 
 
 def test_a_large_diff_paints_plain_text_first_then_the_same_rows_highlighted(review, monkeypatch):
-    monkeypatch.setattr("course.viewer.SYNC_HIGHLIGHT_LINES", 10)
+    monkeypatch.setattr("course.review.viewer.SYNC_HIGHLIGHT_LINES", 10)
     v = DiffViewer(review)
     assert v.wait_highlighted(timeout=30)
     plain = build_files(review.diff, highlight=False)
@@ -153,7 +156,7 @@ def test_a_failing_background_highlighter_keeps_plain_text_and_stays_quiet(revie
             raise RuntimeError("lexer exploded")
         return real(diff, highlight=False)
 
-    monkeypatch.setattr("course.viewer.build_files", broken)
+    monkeypatch.setattr("course.review.viewer.build_files", broken)
     v = DiffViewer(review, highlight="background")
     assert v.highlighted is False or v.wait_highlighted(timeout=30)
     assert v.wait_highlighted(timeout=30)
@@ -424,7 +427,7 @@ def test_markdown_subset_becomes_text_runs_and_links_are_never_links():
 
 def test_the_front_end_parses_only_python_escaped_html():
     """Is Python's escaped HTML (row.h) the only model string ever parsed as HTML?"""
-    js = (ROOT / "course" / "static" / "viewer.js").read_text()
+    js = (ROOT / "course" / "review" / "static" / "viewer.js").read_text()
     assert "insertAdjacentHTML" not in js and "outerHTML" not in js and "document.write" not in js
     assignments = re.findall(r"^.*\.innerHTML\s*=[^=].*$", js, flags=re.M)
     assert [a.strip() for a in assignments] == [
@@ -446,7 +449,7 @@ def test_the_front_end_parses_only_python_escaped_html():
 
 @pytest.fixture
 def practice(tmp_path) -> Review:
-    return Review.practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    return open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
 
 
 def synced(viewer: DiffViewer) -> str:

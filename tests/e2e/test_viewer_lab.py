@@ -23,8 +23,8 @@ def test_practice_submit_shows_score_then_hints_then_the_explanation(lab, new_pa
     bank = Path(__file__).resolve().parent.parent / "fixtures" / "viewer_bank"
     lab.write_notebook(
         "practice.ipynb",
-        "from course.review import Review\n"
-        f"review = Review.practice('viewer-cart', bank={str(bank)!r})\n"
+        "from course.practice import practice\n"
+        f"review = practice('viewer-cart', bank={str(bank)!r})\n"
         "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
         "review",
     )

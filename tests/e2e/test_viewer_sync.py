@@ -130,8 +130,8 @@ def test_practice_proof_fails_on_the_change_and_passes_on_the_fix(lab, new_page)
     folder.mkdir()
     lab.write_notebook(
         "practice/proof.ipynb",
-        "from course.review import Review\n"
-        f"review = Review.practice('viewer-cart', bank={str(BANK)!r})\n"
+        "from course.practice import practice\n"
+        f"review = practice('viewer-cart', bank={str(BANK)!r})\n"
         "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
         "review",
     )

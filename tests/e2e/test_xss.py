@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from course.bundle import render_bundle
-from course.diffs import unified_diff
+from course.diff import render_bundle
+from course.diff import unified_diff
 from viewer_flow import line, open_and_run, unexpected_errors, wait_for
 
 pytestmark = pytest.mark.browser

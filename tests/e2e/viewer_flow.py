@@ -6,8 +6,8 @@ import json
 import time
 from pathlib import Path
 
-from course.bundle import render_bundle
-from course.diffs import unified_diff
+from course.diff import render_bundle
+from course.diff import unified_diff
 
 SLUG = "inventory-reserve"
 BEFORE = {

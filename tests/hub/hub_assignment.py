@@ -15,9 +15,10 @@ import nbformat
 import pytest
 
 from course import CATEGORIES
-from course.bank import Bank, Exercise
-from course.grading import points_for
-from course.scoring import Finding, score
+from course.keys import Bank, Exercise
+from course.grading.classgrader import points_for
+from course.review import Finding
+from course.scoring import score
 
 from hub_harness import REPO
 
@@ -58,7 +59,7 @@ def write_assignment(course_dir: Path, exercise: Exercise) -> None:
         cell("markdown", f"# Review: {exercise.title}\n\nFlag every defect in the viewer, then choose a verdict."),
         cell("code", "from course.review import Review", grade_id="setup"),
         cell("code", f'review = Review.open("{slug}.diff")\nreview', grade_id=f"open_{slug.replace('-', '_')}"),
-        cell("code", "### BEGIN SOLUTION\nreview.solve()\n### END SOLUTION",
+        cell("code", "### BEGIN SOLUTION\nfrom course.keys import solve\nsolve(review)\n### END SOLUTION",
              grade_id=f"answer_{slug.replace('-', '_')}", solution=True, locked=False),
         cell("code",
              f'"""Is the review of {slug} right? Scored against the answer key on the grading machine."""\n'

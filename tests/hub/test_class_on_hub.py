@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from course.bank import Exercise
+from course.keys import Exercise
 
 from hub_assignment import ASSIGNMENT, NOTEBOOK, POINTS, Plan, make_course_dir, pick_exercise, plans
 from hub_harness import Class, Hub, User, launch_hub, run, stop_hub, wait_for_hub

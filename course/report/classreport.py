@@ -39,10 +39,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import CATEGORIES
-from .bank import Bank, BankError, find_bank
-from .findings import SidecarCorrupt, read_sidecar
-from .scoring import Key, score
+from ..keys.bank import Bank, BankError, find_bank
+from ..keys.model import Key
+from ..review.store import SidecarCorrupt, read_sidecar
+from ..scoring.match import score
+from ..vocab import CATEGORIES
 
 __all__ = ["ClassReport", "class_report", "report_figures", "write_report", "STATUSES", "REPORT_NAME"]
 

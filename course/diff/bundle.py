@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diffs import Diff, DiffError
+from .model import DiffError
+from .parse import Diff
 
 __all__ = ["Bundle", "load_bundle", "parse_bundle", "render_bundle"]
 

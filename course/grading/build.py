@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .bank import Bank, BankError, find_bank
-from .grading import (
+from ..keys.bank import Bank, BankError, find_bank
+from ..scoring.disclosure import key_texts, scan_for_leaks
+from .classgrader import (
     GradingError,
     course_config,
     environ,
@@ -33,7 +34,7 @@ from .grading import (
     review_cells,
 )
 
-__all__ = ["BuildError", "BuildReport", "build", "key_texts", "normalise_notebook", "leaks"]
+__all__ = ["BuildError", "BuildReport", "build", "normalise_notebook"]
 
 # Cell metadata worth keeping: nbgrader's own and the two flags it sets. Everything else
 # (execution timing, scroll state, collapsed, widget state) is noise in a diff.
@@ -96,90 +97,6 @@ def normalise_file(path: Path) -> bool:
 
     nb = nbformat.read(path, as_version=4)
     return _write_if_changed(path, _notebook_text(normalise_notebook(nb)))
-
-
-def key_texts(bank: Bank, slugs: set[str] | None = None) -> dict[str, str]:
-    """Text of every key that must never reach a student unasked, labelled by its origin:
-    titles, explanations, hints, decoys' why_fine, and each span as key.toml writes it."""
-    texts: dict[str, str] = {}
-    for exercise in bank:
-        if slugs is not None and exercise.slug not in slugs:
-            continue
-        key = exercise.key
-        for d in key.defects:
-            texts[f"{exercise.slug}/{d.id} title"] = d.title
-            texts[f"{exercise.slug}/{d.id} explanation"] = d.explanation
-            for n, hint in enumerate(d.hints, 1):
-                texts[f"{exercise.slug}/{d.id} hint {n}"] = hint
-            texts[f"{exercise.slug}/{d.id} lines"] = f"lines = [{d.lines[0]}, {d.lines[1]}]"
-        for n, decoy in enumerate(key.decoys, 1):
-            texts[f"{exercise.slug} decoy {n} why_fine"] = decoy.why_fine
-    return texts
-
-
-def _fingerprints(text: str) -> list[str]:
-    """Pieces of a key text to look for: the whole of a short one, each sentence of a long one
-    (a leak may be reflowed or quoted in part, but a sentence survives)."""
-    flat = " ".join(text.split())
-    if len(flat) <= 80:
-        return [flat] if len(flat) >= 12 else []
-    parts = [p.strip() for p in re.split(r"(?<=[.!?:;])\s+", flat)]
-    return [p for p in parts if len(p) >= 24]
-
-
-def leaks(haystack: str, texts: dict[str, str]) -> list[str]:
-    """Labels of the key texts that appear in `haystack` (whitespace-insensitive, and HTML
-    entities decoded, so an escaped quote in a feedback page cannot hide a leak)."""
-    from html import unescape
-
-    flat = " ".join(unescape(haystack).split())
-    found = []
-    for label, text in texts.items():
-        if any(piece in flat for piece in _fingerprints(text)):
-            found.append(label)
-    return found
-
-
-def _json_strings(text: str) -> str:
-    """A notebook's strings joined, so a leak split over JSON's line-per-string layout shows."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return text
-    out: list[str] = []
-
-    def walk(v: Any) -> None:
-        if isinstance(v, str):
-            out.append(v)
-        elif isinstance(v, list):
-            if v and all(isinstance(x, str) for x in v):
-                out.append("".join(v))
-            else:
-                for x in v:
-                    walk(x)
-        elif isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-
-    walk(data)
-    return "\n".join(out)
-
-
-def scan_for_leaks(folder: Path, texts: dict[str, str]) -> list[str]:
-    """Every key text found in any file under `folder`, as 'file: label'."""
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            continue
-        if path.suffix == ".ipynb":
-            text = _json_strings(text)
-        for label in leaks(text, texts):
-            found.append(f"{path.relative_to(folder)}: {label}")
-    return found
 
 
 @contextlib.contextmanager

@@ -1,14 +1,11 @@
-"""Unified diffs (a real `git diff`, or two texts) as immutable files, hunks and lines."""
+"""Parsing unified diffs (a real `git diff`, or two texts) into the model, on top of unidiff."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import io
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -22,105 +19,20 @@ from unidiff.constants import (
     RE_TARGET_FILENAME,
 )
 
-__all__ = ["DiffError", "Line", "Hunk", "FileDiff", "Diff", "unified_diff", "tree_texts"]
+from .model import (
+    C_ESCAPES,
+    DEV_NULL,
+    DiffError,
+    FileDiff,
+    Hunk,
+    Line,
+    split_lines,
+)
+from .write import unified_diff
 
-DEV_NULL = "/dev/null"
-NO_NEWLINE_MARKER = "\\ No newline at end of file"
-# Folders and files that are by-products of running code, never part of a reviewed tree.
-SKIPPED_DIRS = frozenset({"__pycache__", ".pytest_cache", ".git", ".ipynb_checkpoints"})
-SKIPPED_SUFFIXES = (".pyc",)
+__all__ = ["Diff"]
 
 _PREFIX = re.compile(r"^[abciow12]/")  # git's a/ b/, its mnemonic prefixes, and --no-index 1/ 2/
-_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
-
-
-class DiffError(ValueError):
-    """A diff that cannot be read; the message names the source and the problem."""
-
-    def __init__(self, message: str, *, source: str | None = None, line: int | None = None):
-        super().__init__(message)
-        self.source = source
-        self.line = line
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a hunk, addressed by (side, number) as the design fixes it."""
-
-    kind: str  # "context" | "add" | "remove"
-    old: int | None
-    new: int | None
-    text: str
-    crlf: bool = False
-    no_newline: bool = False
-
-    @property
-    def side(self) -> str:
-        return "old" if self.kind == "remove" else "new"
-
-    @property
-    def number(self) -> int:
-        number = self.old if self.kind == "remove" else self.new
-        assert number is not None  # the parser sets the number of the line's own side
-        return number
-
-    @property
-    def raw(self) -> str:
-        """The line as it was in its file, line ending included."""
-        return self.text + ("\r" if self.crlf else "") + ("" if self.no_newline else "\n")
-
-
-@dataclass(frozen=True)
-class Hunk:
-    old_start: int
-    old_length: int
-    new_start: int
-    new_length: int
-    section: str
-    lines: tuple[Line, ...]
-
-
-@dataclass(frozen=True)
-class FileDiff:
-    old_path: str | None
-    new_path: str | None
-    status: str  # "added" | "deleted" | "modified" | "renamed"
-    binary: bool
-    hunks: tuple[Hunk, ...]
-
-    @property
-    def path(self) -> str:
-        path = self.new_path if self.new_path is not None else self.old_path
-        assert path is not None  # a file always has at least one side
-        return path
-
-    @property
-    def reviewable(self) -> bool:
-        return not self.binary
-
-    @cached_property
-    def _index(self) -> dict[tuple[str, int], Line]:
-        # cached_property writes straight into __dict__, so it works on a frozen dataclass
-        return {(line.side, line.number): line for line in self.lines()}
-
-    def line(self, side: str, number: int) -> Line | None:
-        """The line addressed as the design does: ("new", n) for added and context lines,
-        ("old", n) for removed lines only, so a context line has exactly one address."""
-        if side not in ("old", "new"):
-            raise ValueError(f"side must be 'old' or 'new', not {side!r}")
-        return self._index.get((side, number))
-
-    def lines(self) -> Iterator[Line]:
-        for hunk in self.hunks:
-            yield from hunk.lines
-
-    @property
-    def added(self) -> int:
-        return sum(1 for line in self.lines() if line.kind == "add")
-
-    @property
-    def removed(self) -> int:
-        return sum(1 for line in self.lines() if line.kind == "remove")
 
 
 @dataclass(frozen=True)
@@ -181,15 +93,6 @@ class Diff:
                 yield fd, line
 
 
-# --------------------------------------------------------------------------- parsing
-
-
-def _split_lines(text: str) -> list[str]:
-    # Only "\n" ends a line in a diff; str.splitlines would also split on "\r", "\x0c",
-    # "\u2028"... which are legitimate characters inside a line of code.
-    return list(io.StringIO(text, newline="\n"))
-
-
 def _unquote(token: str) -> str:
     """Undo git's C-style quoting ("a/caf\\303\\251.txt") of a path; plain tokens pass through."""
     if len(token) < 2 or not (token.startswith('"') and token.endswith('"')):
@@ -200,8 +103,8 @@ def _unquote(token: str) -> str:
         if ch != "\\" or i + 1 == len(body):
             out += ch.encode("utf-8")
             i += 1
-        elif body[i + 1] in _C_ESCAPES:
-            out.append(_C_ESCAPES[body[i + 1]])
+        elif body[i + 1] in C_ESCAPES:
+            out.append(C_ESCAPES[body[i + 1]])
             i += 2
         elif re.match(r"[0-7]{3}", body[i + 1 : i + 4]):
             out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
@@ -463,7 +366,7 @@ def _parse(text: str, source: str) -> tuple[FileDiff, ...]:
         raise TypeError(f"a diff is text, not {type(text).__name__}")
     if not text.strip():
         raise fail("the diff is empty")
-    lines, fed = _prepare(_split_lines(text))
+    lines, fed = _prepare(split_lines(text))
     try:
         patch = unidiff.PatchSet(fed)
     except (unidiff.UnidiffParseError, UnicodeError) as exc:
@@ -502,114 +405,3 @@ def _parse(text: str, source: str) -> tuple[FileDiff, ...]:
             status = "modified"
         files.append(FileDiff(info["old"], info["new"], status, bool(pf.is_binary_file), hunks))
     return tuple(files)
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def _quote_path(path: str) -> str:
-    # git quotes names holding quotes, backslashes or control characters; non-ASCII stays
-    # readable, as with core.quotePath=false, and git apply reads it either way.
-    if not any(c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7F for c in path):
-        return path
-    names = {v: k for k, v in _C_ESCAPES.items() if k not in "abvf"}
-    out = []
-    for c in path:
-        if ord(c) in names:
-            out.append("\\" + names[ord(c)])
-        elif ord(c) < 0x20 or ord(c) == 0x7F:
-            out.append(f"\\{ord(c):03o}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-def _file_lines(text: str) -> list[str]:
-    # Keep each line's "\n": a last line without one must not compare equal to the same
-    # text with one, which is how git sees a change of the final newline.
-    return _split_lines(text)
-
-
-def _range(start: int, length: int) -> str:
-    # git's convention: an empty range names the line before it, a single line drops ",1"
-    if length == 1:
-        return str(start + 1)
-    return f"{start + 1 if length else start},{length}"
-
-
-def _body(prefix: str, line: str) -> str:
-    if line.endswith("\n"):
-        return prefix + line
-    return f"{prefix}{line}\n{NO_NEWLINE_MARKER}\n"
-
-
-def unified_diff(
-    before: dict[str, str], after: dict[str, str], *, context: int | None = None
-) -> str:
-    """Stable git-style unified diff of two trees given as {relative posix path: text}.
-
-    Files whose text is equal on both sides are left out; the others come in sorted path
-    order, each with `diff --git a/P b/P` and git's headers for added and deleted files.
-    `context=None` keeps the whole file as context, so a viewer can expand every unchanged
-    line; an int keeps that many lines around each change. A missing final newline gets
-    git's `\\ No newline at end of file` marker, and a "\\r" before "\\n" stays in its line
-    so CRLF files round-trip."""
-    if context is not None and context < 0:
-        raise ValueError(f"context must be None or >= 0, not {context}")
-    out: list[str] = []
-    for path in sorted(before.keys() | after.keys()):
-        old, new = before.get(path), after.get(path)
-        if old == new:
-            continue
-        a, b = _file_lines(old or ""), _file_lines(new or "")
-        out.append(f"diff --git {_quote_path('a/' + path)} {_quote_path('b/' + path)}\n")
-        if old is None:
-            out.append("new file mode 100644\n")
-        elif new is None:
-            out.append("deleted file mode 100644\n")
-        if not a and not b:
-            continue  # an empty file added or deleted: git writes no hunk for it
-        # as git does, so GNU patch can tell where a name with spaces ends
-        tab = "\t" if " " in path else ""
-        out.append(f"--- {DEV_NULL if old is None else _quote_path('a/' + path) + tab}\n")
-        out.append(f"+++ {DEV_NULL if new is None else _quote_path('b/' + path) + tab}\n")
-        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        width = max(len(a), len(b)) if context is None else context
-        for group in matcher.get_grouped_opcodes(width):
-            i1, i2 = group[0][1], group[-1][2]
-            j1, j2 = group[0][3], group[-1][4]
-            out.append(f"@@ -{_range(i1, i2 - i1)} +{_range(j1, j2 - j1)} @@\n")
-            for tag, x1, x2, y1, y2 in group:
-                if tag == "equal":
-                    out.extend(_body(" ", line) for line in a[x1:x2])
-                    continue
-                if tag in ("replace", "delete"):
-                    out.extend(_body("-", line) for line in a[x1:x2])
-                if tag in ("replace", "insert"):
-                    out.extend(_body("+", line) for line in b[y1:y2])
-    return "".join(out)
-
-
-def tree_texts(root: str | os.PathLike[str]) -> dict[str, str]:
-    """Every file under `root` as {posix path relative to root: text}, in sorted order.
-
-    Caches and VCS folders are skipped. Files are decoded as UTF-8 with line endings kept,
-    so a CRLF file stays CRLF in the diff."""
-    base = Path(root)
-    found: dict[str, str] = {}
-    for folder, dirs, names in os.walk(base):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in names:
-            if name.endswith(SKIPPED_SUFFIXES):
-                continue
-            path = Path(folder, name)
-            data = path.read_bytes()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise DiffError(
-                    f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                    source=str(path),
-                ) from None
-            found[path.relative_to(base).as_posix()] = text
-    return dict(sorted(found.items()))

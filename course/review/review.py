@@ -8,10 +8,10 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable
 
-from . import CATEGORIES, SEVERITIES, SIDES
-from .bundle import Bundle, load_bundle, parse_bundle
-from .findings import FindingStore, SidecarCorrupt, atomic_write_text, sidecar_path
-from .scoring import Finding, Score
+from ..diff.bundle import Bundle, load_bundle
+from ..vocab import CATEGORIES, SEVERITIES, SIDES
+from .finding import Finding
+from .store import FindingStore, SidecarCorrupt, atomic_write_text, sidecar_path
 
 __all__ = ["Review"]
 
@@ -56,20 +56,15 @@ class Review:
     object flags lines from code. Every change is written to `<slug>.findings.json` at once.
     """
 
-    def __init__(self, bundle: Bundle, sidecar: str | os.PathLike, *, slug: str, practice: bool = False, bank: Any = None):
+    practice_mode = False
+
+    def __init__(self, bundle: Bundle, sidecar: str | os.PathLike, *, slug: str):
         self.bundle = bundle
         self.slug = slug
-        self.practice_mode = practice
-        self._bank = bank
         self.sidecar = Path(sidecar)
         self.store = _shared_store(self.sidecar, slug, bundle.diff_sha256)
         self._callbacks: list[Callable[[], None]] = []
-        self._viewer = None
-        # Practice mode: what the learner has asked to see. The key stays here, in Python.
-        self._submitted: Any = None  # (Score, findings signature) of the last submit
-        self._hints: dict[int, int] = {}
-        self._revealed: set[int] = set()
-        self._proofs: dict[int, dict[str, Any]] = {}
+        self._viewer: Any = None
         _LISTENERS.setdefault(self.sidecar.resolve(), weakref.WeakSet()).add(self)
 
     # construction --------------------------------------------------------------------------
@@ -83,16 +78,6 @@ class Review:
         if sidecar is None:
             sidecar = sidecar_path(diff_path.parent, slug)
         return cls(bundle, sidecar, slug=slug)
-
-    @classmethod
-    def practice(cls, slug: str, *, bank: str | os.PathLike | None = None, directory: str | os.PathLike = ".") -> "Review":
-        """Practice mode for self-learners: the bank is here, so a review can be scored at once."""
-        from .bank import Bank
-
-        b = Bank(bank)
-        exercise = b.get(slug)
-        bundle = parse_bundle(exercise.bundle_text, source=f"{slug}.diff")
-        return cls(bundle, sidecar_path(directory, slug), slug=slug, practice=True, bank=b)
 
     # the store, from code ------------------------------------------------------------------
 
@@ -168,37 +153,17 @@ class Review:
         self.store.remove(finding_id)
         self._changed()
 
-    def solve(self) -> list[Finding]:
-        """Instructor only: write the answer key's defects as findings (needs the bank)."""
-        from .bank import Bank
+    def solve(self) -> None:
+        """Moved: the student side cannot reach a key. Source notebooks call the key side."""
+        raise AttributeError(
+            "Review.solve() moved to the key side: write `from course.keys import solve` and "
+            "`solve(review)` in the source notebook's solution cell"
+        )
 
-        bank = self._bank or Bank()
-        exercise = bank.get(self.slug)
-        findings = [
-            Finding(
-                id=f"key-{d.id}"[:40],
-                path=d.file,
-                side=d.side,
-                start=d.lines[0],
-                end=d.lines[1],
-                category=d.category,
-                severity=d.severity,
-                comment=d.title,
-            )
-            for d in exercise.key.defects
-        ]
-        self.store.replace_all(findings, exercise.verdict)
+    def replace_findings(self, findings: list[Finding], verdict: str | None) -> None:
+        """Replace every finding and the verdict at once (the instructor's solution does)."""
+        self.store.replace_all(findings, verdict)
         self._changed()
-        return findings
-
-    def score(self) -> Score:
-        """Score against the key (practice mode, or an instructor with the bank)."""
-        from .bank import Bank
-        from .scoring import score
-
-        bank = self._bank or Bank()
-        exercise = bank.get(self.slug)
-        return score(self.findings, exercise.key, self.verdict)
 
     # reading progress ----------------------------------------------------------------------
 
@@ -218,141 +183,23 @@ class Review:
             pass
         self._changed()
 
-    # practice mode -------------------------------------------------------------------------
-
-    def _exercise(self):
-        from .bank import Bank
-
-        if self._bank is None:
-            self._bank = Bank()
-        return self._bank.get(self.slug)
-
-    def _signature(self) -> tuple:
-        return (tuple(sorted(f.sort_key() for f in self.findings)), self.verdict)
-
-    def submit(self):
-        """Practice mode: score the review now; the viewer then offers hints and explanations."""
-        if not self.practice_mode:
-            raise ValueError("submitting is for practice mode (Review.practice); graded reviews are scored by nbgrader")
-        result = self.score()
-        self._submitted = (result, self._signature())
-        self._changed()
-        return result
-
-    def _defect_result(self, n: int):
-        if self._submitted is None:
-            raise ValueError("submit the review first")
-        results = self._submitted[0].defects
-        if not 0 <= n < len(results):
-            raise ValueError(f"no defect number {n}")
-        return results[n]
-
-    def next_hint(self, n: int) -> str:
-        """Show the next hint for defect `n` (key order), least revealing first."""
-        result = self._defect_result(n)
-        shown = self._hints.get(n, 0)
-        if shown >= len(result.defect.hints):
-            raise ValueError("no more hints for this defect")
-        self._hints[n] = shown + 1
-        self._changed()
-        return result.defect.hints[shown]
-
-    def reveal(self, n: int) -> None:
-        """Show the explanation and proof of defect `n`: after its hints, or at once if it was found."""
-        result = self._defect_result(n)
-        if result.status != "found" and self._hints.get(n, 0) < len(result.defect.hints):
-            raise ValueError("see the hints first")
-        self._revealed.add(n)
-        self._changed()
-
-    def prove(self, n: int) -> dict[str, Any]:
-        """Run defect `n`'s proof on the code under review and on the fixed code."""
-        from .bank import run_proof
-
-        if n not in self._revealed:
-            raise ValueError("reveal the defect first")
-        defect = self._defect_result(n).defect
-        exercise = self._exercise()
-        # Jupyter starts kernels with FORCE_COLOR set, and pytest's coloured summary line is
-        # not recognised by run_proof; PY_COLORS=0 outranks every other colour switch.
-        saved = os.environ.get("PY_COLORS")
-        os.environ["PY_COLORS"] = "0"
-        try:
-            runs = {tree: run_proof(exercise, defect.proof, tree) for tree in ("after", "fixed")}
-        finally:
-            if saved is None:
-                os.environ.pop("PY_COLORS", None)
-            else:
-                os.environ["PY_COLORS"] = saved
-        self._proofs[n] = {
-            "after": "fails" if runs["after"].failed else "passes" if runs["after"].passed else "error",
-            "fixed": "passes" if runs["fixed"].passed else "fails" if runs["fixed"].failed else "error",
-            "output": runs["after"].output[-2000:],
-        }
-        self._changed()
-        return self._proofs[n]
+    # practice mode: a PracticeReview (course.practice) overrides these -----------------------
 
     def practice_state(self) -> dict[str, Any]:
-        """What the viewer may show of the key: nothing before submit, then only what was asked for."""
-        if not self.practice_mode:
-            return {}
-        if self._submitted is None:
-            return {"enabled": True, "submitted": False}
-        result, signature = self._submitted
-        labels = {f.id: f"{f.path}:{f.start}" + (f"-{f.end}" if f.end != f.start else "") for f in self.findings}
-        defects = []
-        for n, r in enumerate(result.defects):
-            d = r.defect
-            revealed = n in self._revealed
-            shown = self._hints.get(n, 0)
-            item: dict[str, Any] = {
-                "n": n,
-                "status": r.status,
-                "severity": d.severity,
-                "credit": r.credit,
-                "weight": d.weight,
-                "hints": list(d.hints[:shown]),
-                "hints_left": len(d.hints) - shown,
-                "can_reveal": not revealed and (r.status == "found" or shown >= len(d.hints)),
-                "revealed": revealed,
-                "finding": labels.get(r.finding_id) if r.finding_id else None,
-            }
-            if r.status == "found" or revealed:
-                item["title"] = d.title
-            if revealed:
-                span = f"{d.lines[0]}" if d.lines[0] == d.lines[1] else f"{d.lines[0]}-{d.lines[1]}"
-                item.update(
-                    category=d.category,
-                    also=list(d.also),
-                    where=f"{d.file}:{span}" + (" (old)" if d.side == "old" else ""),
-                    explanation=d.explanation,
-                    proof=d.proof,
-                    proof_run=self._proofs.get(n),
-                )
-            defects.append(item)
-        return {
-            "enabled": True,
-            "submitted": True,
-            "outdated": signature != self._signature(),
-            "score": result.score,
-            "credit": result.credit,
-            "penalty": result.penalty,
-            "total_weight": result.total_weight,
-            "precision": result.precision,
-            "recall": result.recall,
-            "verdict": result.verdict,
-            "verdict_expected": result.verdict_expected,
-            "verdict_correct": result.verdict_correct,
-            "defects": defects,
-            "false_positives": [
-                {
-                    "finding": labels.get(fp.finding.id, fp.finding.id),
-                    "why_fine": fp.decoy.why_fine if fp.decoy is not None else None,
-                    "cost": fp.cost,
-                }
-                for fp in result.false_positives
-            ],
-        }
+        """What the viewer may show of the key: nothing, for a review that is not practice."""
+        return {}
+
+    def submit(self) -> Any:
+        raise ValueError("submitting is for practice mode (course.practice); graded reviews are scored by nbgrader")
+
+    def next_hint(self, n: int) -> str:
+        raise ValueError("hints are for practice reviews (course.practice)")
+
+    def reveal(self, n: int) -> None:
+        raise ValueError("revealing is for practice reviews (course.practice)")
+
+    def prove(self, n: int) -> dict[str, Any]:
+        raise ValueError("proofs are for practice reviews (course.practice)")
 
     def summary(self) -> str:
         """One line for places without a live viewer (nbgrader autograde, static renders)."""

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import sys
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import CATEGORIES, SEVERITIES, SIDES, VERDICTS
-from .bundle import Bundle, parse_bundle, render_bundle
-from .diffs import Diff, DiffError, tree_texts, unified_diff
-from .scoring import Decoy, Defect, Key
+from ..diff.bundle import Bundle, parse_bundle, render_bundle
+from ..diff.parse import Diff
+from ..diff.write import tree_texts, unified_diff
+from ..vocab import CATEGORIES, SEVERITIES, SIDES, VERDICTS
+from .model import Decoy, Defect, Key
 
 __all__ = [
     "Bank",
     "BankError",
     "Exercise",
-    "Problem",
-    "check_exercise",
     "find_bank",
     "INCIDENTS",
     "DIFFICULTIES",
@@ -257,147 +251,3 @@ class Bank:
 
 
 # checking --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    exercise: str
-    where: str  # "exercise", a defect id, "decoy 2", ...
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.exercise}: {self.where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class ProofRun:
-    passed: bool
-    failed: bool
-    output: str
-
-
-def run_proofs(
-    exercise: Exercise, nodes: list[str], tree: str, timeout: float = PROOF_TIMEOUT
-) -> dict[str, ProofRun]:
-    """Run proofs against a fresh copy of before/, after/ or fixed/ in one pytest subprocess.
-
-    Each node's outcome is read from pytest's `-rA` summary. If the batch times out, each
-    proof runs alone so that the slow one is the only one reported.
-    """
-    nodes = list(dict.fromkeys(nodes))
-    proofs = (exercise.root / "proofs").resolve()
-    with tempfile.TemporaryDirectory(prefix=f"proof-{exercise.slug}-") as tmp:
-        work = Path(tmp) / tree
-        shutil.copytree(exercise.root / tree, work, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
-        env.update(
-            EXERCISE_TREE=str(work),
-            PYTHONPATH=str(work),
-            PYTHONDONTWRITEBYTECODE="1",
-            PYTHONHASHSEED="0",
-        )
-        cmd = [
-            sys.executable, "-m", "pytest", "-q", "-rA", "--color=no", "-p", "no:cacheprovider",
-            "--rootdir", str(proofs), "-o", "addopts=", "-o", "timeout=0",
-            *(str(proofs / node) for node in nodes),
-        ]
-        try:
-            proc = subprocess.run(
-                cmd, cwd=work, env=env, capture_output=True, text=True, timeout=timeout * len(nodes)
-            )
-        except subprocess.TimeoutExpired:
-            if len(nodes) == 1:
-                return {nodes[0]: ProofRun(False, False, f"timed out after {timeout:.0f} s")}
-            results: dict[str, ProofRun] = {}
-            for node in nodes:
-                results.update(run_proofs(exercise, [node], tree, timeout))
-            return results
-    output = (proc.stdout + proc.stderr)[-6000:]
-    # pytest names each test relative to the working directory (the copied tree), so match
-    # the reported ids to ours by their ending.
-    reported: dict[str, str] = {}
-    for word, shown in re.findall(r"^(PASSED|FAILED|ERROR) (\S+)", proc.stdout, re.MULTILINE):
-        reported[shown] = word if shown not in reported else "ERROR"  # failed in teardown too
-    results = {}
-    for node in nodes:
-        words = [w for shown, w in reported.items() if shown == node or shown.endswith("/" + node)]
-        word = words[0] if len(words) == 1 else None
-        results[node] = ProofRun(passed=word == "PASSED", failed=word == "FAILED", output=output)
-    return results
-
-
-def run_proof(exercise: Exercise, node: str, tree: str, timeout: float = PROOF_TIMEOUT) -> ProofRun:
-    """Run one proof (see run_proofs)."""
-    return run_proofs(exercise, [node], tree, timeout)[node]
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
-
-
-def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = PROOF_TIMEOUT) -> list[Problem]:
-    """Everything that can be wrong with one exercise, as a list (empty when it is sound)."""
-    slug = exercise.slug
-    problems: list[Problem] = []
-    try:
-        key = exercise.key
-        diff = exercise.diff
-    except (BankError, DiffError, ValueError) as exc:
-        return [Problem(slug, "exercise", str(exc))]
-
-    if exercise.verdict == "approve" and key.defects:
-        problems.append(Problem(slug, "exercise", "verdict is 'approve' but key.toml lists defects"))
-    if exercise.verdict == "request-changes" and not key.defects:
-        problems.append(Problem(slug, "exercise", "verdict is 'request-changes' but key.toml lists no defects"))
-    if not (exercise.root / "fixed").is_dir() and key.defects:
-        problems.append(Problem(slug, "exercise", "missing folder fixed/"))
-
-    def span_in_diff(file: str, side: str, span: tuple[int, int], where: str) -> None:
-        try:
-            fd = diff.file(file)
-        except KeyError:
-            problems.append(Problem(slug, where, f"file '{file}' is not in the diff"))
-            return
-        missing = [n for n in range(span[0], span[1] + 1) if fd.line(side, n) is None]
-        if missing:
-            problems.append(
-                Problem(slug, where, f"lines {missing[0]}..{missing[-1]} of '{file}' are not on the {side} side of the diff")
-            )
-
-    for d in key.defects:
-        for file, side, first, last in d.spans:
-            span_in_diff(file, side, (first, last), d.id)
-        if not d.hints:
-            problems.append(Problem(slug, d.id, "no hints"))
-    for i, decoy in enumerate(key.decoys, 1):
-        span_in_diff(decoy.file, decoy.side, decoy.lines, f"decoy {i}")
-        for d in key.defects:
-            if any(f == decoy.file and s == decoy.side and _overlaps((a, b), decoy.lines) for f, s, a, b in d.spans):
-                problems.append(Problem(slug, f"decoy {i}", f"overlaps defect '{d.id}'"))
-
-    if proofs:
-        runnable = []
-        for d in key.defects:
-            file_part = d.proof.split("::", 1)[0]
-            if not (exercise.root / "proofs" / file_part).is_file():
-                problems.append(Problem(slug, d.id, f"proof file proofs/{file_part} does not exist"))
-            else:
-                runnable.append(d)
-        nodes = [d.proof for d in runnable]
-        after = run_proofs(exercise, nodes, "after", timeout) if nodes else {}
-        fixed = run_proofs(exercise, nodes, "fixed", timeout) if nodes else {}
-        for d in runnable:
-            if not after[d.proof].failed:
-                why = "passed" if after[d.proof].passed else "did not run cleanly"
-                problems.append(
-                    Problem(slug, d.id, f"proof {d.proof} should fail on after/ but {why}:\n{_tail(after[d.proof].output)}")
-                )
-            if not fixed[d.proof].passed:
-                problems.append(
-                    Problem(slug, d.id, f"proof {d.proof} should pass on fixed/ but did not:\n{_tail(fixed[d.proof].output)}")
-                )
-    return problems
-
-
-def _tail(text: str, lines: int = 15) -> str:
-    return "\n".join("    " + line for line in text.strip().splitlines()[-lines:])

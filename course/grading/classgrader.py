@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from ..review.checks import ReviewNotReady, quiet, require_review, self_check
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .bank import Bank
-    from .scoring import Score
+    from ..keys.bank import Bank
+    from ..scoring.match import Score
 
 __all__ = [
     "GradingError",
@@ -60,25 +62,7 @@ class ReviewScoredZero(GradingError):
     `nbgrader validate --invert` and shows the student a plain reason in the feedback."""
 
 
-class ReviewNotReady(Exception):
-    """The public self-check found a structural problem (nothing about the answer key)."""
-
-
 # in the kernel ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Nothing reaches stderr: warnings are silenced and anything written there is dropped.
-
-    nbgrader turns any stderr output in a grade cell into zero points, so a deprecation warning
-    from a dependency would silently fail every student.
-    """
-    sink = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with contextlib.redirect_stderr(sink):
-            yield
 
 
 def _check_points(points: Any) -> float:
@@ -117,10 +101,10 @@ def rescore(directory: str | os.PathLike, slug: str, points: float, bank: "Bank 
 
     Shared by the hidden test and the class grader, so that both always agree on the number.
     """
-    from .bank import Bank, BankError
-    from .diffs import DiffError
-    from .findings import SidecarCorrupt, read_sidecar, sidecar_path
-    from .scoring import score
+    from ..diff.model import DiffError
+    from ..keys.bank import Bank, BankError
+    from ..review.store import SidecarCorrupt, read_sidecar, sidecar_path
+    from ..scoring.match import score
 
     max_points = _check_points(points)
     try:
@@ -159,7 +143,7 @@ def grade_review(slug: str, points: float = 10) -> float:
     on stdout; a missed defect shows only its first hint. Reads the key from the bank on the
     grading machine (the course root, or COURSE_BANK); no key text is ever in the notebook.
     """
-    with _quiet():
+    with quiet():
         try:
             outcome = rescore(".", slug, points)
         except GradingError:
@@ -172,85 +156,6 @@ def grade_review(slug: str, points: float = 10) -> float:
     if outcome.points <= 0:
         raise ReviewScoredZero(f"your review of {slug} scored 0 of {outcome.max_points:g} points (see above)")
     return outcome.points
-
-
-def require_review(slug: str) -> None:
-    """The visible part of a grade cell: fail at once when there is no review to grade.
-
-    So the release version (no review yet) fails `nbgrader validate`, as it must, and a student
-    who validates before flagging anything is told so.
-    """
-    from .findings import SidecarCorrupt, read_sidecar, sidecar_path
-
-    path = sidecar_path(".", slug)
-    with _quiet():
-        try:
-            side = read_sidecar(path)
-        except SidecarCorrupt as exc:
-            raise ReviewNotReady(str(exc)) from None
-    if side is None or (not side.findings and side.verdict is None):
-        raise ReviewNotReady(
-            f"no review of {slug} yet: flag the lines you would comment on in the viewer "
-            f"(they are saved to {path.name}), then choose a verdict"
-        )
-
-
-def self_check(slug: str) -> None:
-    """Check the review's structure (never its answers) and print a checklist.
-
-    The review file parses and belongs to this exercise, every finding points at lines that
-    exist in the diff, categories and severities are valid, every finding has a comment, and a
-    verdict is chosen. Raises ReviewNotReady listing what to fix.
-    """
-    from . import CATEGORIES, SEVERITIES
-    from .bundle import load_bundle
-    from .findings import SidecarCorrupt, read_sidecar, sidecar_path
-
-    problems: list[str] = []
-    lines: list[str] = []
-    path = sidecar_path(".", slug)
-    with _quiet():
-        bundle = load_bundle(f"{slug}.diff")
-        try:
-            side = read_sidecar(path)
-        except SidecarCorrupt as exc:
-            side = None
-            problems.append(str(exc))
-    if side is None and not problems:
-        problems.append(f"no findings saved yet ({path.name} does not exist): flag lines in the viewer")
-    if side is not None:
-        if side.exercise != slug:
-            problems.append(f"{path.name} is a review of {side.exercise!r}, not {slug!r}")
-        lines.append(f"review file {path.name} reads cleanly")
-        if side.diff_sha256 and side.diff_sha256 != bundle.diff_sha256:
-            problems.append("the review was made against another version of the diff: check each finding still points at the right line")
-        if not side.findings and side.verdict != "approve":
-            problems.append("no findings yet (or choose 'approve' if the change is right)")
-        for f in side.findings:
-            where = f"{f.path}:{f.start}" + (f"-{f.end}" if f.end != f.start else "")
-            if f.side == "old":
-                where += " (old)"
-            if not bundle.diff.has_line(f.path, f.side, f.start) or not bundle.diff.has_line(f.path, f.side, f.end):
-                problems.append(f"finding at {where}: those lines are not on the {f.side} side of the diff")
-            if f.category not in CATEGORIES:
-                problems.append(f"finding at {where}: unknown category {f.category!r}")
-            if f.severity not in SEVERITIES:
-                problems.append(f"finding at {where}: unknown severity {f.severity!r}")
-            if not f.comment.strip():
-                problems.append(f"finding at {where}: add a comment saying what is wrong (the author will read it)")
-        n = len(side.findings)
-        lines.append(f"{n} finding{'s' * (n != 1)}")
-        if side.verdict is None:
-            problems.append("no verdict yet: approve, or request changes")
-        else:
-            lines.append(f"verdict: {side.verdict}")
-    for line in lines:
-        print(f"  ok  {line}")
-    for p in problems:
-        print(f"  fix {p}")
-    if problems:
-        raise ReviewNotReady(f"{len(problems)} thing{'s' * (len(problems) != 1)} to fix before you submit (listed above)")
-    print("Structure looks right. (This check never looks at the answers.)")
 
 
 # feedback ---------------------------------------------------------------------------------
@@ -657,7 +562,7 @@ def preflight_notebook(path: Path, release) -> Preflight:
         return Preflight(None, failure=f"{name} is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return Preflight(None, failure=f"{name} is JSON but not a notebook (no list of cells)")
-    with _quiet():
+    with quiet():
         try:
             nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         except Exception as exc:  # nbformat raises several unrelated types for bad input
@@ -731,7 +636,7 @@ def preflight_notebook(path: Path, release) -> Preflight:
         seen[gid] = position
         repaired("deleted cell", f"cell {gid} was deleted; put back from the release version")
     if out.changed:
-        with _quiet():
+        with quiet():
             try:
                 nbformat.validate(nb)
             except Exception as exc:
@@ -829,7 +734,7 @@ def _worker_main(argv: list[str]) -> int:
         cfg.GenerateFeedback.preprocessors = [
             "nbgrader.preprocessors.GetGrades",
             "nbgrader.preprocessors.ClearHiddenTests",
-            "course.preprocessors.ShortenTestTracebacks",
+            "course.grading.preprocessors.ShortenTestTracebacks",
             "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
         ]
     proto.write(json.dumps({"ready": True}) + "\n")
@@ -1233,7 +1138,7 @@ def allowed_key_texts(outcomes: list[Rescore]) -> tuple[set[str], set[str]]:
 
 def feedback_leaks(folder: Path, outcomes: list[Rescore], secrets: dict[str, str]) -> list[str]:
     """Labels of key texts in a student's feedback pages that the student did not earn."""
-    from .build import leaks
+    from ..scoring.disclosure import leaks
 
     labels, texts = allowed_key_texts(outcomes)
     found: list[str] = []
@@ -1311,19 +1216,17 @@ def grade_class(
     The gradebook is the one nbgrader's configuration names (see `course_config`), or `db_url`.
     """
     import json
-    import shutil
     import time
 
     from rich.console import Console
 
-    from .bank import Bank, BankError, find_bank
+    from ..keys.bank import Bank, BankError, find_bank
 
     began = time.monotonic()
     console = console or Console()
     root = find_course_root(root)
     cfg = course_config(root, db_url=db_url)
-    with _quiet():
-        import nbformat
+    with quiet():
         from nbgrader.coursedir import CourseDirectory
 
     cd = CourseDirectory(config=cfg)
@@ -1509,7 +1412,7 @@ def _grade(assignment, root, cd, cfg, bank, cells, students, grading, staging, l
                 if results[s].status == "flagged":
                     results[s].note("", "feedback held back until you have looked")
         ready = [s for s in staged if results[s].status in ("graded", "repaired")]
-        from .build import key_texts
+        from ..scoring.disclosure import key_texts
 
         slugs = {rc.slug for rc in cells}
         secrets = {label: text for label, text in key_texts(bank, slugs).items()}
@@ -1593,9 +1496,3 @@ def escape_markup(text: str) -> str:
 
 
 STYLES = {"graded": "green", "repaired": "cyan", "flagged": "bold yellow", "failed": "bold red"}
-
-
-if __name__ == "__main__":  # pragma: no cover - the worker entry point
-    if sys.argv[1:2] == ["worker"]:
-        sys.exit(_worker_main(sys.argv[2:]))
-    sys.exit("usage: python -m course.grading worker ROOT ASSIGNMENT SUBMITTED")

@@ -12,7 +12,7 @@ from pygments.lexers.special import TextLexer
 from pygments.styles import get_all_styles, get_style_by_name
 from pygments.token import STANDARD_TYPES
 
-from .diffs import FileDiff
+from .model import FileDiff
 
 __all__ = ["lexer_for", "highlight_lines", "highlight_file_diff", "stylesheet"]
 

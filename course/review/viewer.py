@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 import threading
 import time
 from pathlib import Path
@@ -12,18 +10,17 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from . import CATEGORIES, SEVERITIES, VERDICTS
+from ..diff.highlight import stylesheet
+from ..vocab import CATEGORIES, SEVERITIES, VERDICTS
+from .markdown import render_markdown
+from .page import Index, build_files, describe, diff_size, finding_anchor, span_for_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from .review import Review
 
-__all__ = ["DiffViewer", "build_files", "describe", "finding_anchor", "render_markdown", "span_for_rows"]
+__all__ = ["DiffViewer"]
 
 STATIC = Path(__file__).parent / "static"
-# Unchanged lines kept visible on each side of a change; longer runs fold behind a control.
-CONTEXT = 3
-# A run is only folded when that hides at least this many lines (a fold of one line is noise).
-MIN_FOLD = 4
 MAX_COMMENT = 5000
 # Pygments needs about 0.3 ms a line. Up to this many lines the viewer arrives highlighted; a
 # larger diff is painted as plain text first and coloured by a background thread moments later,
@@ -31,236 +28,11 @@ MAX_COMMENT = 5000
 SYNC_HIGHLIGHT_LINES = 1500
 
 
-# the diff as rows ---------------------------------------------------------------------------
-
-
-def _plain(fd) -> list[list[str]]:
-    return [[html.escape(line.text) for line in hunk.lines] for hunk in fd.hunks]
-
-
-def _highlighted(fd) -> list[list[str]]:
-    """Highlighted HTML per hunk, per line; plain escaped text if the highlighter fails."""
-    from .highlight import highlight_file_diff
-
-    out = highlight_file_diff(fd)
-    if len(out) == len(fd.hunks) and all(len(h) == len(hk.lines) for h, hk in zip(out, fd.hunks)):
-        return out
-    return _plain(fd)  # pragma: no cover - a highlighter that lost lines is a bug there, not a crash here
-
-
-def _hunk_header(hunk) -> str:
-    head = f"@@ -{hunk.old_start},{hunk.old_length} +{hunk.new_start},{hunk.new_length} @@"
-    section = getattr(hunk, "section", "") or ""
-    return f"{head} {section}" if section else head
-
-
-def _folds(rows: list[dict], file_index: int) -> list[dict]:
-    """Runs of unchanged lines long enough to hide, as row ranges (first, last inclusive)."""
-    folds = []
-    i = 0
-    n = len(rows)
-    while i < n:
-        if rows[i]["k"] != "context":
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and rows[j + 1]["k"] == "context":
-            j += 1
-        # Keep CONTEXT lines next to a change; a hunk header or the file edge needs none.
-        lead = CONTEXT if i > 0 and rows[i - 1]["k"] in ("add", "remove") else 0
-        trail = CONTEXT if j + 1 < n and rows[j + 1]["k"] in ("add", "remove") else 0
-        first, last = i + lead, j - trail
-        if last - first + 1 >= MIN_FOLD:
-            folds.append({"id": f"{file_index}:{first}", "first": first, "last": last, "count": last - first + 1})
-        i = j + 1
-    return folds
-
-
-def diff_size(diff) -> int:
-    """Lines of code in a diff (what the page paints), hunk headers aside."""
-    return sum(len(h.lines) for fd in diff.files if not fd.binary for h in fd.hunks)
-
-
-def build_files(diff, *, highlight: bool = True) -> list[dict[str, Any]]:
-    """Every file of the diff as the JSON the front end paints.
-
-    A row is a hunk header `{"k": "hunk", "text": ..., "h": html}` or a line
-    `{"k": "context" | "add" | "remove", "o": old number | None, "n": new number | None, "h": html}`.
-    `h` is always HTML that Python escaped: the highlighter's spans, or with `highlight=False`
-    the plain escaped text (same rows, same structure, so the page can swap one for the other).
-    """
-    files = []
-    for fi, fd in enumerate(diff.files):
-        rows: list[dict[str, Any]] = []
-        additions = deletions = 0
-        if not fd.binary:
-            for hunk, htmls in zip(fd.hunks, _highlighted(fd) if highlight else _plain(fd)):
-                header = _hunk_header(hunk)
-                rows.append({"k": "hunk", "text": header, "h": html.escape(header)})
-                for line, h in zip(hunk.lines, htmls):
-                    if line.kind == "add":
-                        additions += 1
-                    elif line.kind == "remove":
-                        deletions += 1
-                    rows.append({"k": line.kind, "o": line.old, "n": line.new, "h": h})
-        old_path = getattr(fd, "old_path", None)
-        files.append(
-            {
-                "index": fi,
-                "path": fd.path,
-                "old_path": old_path if old_path and old_path != fd.path else None,
-                "status": getattr(fd, "status", "modified"),
-                "binary": bool(fd.binary),
-                "additions": additions,
-                "deletions": deletions,
-                "rows": rows,
-                "folds": _folds(rows, fi),
-            }
-        )
-    return files
-
-
-class _Index:
-    """(path, side, number) -> (file index, row), and back; built once per diff."""
-
-    def __init__(self, files: list[dict]):
-        self.files = files
-        self.by_path = {f["path"]: f["index"] for f in files}
-        self.rows: list[dict[tuple[str, int], int]] = []
-        for f in files:
-            where: dict[tuple[str, int], int] = {}
-            for r, row in enumerate(f["rows"]):
-                if row["k"] == "remove":
-                    where[("old", row["o"])] = r
-                elif row["k"] in ("add", "context"):
-                    where[("new", row["n"])] = r
-            self.rows.append(where)
-
-
-def finding_anchor(index: _Index, path: str, side: str, start: int, end: int) -> tuple[int, int, int] | None:
-    """Where a finding sits: (file index, first row, last row), or None if it is not in the diff."""
-    fi = index.by_path.get(path)
-    if fi is None:
-        return None
-    where = index.rows[fi]
-    a, b = where.get((side, start)), where.get((side, end))
-    if a is None or b is None:
-        return None
-    return fi, min(a, b), max(a, b)
-
-
-def span_for_rows(file: dict, first: int, last: int) -> tuple[str, int, int]:
-    """The (side, start, end) a selection of rows first..last flags.
-
-    Unchanged and added lines are addressed on the new side; a selection of removed lines
-    only is on the old side. Hunk headers inside the selection are skipped.
-    """
-    rows = file["rows"]
-    if not (0 <= first <= last < len(rows)):
-        raise ValueError(f"rows {first}..{last} are not in {file['path']}")
-    picked = [rows[r] for r in range(first, last + 1) if rows[r]["k"] != "hunk"]
-    new = [r["n"] for r in picked if r["k"] in ("add", "context")]
-    if new:
-        return "new", min(new), max(new)
-    old = [r["o"] for r in picked if r["k"] == "remove"]
-    if old:
-        return "old", min(old), max(old)
-    raise ValueError("the selection holds no lines of code")
-
-
-def describe(path: str, side: str, start: int, end: int) -> str:
-    """How a span is named on the page: `app.py:12-14`, with `(old)` for removed lines."""
-    span = f"{start}" if start == end else f"{start}-{end}"
-    return f"{path}:{span}" + (" (old)" if side == "old" else "")
-
-
-# the PR description: a safe Markdown subset, built as data ----------------------------------
-
-_INLINE = re.compile(r"`([^`\n]+)`|\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)")
-
-
-def _inline(text: str) -> list[list[str]]:
-    """Split text into [kind, text] runs: text, code, strong, link (shown as text, never followed)."""
-    out: list[list[str]] = []
-    pos = 0
-    for m in _INLINE.finditer(text):
-        if m.start() > pos:
-            out.append(["text", text[pos:m.start()]])
-        if m.group(1) is not None:
-            out.append(["code", m.group(1)])
-        elif m.group(2) is not None:
-            out.append(["strong", m.group(2)])
-        else:
-            out.append(["text", m.group(3)])
-            out.append(["url", m.group(4)])
-        pos = m.end()
-    if pos < len(text):
-        out.append(["text", text[pos:]])
-    return out
-
-
-def render_markdown(text: str) -> list[dict[str, Any]]:
-    """Markdown as blocks of plain-text runs: the page builds them with DOM nodes, never as HTML.
-
-    Supported: paragraphs, `#` headings, `-`/`*`/`1.` lists, fenced code, `code`, **strong**,
-    and links, which are shown as their text and address, not made clickable.
-    """
-    blocks: list[dict[str, Any]] = []
-    para: list[str] = []
-    lines = text.replace("\r\n", "\n").split("\n")
-
-    def flush() -> None:
-        if para:
-            blocks.append({"t": "p", "c": _inline(" ".join(s.strip() for s in para))})
-            para.clear()
-
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            flush()
-            body = []
-            i += 1
-            while i < len(lines) and not lines[i].strip().startswith("```"):
-                body.append(lines[i])
-                i += 1
-            blocks.append({"t": "pre", "text": "\n".join(body)})
-            i += 1
-            continue
-        heading = re.match(r"^(#{1,6})\s+(.*)$", stripped)
-        item = re.match(r"^(?:[-*+]|(\d+)[.)])\s+(.*)$", stripped)
-        if not stripped:
-            flush()
-        elif heading:
-            flush()
-            blocks.append({"t": "h", "c": _inline(heading.group(2))})
-        elif item:
-            flush()
-            kind = "ol" if item.group(1) else "ul"
-            if not blocks or blocks[-1]["t"] != kind or blocks[-1].get("closed"):
-                blocks.append({"t": kind, "items": []})
-            blocks[-1]["items"].append(_inline(item.group(2)))
-        elif blocks and blocks[-1]["t"] in ("ul", "ol") and line[:1].isspace() and not para:
-            blocks[-1]["items"][-1].extend(_inline(" " + stripped))
-        else:
-            para.append(line)
-        if not stripped and blocks and blocks[-1]["t"] in ("ul", "ol"):
-            blocks[-1]["closed"] = True
-        i += 1
-    flush()
-    for b in blocks:
-        b.pop("closed", None)
-    return blocks
-
-
 # the widget ---------------------------------------------------------------------------------
 
 
 def _css() -> str:
     """The viewer's stylesheet plus the highlighter's token colours (light and dark)."""
-    from .highlight import stylesheet
-
     return (STATIC / "viewer.css").read_text(encoding="utf-8") + "\n" + stylesheet(".cra-code")
 
 
@@ -292,7 +64,7 @@ class DiffViewer(anywidget.AnyWidget):
         self._lock = threading.RLock()
         now = highlight == "sync" or (highlight == "auto" and diff_size(review.diff) <= SYNC_HIGHLIGHT_LINES)
         files = build_files(review.diff, highlight=now)
-        self._index = _Index(files)
+        self._index = Index(files)
         self._user_expanded: set[str] = set()
         bundle = review.bundle
         super().__init__(

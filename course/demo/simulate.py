@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import CATEGORIES
-from .bank import Bank, find_bank
-from .findings import SCHEMA
-from .grading import GradingError, find_course_root, review_cells
+from ..grading.classgrader import GradingError, find_course_root, review_cells
+from ..keys.bank import Bank, find_bank
+from ..review.store import SCHEMA
+from ..vocab import CATEGORIES
 
 __all__ = ["Student", "ROSTER", "make_class", "make_course", "simulate", "run_demo"]
 
@@ -159,8 +159,8 @@ def make_class(course: Path, assignment: str, roster: list[Student] | tuple[Stud
 
 def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> None:
     """A fresh course directory holding one assignment, its release built by nbgrader."""
-    from .build import build
-    from .grading import environ
+    from ..grading.build import build
+    from ..grading.classgrader import environ
 
     target.mkdir(parents=True, exist_ok=True)
     config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
@@ -184,7 +184,7 @@ def run_demo(*, assignment: str | None = None, directory: str | os.PathLike | No
     from rich.console import Console
     from rich.panel import Panel
 
-    from .grading import grade_class, summary_details, summary_table
+    from ..grading.classgrader import grade_class, summary_details, summary_table
 
     console = console or Console()
     root = find_course_root()

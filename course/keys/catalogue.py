@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from . import CATEGORIES
+from ..vocab import CATEGORIES
 from .bank import Bank
 
 INCIDENT_NAMES = {

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bank import Bank
-from .scoring import Finding, Key, hits, score
+from course.keys import Bank, Key
+from course.review import Finding
+from course.scoring import hits, score
 
 __all__ = [
     "ClassBuilder",

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from .bank import Bank, BankError, check_exercise
-from .diffs import DiffError
-from .findings import SidecarCorrupt, read_sidecar
+from ..diff.model import DiffError
+from ..keys.bank import Bank, BankError
+from ..keys.check import check_exercise
+from ..review.store import SidecarCorrupt, read_sidecar
 
 
 def _bank(path: str | None) -> Bank:
@@ -72,7 +73,7 @@ def check(bank_dir: str | None, no_proofs: bool, timeout: float, slugs: tuple[st
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 def score(findings: str, slug: str | None, bank_dir: str | None, as_json: bool) -> None:
     """Score a findings file (a review's sidecar) against the answer key."""
-    from .scoring import score as score_review
+    from ..scoring.match import score as score_review
 
     try:
         side = read_sidecar(findings)
@@ -132,7 +133,7 @@ def prove(slug: str, defect_ids: tuple[str, ...], bank_dir: str | None) -> None:
     For self-learners after a review: reading the failing test is the fastest way to see why
     a defect matters.
     """
-    from .bank import run_proofs
+    from ..keys.proofs import run_proofs
 
     try:
         exercise = _bank(bank_dir).get(slug)
@@ -175,7 +176,7 @@ def _failure_excerpt(output: str, limit: int = 25) -> str:
 @click.option("--write", "target", type=click.Path(dir_okay=False), help="Write the Markdown table to this file.")
 def catalogue(bank_dir: str | None, target: str | None) -> None:
     """List every exercise: incident, difficulty, categories, defects and decoys (Markdown)."""
-    from .catalogue import catalogue_markdown
+    from ..keys.catalogue import catalogue_markdown
 
     try:
         text = catalogue_markdown(_bank(bank_dir))
@@ -202,8 +203,8 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
 
     Exits 1 when there is nothing to report (no submissions).
     """
-    from .grading import GradingError, configured_db_url
-    from .report import class_report, write_report
+    from ..grading.classgrader import GradingError, configured_db_url
+    from ..report.classreport import class_report, write_report
 
     try:
         db_url = db_url or configured_db_url(Path(course_dir).resolve())
@@ -267,7 +268,7 @@ def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, ba
 
     from rich.console import Console
 
-    from .grading import GradingError, grade_class, shown_url, summary_details, summary_table
+    from ..grading.classgrader import GradingError, grade_class, shown_url, summary_details, summary_table
 
     console = Console()
     try:
@@ -303,7 +304,8 @@ def build(assignments: tuple[str, ...], course_dir: str | None, no_check: bool) 
     solutions (full marks) and the release version (zero) in a temporary course. Builds every
     assignment, or only ASSIGNMENTS. Exits 1 on any problem.
     """
-    from .build import BuildError, build as build_course
+    from ..grading.build import BuildError
+    from ..grading.build import build as build_course
 
     try:
         report = build_course(course_dir, assignments=list(assignments) or None, check=not no_check, echo=click.echo)
@@ -324,8 +326,8 @@ def demo(assignment: str | None, directory: str | None, jobs: int) -> None:
     Run it in the course directory (it needs the exercise bank). Nothing in the course
     directory is changed: the demo course, its gradebook and its feedback live elsewhere.
     """
-    from .grading import GradingError
-    from .demo import run_demo
+    from ..demo.simulate import run_demo
+    from ..grading.classgrader import GradingError
 
     try:
         run_demo(assignment=assignment, directory=directory, jobs=jobs)

@@ -1,0 +1,62 @@
+"""nbgrader preprocessors the course adds to autograding (configured in nbgrader_config.py)."""
+
+from __future__ import annotations
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer
+
+__all__ = ["LimitOutputSize", "ShortenTestTracebacks"]
+
+TRUNCATED = "\n... output truncated by the grader: {dropped:,} more characters were printed ...\n"
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Cap the characters of stdout a cell keeps, whatever its line count.
+
+    nbgrader's LimitOutput counts lines, so one `print("x" * 3_000_000)` survives it whole and
+    makes a 3 MB autograded notebook and feedback page. Only stdout is cut: stderr, errors and
+    the execute_result are what nbgrader grades on, so they are left exactly as they were.
+    """
+
+    max_chars = Integer(
+        20_000, help="Most characters of stdout kept per cell (-1: no limit)."
+    ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if self.max_chars < 0 or cell.cell_type != "code":
+            return cell, resources
+        budget = self.max_chars
+        kept, cut, dropped = [], None, 0
+        for output in cell.outputs:
+            if output.output_type == "stream" and output.get("name") == "stdout":
+                text = output.text if isinstance(output.text, str) else "".join(output.text)
+                if len(text) > budget:
+                    dropped += len(text) - budget
+                    if budget == 0 and cut is not None:
+                        continue  # already cut: count what is dropped, keep nothing
+                    output.text = text[:budget]
+                    cut = output
+                budget -= len(output.text)
+            kept.append(output)
+        if cut is not None:
+            cut.text += TRUNCATED.format(dropped=dropped)
+        cell.outputs = kept
+        return cell, resources
+
+
+class ShortenTestTracebacks(NbGraderPreprocessor):
+    """In feedback, show a failed test cell's error as one line, without its traceback.
+
+    ClearHiddenTests clears a test cell's source, but an error's traceback quotes the lines
+    around the failing call, hidden ones included. Ours hold no key text (only the slug and the
+    points), yet the one line "ReviewScoredZero: no review was saved ..." is also what a
+    student needs to read, not thirty lines of frames.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            for output in cell.outputs:
+                if output.output_type == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
