@@ -8,4 +8,4 @@ from .vocab import CATEGORIES, SEVERITIES, SIDES, VERDICTS, WEIGHTS
 
 __version__ = "0.1.0"
 
-__all__ = ["CATEGORIES", "SEVERITIES", "WEIGHTS", "SIDES", "VERDICTS", "__version__"]
+__all__ = ["CATEGORIES", "SEVERITIES", "SIDES", "VERDICTS", "WEIGHTS", "__version__"]

@@ -12,7 +12,6 @@ SIDES = ("old", "new")
 VERDICTS = ("approve", "request-changes")
 
 
-
 def is_int(value: Any) -> bool:
     # bool is an int subclass, and True as a line number is always a bug upstream.
     return isinstance(value, int) and not isinstance(value, bool)
@@ -31,7 +30,7 @@ def check_text(owner: str, name: str, value: Any, *, required: bool) -> None:
 
 
 def span_text(start: int, end: int) -> str:
-    """"12" or "12-14"."""
+    """ "12" or "12-14"."""
     return f"{start}" if start == end else f"{start}-{end}"
 
 
@@ -43,9 +42,9 @@ def where(path: str, side: str, start: int, end: int) -> str:
 __all__ = [
     "CATEGORIES",
     "SEVERITIES",
-    "WEIGHTS",
     "SIDES",
     "VERDICTS",
+    "WEIGHTS",
     "check_choice",
     "check_text",
     "is_int",

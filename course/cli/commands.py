@@ -28,7 +28,12 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
+@click.option(
+    "--bank",
+    "bank_dir",
+    type=click.Path(file_okay=False),
+    help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).",
+)
 @click.option("--no-proofs", is_flag=True, help="Skip running the proofs (fast structural check only).")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds each proof may run.")
 @click.argument("slugs", nargs=-1)
@@ -44,13 +49,13 @@ def check(bank_dir: str | None, no_proofs: bool, timeout: float, slugs: tuple[st
         raise click.ClickException(f"{bank.root}: no exercises found")
     bad = 0
     for slug in names:
+        exercise = None
         try:
             exercise = bank.get(slug)
-            problems = check_exercise(exercise, proofs=not no_proofs, timeout=timeout)
+            problems = [str(p) for p in check_exercise(exercise, proofs=not no_proofs, timeout=timeout)]
         except BankError as exc:
             problems = [str(exc)]
-            exercise = None
-        if problems:
+        if problems or exercise is None:
             bad += 1
             click.echo(f"FAIL {slug}")
             for p in problems:
@@ -143,7 +148,9 @@ def prove(slug: str, defect_ids: tuple[str, ...], bank_dir: str | None) -> None:
     known = {d.id for d in defects}
     unknown = [d for d in defect_ids if d not in known]
     if unknown:
-        raise click.ClickException(f"{slug}: no defect {', '.join(unknown)} (known: {', '.join(sorted(known)) or 'none'})")
+        raise click.ClickException(
+            f"{slug}: no defect {', '.join(unknown)} (known: {', '.join(sorted(known)) or 'none'})"
+        )
     chosen = [d for d in defects if not defect_ids or d.id in defect_ids]
     if not chosen:
         click.echo(f"{slug} has no defects: the right verdict is approve.")
@@ -191,11 +198,31 @@ def catalogue(bank_dir: str | None, target: str | None) -> None:
 
 @main.command()
 @click.argument("assignment")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for class-report.html and its figures (default: reports/ASSIGNMENT/ in the course directory).")
-@click.option("--course", "course_dir", type=click.Path(file_okay=False), default=".", show_default=True, help="The course directory (gradebook.db, submitted/, autograded/).")
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False), help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
-@click.option("--db-url", help="Gradebook database URL (default: the db_url nbgrader's configuration sets for "
-              "COURSE, as `course grade` reads it; else COURSE/gradebook.db).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Folder for class-report.html and its figures (default: reports/ASSIGNMENT/ in the course directory).",
+)
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="The course directory (gradebook.db, submitted/, autograded/).",
+)
+@click.option(
+    "--bank",
+    "bank_dir",
+    type=click.Path(file_okay=False),
+    help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).",
+)
+@click.option(
+    "--db-url",
+    help="Gradebook database URL (default: the db_url nbgrader's configuration sets for "
+    "COURSE, as `course grade` reads it; else COURSE/gradebook.db).",
+)
 def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str | None, db_url: str | None) -> None:
     """Class analytics for a graded ASSIGNMENT: detection rate per defect, recall per
     category, precision and score distributions, common false positives, time to submit,
@@ -222,15 +249,23 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
         f"{assignment}: {s['submitted']} of {s['students']} students submitted"
         + (f" ({s['missing']} missing)" if s["missing"] else "")
         + (f"; {counts}" if counts else "")
-        + (f"; {s['corrupt_sidecars']} corrupt sidecar{'s' * (s['corrupt_sidecars'] != 1)}" if s["corrupt_sidecars"] else "")
+        + (
+            f"; {s['corrupt_sidecars']} corrupt sidecar{'s' * (s['corrupt_sidecars'] != 1)}"
+            if s["corrupt_sidecars"]
+            else ""
+        )
     )
     if s["mean_score"] is not None:
         precision = "n/a" if s["median_precision"] is None else f"{s['median_precision']:.0%}"
-        click.echo(f"  mean score {s['mean_score']:.2f}, median precision {precision}, {s['false_positives']} false positives")
+        click.echo(
+            f"  mean score {s['mean_score']:.2f}, median precision {precision}, {s['false_positives']} false positives"
+        )
     for row in result.defects.dropna(subset=["detection_rate"]).head(3).itertuples():
         click.echo(f"  missed most: {row.detection_rate:>4.0%} detected  {row.title} ({row.slug})")
     if "weakest_category" in s:
-        click.echo(f"  weakest category: {s['weakest_category']['category']} (recall {s['weakest_category']['recall']:.0%})")
+        click.echo(
+            f"  weakest category: {s['weakest_category']['category']} (recall {s['weakest_category']['recall']:.0%})"
+        )
     for problem in result.problems[:5]:
         # student ids and file names are untrusted: no terminal escape sequences
         shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in problem)
@@ -243,19 +278,41 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
 
 @main.command()
 @click.argument("assignment")
-@click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes grading at once (one per core is right for SQLite).")
-@click.option("--course", "course_dir", type=click.Path(file_okay=False),
-              help="Course directory (default: the nearest folder with nbgrader_config.py).")
-@click.option("--feedback/--no-feedback", default=True, show_default=True,
-              help="Generate feedback for every cleanly graded student.")
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False),
-              help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).")
-@click.option("--db-url", help="Gradebook database URL, over any nbgrader configuration (default: the db_url "
-              "nbgrader's configuration sets: the course's nbgrader_config.py, which reads $COURSE_DB_URL, "
-              "or a Jupyter config folder such as /etc/jupyter; else gradebook.db in the course directory).")
-def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, bank_dir: str | None,
-          db_url: str | None) -> None:
+@click.option(
+    "-j",
+    "--jobs",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes grading at once (one per core is right for SQLite).",
+)
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False),
+    help="Course directory (default: the nearest folder with nbgrader_config.py).",
+)
+@click.option(
+    "--feedback/--no-feedback",
+    default=True,
+    show_default=True,
+    help="Generate feedback for every cleanly graded student.",
+)
+@click.option(
+    "--bank",
+    "bank_dir",
+    type=click.Path(file_okay=False),
+    help="Exercise bank folder (default: exercises/ of the course root, or $COURSE_BANK).",
+)
+@click.option(
+    "--db-url",
+    help="Gradebook database URL, over any nbgrader configuration (default: the db_url "
+    "nbgrader's configuration sets: the course's nbgrader_config.py, which reads $COURSE_DB_URL, "
+    "or a Jupyter config folder such as /etc/jupyter; else gradebook.db in the course directory).",
+)
+def grade(
+    assignment: str, jobs: int, course_dir: str | None, feedback: bool, bank_dir: str | None, db_url: str | None
+) -> None:
     """Grade a whole class: preflight, parallel autograde, re-score, feedback, summary.
 
     Every submission is checked first: broken notebooks are repaired (copy-pasted, deleted or
@@ -272,8 +329,9 @@ def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, ba
 
     console = Console()
     try:
-        report = grade_class(assignment, root=course_dir, jobs=jobs, feedback=feedback, console=console,
-                             bank=bank_dir, db_url=db_url)
+        report = grade_class(
+            assignment, root=course_dir, jobs=jobs, feedback=feedback, console=console, bank=bank_dir, db_url=db_url
+        )
     except GradingError as exc:
         raise click.ClickException(str(exc)) from None
     console.print(summary_table(report))
@@ -283,18 +341,25 @@ def grade(assignment: str, jobs: int, course_dir: str | None, feedback: bool, ba
     console.print(f"gradebook: {shown_url(report.gradebook)} (assignment {report.recorded})", highlight=False)
     console.print(f"summary:  {rel(report.summary_text)} (and {report.summary_json.name})")
     if feedback:
-        console.print(f"feedback: {rel(report.feedback_dir)}/<student>/{assignment}/<notebook>.html "
-                      "(nbgrader's page, the course's per-defect feedback at the top)")
+        console.print(
+            f"feedback: {rel(report.feedback_dir)}/<student>/{assignment}/<notebook>.html "
+            "(nbgrader's page, the course's per-defect feedback at the top)"
+        )
     if report.needs_instructor:
         sys.exit(1)
 
 
 @main.command()
 @click.argument("assignments", nargs=-1)
-@click.option("--course", "course_dir", type=click.Path(file_okay=False),
-              help="Course directory (default: the nearest folder with nbgrader_config.py).")
-@click.option("--no-check", is_flag=True,
-              help="Only regenerate; skip proving that solutions score full marks and release zero.")
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False),
+    help="Course directory (default: the nearest folder with nbgrader_config.py).",
+)
+@click.option(
+    "--no-check", is_flag=True, help="Only regenerate; skip proving that solutions score full marks and release zero."
+)
 def build(assignments: tuple[str, ...], course_dir: str | None, no_check: bool) -> None:
     """Regenerate the public bundles in source/ and release/ with nbgrader, then prove them.
 
@@ -317,8 +382,12 @@ def build(assignments: tuple[str, ...], course_dir: str | None, no_check: bool) 
 
 @main.command()
 @click.option("-a", "--assignment", help="Assignment of source/ to demonstrate (default: the first).")
-@click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="Build the demo course here (default: a new temporary folder, kept afterwards).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    help="Build the demo course here (default: a new temporary folder, kept afterwards).",
+)
 @click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="Grading workers.")
 def demo(assignment: str | None, directory: str | None, jobs: int) -> None:
     """Build a temporary course, simulate a class, grade it, and show where everything is.

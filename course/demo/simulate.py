@@ -14,16 +14,18 @@ import os
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..grading.classgrader import GradingError, find_course_root, review_cells
 from ..keys.bank import Bank, find_bank
 from ..review.store import SCHEMA
 from ..vocab import CATEGORIES
 
-__all__ = ["Student", "ROSTER", "make_class", "make_course", "simulate", "run_demo"]
+__all__ = ["ROSTER", "Student", "make_class", "make_course", "run_demo", "simulate"]
+
 
 @dataclass(frozen=True)
 class Student:
@@ -48,62 +50,129 @@ ROSTER = (
 
 def _finding(n: int, path: str, side: str, start: int, end: int, category: str, comment: str) -> dict[str, Any]:
     stamp = "2026-03-06T09:00:00.000Z"
-    return {"id": f"f{n:03d}", "path": path, "side": side, "start": start, "end": end, "category": category,
-            "severity": "major", "comment": comment, "created": stamp, "updated": stamp}
+    return {
+        "id": f"f{n:03d}",
+        "path": path,
+        "side": side,
+        "start": start,
+        "end": end,
+        "category": category,
+        "severity": "major",
+        "comment": comment,
+        "created": stamp,
+        "updated": stamp,
+    }
 
 
-def simulate(exercise, style: str, rng: random.Random) -> dict[str, Any] | None:
-    """A sidecar (as JSON data) a student of `style` might submit; None for no file at all."""
-    key = exercise.key
-    diff = exercise.diff
-    found: list[dict[str, Any]] = []
+class _Student:
+    """One simulated reviewer of one exercise: the findings they raise and their verdict."""
 
-    def flag(d, category: str | None = None) -> None:
-        found.append(_finding(len(found) + 1, d.file, d.side, d.lines[0], d.lines[0],
-                              category or d.category, "this breaks when ..."))
+    def __init__(self, exercise: Any, rng: random.Random):
+        self.key = exercise.key
+        self.diff = exercise.diff
+        self.rng = rng
+        self.found: list[dict[str, Any]] = []
+        self.verdict: str | None = self.key.verdict
 
-    def other(category: str) -> str:
-        return rng.choice([c for c in CATEGORIES if c != category])
+    def flag(self, d: Any, category: str | None = None) -> None:
+        self.found.append(
+            _finding(
+                len(self.found) + 1,
+                d.file,
+                d.side,
+                d.lines[0],
+                d.lines[0],
+                category or d.category,
+                "this breaks when ...",
+            )
+        )
 
-    verdict: str | None = key.verdict
-    defects = list(key.defects)
-    if style == "perfect":
-        for d in defects:
-            flag(d)
-    elif style == "careful":
+    def other(self, category: str) -> str:
+        return self.rng.choice([c for c in CATEGORIES if c != category])
+
+    def perfect(self) -> None:
+        for d in self.key.defects:
+            self.flag(d)
+
+    def careful(self) -> None:
+        defects = list(self.key.defects)
         for d in defects[:-1] if len(defects) > 1 else defects:
-            flag(d)
-        for decoy in key.decoys[:1]:
-            found.append(_finding(len(found) + 1, decoy.file, decoy.side, decoy.lines[0], decoy.lines[0],
-                                  "error-handling", "is this safe?"))
-    elif style in ("hurried", "broken-upload"):
-        for d in defects[:1]:
-            flag(d)
-    elif style in ("miscategorised", "copy-paste"):
-        for d in defects:
-            flag(d, other(d.category) if style == "miscategorised" else None)
-        if style == "copy-paste" and len(found) > 1:
-            found.pop()
-    elif style == "spray":
+            self.flag(d)
+        for decoy in self.key.decoys[:1]:
+            self.found.append(
+                _finding(
+                    len(self.found) + 1,
+                    decoy.file,
+                    decoy.side,
+                    decoy.lines[0],
+                    decoy.lines[0],
+                    "error-handling",
+                    "is this safe?",
+                )
+            )
+
+    def hurried(self) -> None:
+        for d in self.key.defects[:1]:
+            self.flag(d)
+
+    def miscategorised(self) -> None:
+        for d in self.key.defects:
+            self.flag(d, self.other(d.category))
+
+    def copy_paste(self) -> None:
+        self.perfect()
+        if len(self.found) > 1:
+            self.found.pop()
+
+    def spray(self) -> None:
         n = 0
-        for fd, line in diff.lines():
+        for fd, line in self.diff.lines():
             if line.kind == "add":
                 n += 1
-                found.append(_finding(n, fd.path, line.side, line.number, line.number, "logic", "?"))
-        verdict = "request-changes"
-    elif style == "approver":
-        verdict = "approve"
-    elif style in ("empty", "tamperer"):
-        verdict = None if style == "empty" else "request-changes"
-        if style == "tamperer":
-            fd, line = next(iter(diff.lines()))
-            found.append(_finding(1, fd.path, line.side, line.number, line.number, "logic", "?"))
-    elif style == "no-review":
+                self.found.append(_finding(n, fd.path, line.side, line.number, line.number, "logic", "?"))
+        self.verdict = "request-changes"
+
+    def approver(self) -> None:
+        self.verdict = "approve"
+
+    def empty(self) -> None:
+        self.verdict = None
+
+    def tamperer(self) -> None:
+        self.verdict = "request-changes"
+        fd, line = next(iter(self.diff.lines()))
+        self.found.append(_finding(1, fd.path, line.side, line.number, line.number, "logic", "?"))
+
+
+_STYLES = {
+    "perfect": _Student.perfect,
+    "careful": _Student.careful,
+    "hurried": _Student.hurried,
+    "broken-upload": _Student.hurried,
+    "miscategorised": _Student.miscategorised,
+    "copy-paste": _Student.copy_paste,
+    "spray": _Student.spray,
+    "approver": _Student.approver,
+    "empty": _Student.empty,
+    "tamperer": _Student.tamperer,
+}
+
+
+def simulate(exercise: Any, style: str, rng: random.Random) -> dict[str, Any] | None:
+    """A sidecar (as JSON data) a student of `style` might submit; None for no file at all."""
+    if style == "no-review":
         return None
-    else:
+    if style not in _STYLES:
         raise ValueError(f"unknown style {style!r}")
-    return {"schema": SCHEMA, "exercise": exercise.slug, "diff_sha256": exercise.bundle.diff_sha256,
-            "verdict": verdict, "findings": found}
+    student = _Student(exercise, rng)
+    _STYLES[style](student)
+    return {
+        "schema": SCHEMA,
+        "exercise": exercise.slug,
+        "diff_sha256": exercise.bundle.diff_sha256,
+        "verdict": student.verdict,
+        "findings": student.found,
+    }
 
 
 def _grade_cell_index(nb, grade_id: str) -> int:
@@ -112,25 +181,33 @@ def _grade_cell_index(nb, grade_id: str) -> int:
 
 def _mutations(style: str, cells) -> Callable[[Any], None] | None:
     if style == "tamperer":
+
         def patch(nb):
-            answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
-                          and c.cell_type == "code")
-            answer.source = ("import course.grading\n"
-                             "course.grading.grade_review = lambda slug, points=10: float(points)\n"
-                             "course.grading.require_review = lambda slug: None")
+            answer = next(
+                c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+            )
+            answer.source = (
+                "import course.grading\n"
+                "course.grading.grade_review = lambda slug, points=10: float(points)\n"
+                "course.grading.require_review = lambda slug: None"
+            )
+
         return patch
     if style == "copy-paste":
+
         def paste(nb):
             i = _grade_cell_index(nb, cells[0].grade_id)
             pasted = copy.deepcopy(nb.cells[i])
             pasted.id = "pasted-copy"
             nb.cells.insert(i + 1, pasted)
+
         return paste
     return None
 
 
-def make_class(course: Path, assignment: str, roster: list[Student] | tuple[Student, ...], bank: Bank,
-               seed: int = 2026) -> None:
+def make_class(
+    course: Path, assignment: str, roster: list[Student] | tuple[Student, ...], bank: Bank, seed: int = 2026
+) -> None:
     """Write submitted/<student>/<assignment>/ for each student, from the release notebooks."""
     import nbformat
 
@@ -166,20 +243,26 @@ def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> None:
     config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
     # The demo's own gradebook, whatever COURSE_DB_URL or a Jupyter config folder says: a
     # simulated class must never reach the real one.
-    config += ("\n# course demo: this temporary course keeps its own gradebook.\n"
-               'c.CourseDirectory.db_url = "sqlite:///" + os.path.join(os.path.dirname(os.path.abspath(__file__)), '
-               '"gradebook.db")\n')
+    config += (
+        "\n# course demo: this temporary course keeps its own gradebook.\n"
+        'c.CourseDirectory.db_url = "sqlite:///" + os.path.join(os.path.dirname(os.path.abspath(__file__)), '
+        '"gradebook.db")\n'
+    )
     (target / "nbgrader_config.py").write_text(config, encoding="utf-8")
-    shutil.copytree(root / "source" / assignment, target / "source" / assignment,
-                    ignore=shutil.ignore_patterns("*.findings.json", ".*"))
+    shutil.copytree(
+        root / "source" / assignment,
+        target / "source" / assignment,
+        ignore=shutil.ignore_patterns("*.findings.json", ".*"),
+    )
     with environ(COURSE_BANK=str(bank.root.resolve())):
         report = build(target, assignments=[assignment], check=False, echo=lambda line: None)
     if not report.ok:
         raise GradingError("; ".join(p for a in report.assignments for p in a.problems))
 
 
-def run_demo(*, assignment: str | None = None, directory: str | os.PathLike | None = None, jobs: int = 2,
-             console=None) -> dict[str, Any]:
+def run_demo(
+    *, assignment: str | None = None, directory: str | os.PathLike | None = None, jobs: int = 2, console=None
+) -> dict[str, Any]:
     """Build a course, simulate a class, grade it; return where everything is."""
     from rich.console import Console
     from rich.panel import Panel
@@ -202,12 +285,15 @@ def run_demo(*, assignment: str | None = None, directory: str | os.PathLike | No
     slugs = [c.slug for c in reviews]
     notebooks = list(dict.fromkeys(c.notebook for c in reviews)) or ["<notebook>"]
 
-    console.print(Panel.fit(
-        f"[bold]Code Review Academy: a grading day in a minute[/]\n\n"
-        f"Assignment [bold]{assignment}[/] (reviews of {', '.join(slugs)}), a simulated class of "
-        f"{len(ROSTER)}, graded by nbgrader in {jobs} worker{'s' * (jobs != 1)}.\n"
-        f"Everything happens in [cyan]{target}[/]; your course directory is not touched.",
-        border_style="cyan"))
+    console.print(
+        Panel.fit(
+            f"[bold]Code Review Academy: a grading day in a minute[/]\n\n"
+            f"Assignment [bold]{assignment}[/] (reviews of {', '.join(slugs)}), a simulated class of "
+            f"{len(ROSTER)}, graded by nbgrader in {jobs} worker{'s' * (jobs != 1)}.\n"
+            f"Everything happens in [cyan]{target}[/]; your course directory is not touched.",
+            border_style="cyan",
+        )
+    )
     with console.status("Building the course: bundles, then nbgrader generate_assignment ..."):
         make_course(target, root, assignment, bank)
     console.print(f"[green]✓[/] built {target / 'release' / assignment}")
@@ -222,17 +308,25 @@ def run_demo(*, assignment: str | None = None, directory: str | os.PathLike | No
         console.print(line, highlight=False)
     careful = next((s.name for s in ROSTER if s.style == "careful"), ROSTER[0].name)
     page = report.feedback_dir / careful / assignment / f"{notebooks[0]}.html"
-    console.print(Panel(
-        "\n".join([
-            "[bold]Feedback[/], one page per student and notebook (the course's per-defect feedback at the top):",
-            f"  [cyan]{report.feedback_dir}/<student>/{assignment}/<notebook>.html[/]",
-            f"  {careful}'s feedback: [cyan]{page}[/]",
-            "[bold]Summary[/] of the run:",
-            f"  [cyan]{report.summary_text}[/] (and {report.summary_json.name})",
-            "",
-            "The yellow and red rows are the point: a tamperer caught by re-scoring every review",
-            "outside the notebook, a pasted cell repaired and a broken upload set aside, while",
-            "everyone else was graded.",
-            f"Grade it again yourself: [bold]cd {target} && course grade {assignment} --bank {bank.root.resolve()}[/]",
-        ]), title="Where to look", border_style="green", expand=False))
+    console.print(
+        Panel(
+            "\n".join(
+                [
+                    "[bold]Feedback[/], one page per student and notebook (the course's per-defect feedback at the top):",
+                    f"  [cyan]{report.feedback_dir}/<student>/{assignment}/<notebook>.html[/]",
+                    f"  {careful}'s feedback: [cyan]{page}[/]",
+                    "[bold]Summary[/] of the run:",
+                    f"  [cyan]{report.summary_text}[/] (and {report.summary_json.name})",
+                    "",
+                    "The yellow and red rows are the point: a tamperer caught by re-scoring every review",
+                    "outside the notebook, a pasted cell repaired and a broken upload set aside, while",
+                    "everyone else was graded.",
+                    f"Grade it again yourself: [bold]cd {target} && course grade {assignment} --bank {bank.root.resolve()}[/]",
+                ]
+            ),
+            title="Where to look",
+            border_style="green",
+            expand=False,
+        )
+    )
     return {"course": target, "report": report, "feedback_page": page}

@@ -51,7 +51,7 @@ def parse_bundle(text: str, source: str = "<diff>") -> Bundle:
     match = _DIFF_START.search(text)
     if match is None:
         raise DiffError(f"{source}: no diff found (expected a line starting with 'diff --git ' or '--- ')")
-    preamble, diff_text = text[: match.start()], text[match.start():]
+    preamble, diff_text = text[: match.start()], text[match.start() :]
     headers: dict[str, str] = {}
     lines = preamble.splitlines()
     i = 0

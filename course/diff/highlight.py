@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class_for_filename
@@ -14,7 +14,7 @@ from pygments.token import STANDARD_TYPES
 
 from .model import FileDiff
 
-__all__ = ["lexer_for", "highlight_lines", "highlight_file_diff", "stylesheet"]
+__all__ = ["highlight_file_diff", "highlight_lines", "lexer_for", "stylesheet"]
 
 LIGHT_STYLE = "default"
 DARK_STYLES = ("github-dark", "monokai")  # the first one this Pygments has
@@ -42,7 +42,7 @@ def lexer_for(path: str) -> Lexer:
         return TextLexer(stripnl=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _short(ttype) -> str:
     # custom token types of a lexer take the class of their nearest standard ancestor
     while ttype not in STANDARD_TYPES:
@@ -97,10 +97,7 @@ def highlight_lines(code: str, path: str) -> list[str]:
                 current.append([css, part])
     lines.pop()  # the empty line after the final "\n"
     return [
-        "".join(
-            _escape(part) if not css else f'<span class="tok-{css}">{_escape(part)}</span>'
-            for css, part in line
-        )
+        "".join(_escape(part) if not css else f'<span class="tok-{css}">{_escape(part)}</span>' for css, part in line)
         for line in lines
     ]
 

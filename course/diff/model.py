@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
 
-__all__ = ["split_lines", "DiffError", "Line", "Hunk", "FileDiff", "DEV_NULL", "NO_NEWLINE_MARKER"]
+__all__ = ["DEV_NULL", "NO_NEWLINE_MARKER", "DiffError", "FileDiff", "Hunk", "Line", "split_lines"]
 
 DEV_NULL = "/dev/null"
 NO_NEWLINE_MARKER = "\\ No newline at end of file"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import unidiff
 from unidiff.constants import (
@@ -184,11 +184,7 @@ def _is_body(line: str) -> bool:
 
 
 def _is_file_header(lines: list[str], i: int) -> bool:
-    return (
-        lines[i].startswith("--- ")
-        and i + 1 < len(lines)
-        and lines[i + 1].startswith("+++ ")
-    )
+    return lines[i].startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ ")
 
 
 def _check_hunk_at(lines: list[str], header: int) -> str | None:
@@ -258,7 +254,7 @@ def _paths(lines: list[str], pf: unidiff.PatchedFile, next_start: int) -> dict:
     """Old and new path, status markers, read from the entry's own lines."""
     info: dict = {"old": None, "new": None}
     info.update(added=False, deleted=False, renamed=False, mode=False)
-    git = bool(pf.patch_info) and pf.patch_info[0].startswith("diff --git ")
+    git = pf.patch_info is not None and len(pf.patch_info) > 0 and pf.patch_info[0].startswith("diff --git ")
     old_tok = new_tok = None
     if git:
         block = _header_block(lines, pf, next_start)
@@ -351,8 +347,7 @@ def _check_no_overrun(lines: list[str], pf: unidiff.PatchedFile) -> tuple[str, i
         if nxt[:1] in (" ", "+", "-") and not signature and not _is_file_header(lines, i):
             header = min(numbers) - 2
             problem = _check_hunk_at(lines, header) or (
-                f"hunk at line {header + 1} is malformed: "
-                f"line {i + 1} follows it but is not counted in its header"
+                f"hunk at line {header + 1} is malformed: line {i + 1} follows it but is not counted in its header"
             )
             return problem, header + 1
     return None
@@ -373,10 +368,7 @@ def _parse(text: str, source: str) -> tuple[FileDiff, ...]:
         problem, line = _explain(exc, lines)
         raise fail(problem, line) from None
     if not len(patch):
-        raise fail(
-            "no file headers found "
-            "(expected 'diff --git a/... b/...' or '--- ...' and '+++ ...' lines)"
-        )
+        raise fail("no file headers found (expected 'diff --git a/... b/...' or '--- ...' and '+++ ...' lines)")
 
     starts = [(pf.diff_line_no or 1) - 1 for pf in patch] + [len(lines)]
     files = []
@@ -388,9 +380,7 @@ def _parse(text: str, source: str) -> tuple[FileDiff, ...]:
         if info["old"] is None and info["new"] is None:
             raise fail(f"file entry at line {starts[n] + 1} names no file", starts[n] + 1)
         hunks = tuple(_convert_hunk(h) for h in pf)
-        justified = pf.is_binary_file or any(
-            info[k] for k in ("renamed", "added", "deleted", "mode")
-        )
+        justified = pf.is_binary_file or any(info[k] for k in ("renamed", "added", "deleted", "mode"))
         if not hunks and not justified:
             name = info["new"] or info["old"]
             where = starts[n] + 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .model import C_ESCAPES, DEV_NULL, NO_NEWLINE_MARKER, DiffError, split_lines
 
-__all__ = ["unified_diff", "tree_texts"]
+__all__ = ["tree_texts", "unified_diff"]
 
 # Folders and files that are by-products of running code, never part of a reviewed tree.
 SKIPPED_DIRS = frozenset({"__pycache__", ".pytest_cache", ".git", ".ipynb_checkpoints"})
@@ -51,9 +51,7 @@ def _body(prefix: str, line: str) -> str:
     return f"{prefix}{line}\n{NO_NEWLINE_MARKER}\n"
 
 
-def unified_diff(
-    before: dict[str, str], after: dict[str, str], *, context: int | None = None
-) -> str:
+def unified_diff(before: dict[str, str], after: dict[str, str], *, context: int | None = None) -> str:
     """Stable git-style unified diff of two trees given as {relative posix path: text}.
 
     Files whose text is equal on both sides are left out; the others come in sorted path

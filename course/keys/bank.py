@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..diff.bundle import Bundle, parse_bundle, render_bundle
 from ..diff.parse import Diff
@@ -16,12 +17,12 @@ from ..vocab import CATEGORIES, SEVERITIES, SIDES, VERDICTS
 from .model import Decoy, Defect, Key
 
 __all__ = [
+    "DIFFICULTIES",
+    "INCIDENTS",
     "Bank",
     "BankError",
     "Exercise",
     "find_bank",
-    "INCIDENTS",
-    "DIFFICULTIES",
 ]
 
 INCIDENTS = ("dec-2025", "mar-02-2026", "mar-05-2026", "security", "general")
@@ -70,7 +71,7 @@ def _need(table: dict[str, Any], name: str, kind: type | tuple[type, ...], where
     if name not in table:
         raise BankError(f"{where}: missing '{name}'")
     value = table[name]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise BankError(f"{where}: '{name}' must be {names}, found {value!r}")
     return value
@@ -173,7 +174,7 @@ class Exercise:
     _key: Key | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, root: str | os.PathLike) -> "Exercise":
+    def load(cls, root: str | os.PathLike) -> Exercise:
         root = Path(root)
         where = str(root / "exercise.toml")
         meta = _load_toml(root / "exercise.toml")

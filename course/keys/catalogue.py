@@ -41,9 +41,7 @@ def catalogue_markdown(bank: Bank) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
-        "Defects per category across the bank: "
-        + ", ".join(f"{c} {totals.get(c, 0)}" for c in CATEGORIES)
-        + ".",
+        "Defects per category across the bank: " + ", ".join(f"{c} {totals.get(c, 0)}" for c in CATEGORIES) + ".",
         "",
     ]
     return "\n".join(out)

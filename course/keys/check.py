@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diff.model import DiffError
+from ..diff.parse import Diff
 from .bank import PROOF_TIMEOUT, BankError, Exercise
+from .model import Key
 from .proofs import run_proofs
 
 __all__ = ["Problem", "check_exercise"]
@@ -29,19 +31,31 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = PROOF_TIMEOUT) -> list[Problem]:
     """Everything that can be wrong with one exercise, as a list (empty when it is sound)."""
     slug = exercise.slug
-    problems: list[Problem] = []
     try:
         key = exercise.key
         diff = exercise.diff
     except (BankError, DiffError, ValueError) as exc:
         return [Problem(slug, "exercise", str(exc))]
+    problems = _verdict_problems(exercise, key) + _span_problems(slug, key, diff)
+    if proofs:
+        problems += _proof_problems(exercise, key, timeout)
+    return problems
 
+
+def _verdict_problems(exercise: Exercise, key: Key) -> list[Problem]:
+    slug, problems = exercise.slug, []
     if exercise.verdict == "approve" and key.defects:
         problems.append(Problem(slug, "exercise", "verdict is 'approve' but key.toml lists defects"))
     if exercise.verdict == "request-changes" and not key.defects:
         problems.append(Problem(slug, "exercise", "verdict is 'request-changes' but key.toml lists no defects"))
     if not (exercise.root / "fixed").is_dir() and key.defects:
         problems.append(Problem(slug, "exercise", "missing folder fixed/"))
+    return problems
+
+
+def _span_problems(slug: str, key: Key, diff: Diff) -> list[Problem]:
+    """Every defect and decoy span is on its side of the diff; no decoy overlaps a defect."""
+    problems: list[Problem] = []
 
     def span_in_diff(file: str, side: str, span: tuple[int, int], where: str) -> None:
         try:
@@ -52,7 +66,9 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
         missing = [n for n in range(span[0], span[1] + 1) if fd.line(side, n) is None]
         if missing:
             problems.append(
-                Problem(slug, where, f"lines {missing[0]}..{missing[-1]} of '{file}' are not on the {side} side of the diff")
+                Problem(
+                    slug, where, f"lines {missing[0]}..{missing[-1]} of '{file}' are not on the {side} side of the diff"
+                )
             )
 
     for d in key.defects:
@@ -65,28 +81,33 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
         for d in key.defects:
             if any(f == decoy.file and s == decoy.side and _overlaps((a, b), decoy.lines) for f, s, a, b in d.spans):
                 problems.append(Problem(slug, f"decoy {i}", f"overlaps defect '{d.id}'"))
+    return problems
 
-    if proofs:
-        runnable = []
-        for d in key.defects:
-            file_part = d.proof.split("::", 1)[0]
-            if not (exercise.root / "proofs" / file_part).is_file():
-                problems.append(Problem(slug, d.id, f"proof file proofs/{file_part} does not exist"))
-            else:
-                runnable.append(d)
-        nodes = [d.proof for d in runnable]
-        after = run_proofs(exercise, nodes, "after", timeout) if nodes else {}
-        fixed = run_proofs(exercise, nodes, "fixed", timeout) if nodes else {}
-        for d in runnable:
-            if not after[d.proof].failed:
-                why = "passed" if after[d.proof].passed else "did not run cleanly"
-                problems.append(
-                    Problem(slug, d.id, f"proof {d.proof} should fail on after/ but {why}:\n{_tail(after[d.proof].output)}")
+
+def _proof_problems(exercise: Exercise, key: Key, timeout: float) -> list[Problem]:
+    """Each defect's proof fails on after/ and passes on fixed/."""
+    slug, problems, runnable = exercise.slug, [], []
+    for d in key.defects:
+        file_part = d.proof.split("::", 1)[0]
+        if not (exercise.root / "proofs" / file_part).is_file():
+            problems.append(Problem(slug, d.id, f"proof file proofs/{file_part} does not exist"))
+        else:
+            runnable.append(d)
+    nodes = [d.proof for d in runnable]
+    after = run_proofs(exercise, nodes, "after", timeout) if nodes else {}
+    fixed = run_proofs(exercise, nodes, "fixed", timeout) if nodes else {}
+    for d in runnable:
+        if not after[d.proof].failed:
+            why = "passed" if after[d.proof].passed else "did not run cleanly"
+            problems.append(
+                Problem(slug, d.id, f"proof {d.proof} should fail on after/ but {why}:\n{_tail(after[d.proof].output)}")
+            )
+        if not fixed[d.proof].passed:
+            problems.append(
+                Problem(
+                    slug, d.id, f"proof {d.proof} should pass on fixed/ but did not:\n{_tail(fixed[d.proof].output)}"
                 )
-            if not fixed[d.proof].passed:
-                problems.append(
-                    Problem(slug, d.id, f"proof {d.proof} should pass on fixed/ but did not:\n{_tail(fixed[d.proof].output)}")
-                )
+            )
     return problems
 
 

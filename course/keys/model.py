@@ -133,9 +133,9 @@ class Key:
         for item in defects:
             if not isinstance(item, Defect):
                 raise ValueError(f"key field 'defects': expected Defect, got {type(item).__name__}")
-        for item in decoys:
-            if not isinstance(item, Decoy):
-                raise ValueError(f"key field 'decoys': expected Decoy, got {type(item).__name__}")
+        for decoy in decoys:
+            if not isinstance(decoy, Decoy):
+                raise ValueError(f"key field 'decoys': expected Decoy, got {type(decoy).__name__}")
         check_choice("key", "verdict", self.verdict, VERDICTS)
         ids = [d.id for d in defects]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})

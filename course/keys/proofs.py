@@ -23,9 +23,7 @@ class ProofRun:
     output: str
 
 
-def run_proofs(
-    exercise: Exercise, nodes: list[str], tree: str, timeout: float = PROOF_TIMEOUT
-) -> dict[str, ProofRun]:
+def run_proofs(exercise: Exercise, nodes: list[str], tree: str, timeout: float = PROOF_TIMEOUT) -> dict[str, ProofRun]:
     """Run proofs against a fresh copy of before/, after/ or fixed/ in one pytest subprocess.
 
     Each node's outcome is read from pytest's `-rA` summary. If the batch times out, each
@@ -44,14 +42,24 @@ def run_proofs(
             PYTHONHASHSEED="0",
         )
         cmd = [
-            sys.executable, "-m", "pytest", "-q", "-rA", "--color=no", "-p", "no:cacheprovider",
-            "--rootdir", str(proofs), "-o", "addopts=", "-o", "timeout=0",
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rA",
+            "--color=no",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(proofs),
+            "-o",
+            "addopts=",
+            "-o",
+            "timeout=0",
             *(str(proofs / node) for node in nodes),
         ]
         try:
-            proc = subprocess.run(
-                cmd, cwd=work, env=env, capture_output=True, text=True, timeout=timeout * len(nodes)
-            )
+            proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=timeout * len(nodes))
         except subprocess.TimeoutExpired:
             if len(nodes) == 1:
                 return {nodes[0]: ProofRun(False, False, f"timed out after {timeout:.0f} s")}

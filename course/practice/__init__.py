@@ -20,7 +20,9 @@ from ..vocab import where
 __all__ = ["PracticeReview", "practice"]
 
 
-def practice(slug: str, *, bank: str | os.PathLike | Bank | None = None, directory: str | os.PathLike = ".") -> "PracticeReview":
+def practice(
+    slug: str, *, bank: str | os.PathLike | Bank | None = None, directory: str | os.PathLike = "."
+) -> PracticeReview:
     """Open exercise `slug` for practice; findings are saved beside the notebook as usual."""
     b = bank if isinstance(bank, Bank) else Bank(bank)
     exercise = b.get(slug)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..diff.bundle import load_bundle
+from ..diff.parse import Diff
 from ..vocab import CATEGORIES, SEVERITIES
 from ..vocab import where as span_where
+from .finding import Finding
 from .store import SidecarCorrupt, read_sidecar, sidecar_path
 
 __all__ = ["ReviewNotReady", "quiet", "require_review", "self_check"]
@@ -80,19 +82,13 @@ def self_check(slug: str) -> None:
             problems.append(f"{path.name} is a review of {side.exercise!r}, not {slug!r}")
         lines.append(f"review file {path.name} reads cleanly")
         if side.diff_sha256 and side.diff_sha256 != bundle.diff_sha256:
-            problems.append("the review was made against another version of the diff: check each finding still points at the right line")
+            problems.append(
+                "the review was made against another version of the diff: check each finding still points at the right line"
+            )
         if not side.findings and side.verdict != "approve":
             problems.append("no findings yet (or choose 'approve' if the change is right)")
         for f in side.findings:
-            where = span_where(f.path, f.side, f.start, f.end)
-            if not bundle.diff.has_line(f.path, f.side, f.start) or not bundle.diff.has_line(f.path, f.side, f.end):
-                problems.append(f"finding at {where}: those lines are not on the {f.side} side of the diff")
-            if f.category not in CATEGORIES:
-                problems.append(f"finding at {where}: unknown category {f.category!r}")
-            if f.severity not in SEVERITIES:
-                problems.append(f"finding at {where}: unknown severity {f.severity!r}")
-            if not f.comment.strip():
-                problems.append(f"finding at {where}: add a comment saying what is wrong (the author will read it)")
+            problems += _finding_problems(f, bundle.diff)
         n = len(side.findings)
         lines.append(f"{n} finding{'s' * (n != 1)}")
         if side.verdict is None:
@@ -104,5 +100,22 @@ def self_check(slug: str) -> None:
     for p in problems:
         print(f"  fix {p}")
     if problems:
-        raise ReviewNotReady(f"{len(problems)} thing{'s' * (len(problems) != 1)} to fix before you submit (listed above)")
+        raise ReviewNotReady(
+            f"{len(problems)} thing{'s' * (len(problems) != 1)} to fix before you submit (listed above)"
+        )
     print("Structure looks right. (This check never looks at the answers.)")
+
+
+def _finding_problems(f: Finding, diff: Diff) -> list[str]:
+    """What is structurally wrong with one finding (never whether it is right)."""
+    where = span_where(f.path, f.side, f.start, f.end)
+    problems = []
+    if not diff.has_line(f.path, f.side, f.start) or not diff.has_line(f.path, f.side, f.end):
+        problems.append(f"finding at {where}: those lines are not on the {f.side} side of the diff")
+    if f.category not in CATEGORIES:
+        problems.append(f"finding at {where}: unknown category {f.category!r}")
+    if f.severity not in SEVERITIES:
+        problems.append(f"finding at {where}: unknown severity {f.severity!r}")
+    if not f.comment.strip():
+        problems.append(f"finding at {where}: add a comment saying what is wrong (the author will read it)")
+    return problems

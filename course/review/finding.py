@@ -65,9 +65,7 @@ class Finding:
             if name not in d:
                 raise ValueError(f"finding field {name!r}: missing")
         # Unknown keys are ignored so that an older grader can read a newer sidecar.
-        optional = {
-            name: d[name] for name in ("severity", "comment", "created", "updated") if name in d
-        }
+        optional = {name: d[name] for name in ("severity", "comment", "created", "updated") if name in d}
         return cls(
             id=d["id"],
             path=d["path"],

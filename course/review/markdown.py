@@ -12,7 +12,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["render_markdown", "plain_text"]
+__all__ = ["plain_text", "render_markdown"]
 
 
 def _parser() -> MarkdownIt:
@@ -77,7 +77,7 @@ def render_markdown(text: str) -> list[dict[str, Any]]:
     for i, tok in enumerate(tokens):
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             if not lists:
-                block = {"t": "ul" if tok.type == "bullet_list_open" else "ol", "items": []}
+                block: dict[str, Any] = {"t": "ul" if tok.type == "bullet_list_open" else "ol", "items": []}
                 blocks.append(block)
                 lists.append(block)
             else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..diff.bundle import Bundle, load_bundle
 from ..vocab import CATEGORIES, SEVERITIES, SIDES
@@ -18,7 +19,7 @@ __all__ = ["Review"]
 # One store per sidecar in a kernel, so two Review objects (two viewers) of one review share
 # state; listeners let every viewer repaint when any of them changes it.
 _STORES: dict[Path, FindingStore] = {}
-_LISTENERS: dict[Path, "weakref.WeakSet[Review]"] = {}
+_LISTENERS: dict[Path, weakref.WeakSet[Review]] = {}
 # Files marked "viewed" per sidecar: reading progress, not graded, kept in a dotfile beside it.
 _VIEWED: dict[Path, set[str]] = {}
 
@@ -70,7 +71,7 @@ class Review:
     # construction --------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, diff_path: str | os.PathLike, *, sidecar: str | os.PathLike | None = None) -> "Review":
+    def open(cls, diff_path: str | os.PathLike, *, sidecar: str | os.PathLike | None = None) -> Review:
         """Review the diff file at `diff_path`; findings go beside it unless `sidecar` says where."""
         diff_path = Path(diff_path)
         bundle = load_bundle(diff_path)
@@ -241,4 +242,3 @@ class Review:
 
     def __repr__(self) -> str:
         return f"<Review {self.slug}: {len(self.findings)} findings, verdict {self.verdict}>"
-

@@ -43,18 +43,18 @@ class DiffViewer(anywidget.AnyWidget):
     _css = traitlets.Unicode("").tag(sync=True)
 
     pr = traitlets.Dict().tag(sync=True)
-    files = traitlets.List().tag(sync=True)
-    expanded = traitlets.List().tag(sync=True)
-    findings = traitlets.List().tag(sync=True)
+    files: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    expanded: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    findings: traitlets.List[Any] = traitlets.List().tag(sync=True)
     verdict = traitlets.Unicode(None, allow_none=True).tag(sync=True)
-    viewed = traitlets.List().tag(sync=True)
+    viewed: traitlets.List[Any] = traitlets.List().tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
     practice = traitlets.Dict().tag(sync=True)
     choices = traitlets.Dict().tag(sync=True)
     highlighted = traitlets.Bool(False).tag(sync=True)
 
-    def __init__(self, review: "Review", *, highlight: str = "auto", **kwargs: Any):
+    def __init__(self, review: Review, *, highlight: str = "auto", **kwargs: Any):
         """`highlight`: "auto" (in the background for diffs over SYNC_HIGHLIGHT_LINES lines),
         "sync" (always before the first paint) or "background" (always after it)."""
         if highlight not in ("auto", "sync", "background"):
@@ -152,7 +152,12 @@ class DiffViewer(anywidget.AnyWidget):
         err = store.error
         status: dict[str, Any] = {"error": None, "stale": bool(store.stale)}
         if err is not None:
-            status["error"] = {"path": str(err.path), "name": err.path.name, "problem": err.problem, "message": str(err)}
+            status["error"] = {
+                "path": str(err.path),
+                "name": err.path.name,
+                "problem": err.problem,
+                "message": str(err),
+            }
         with self.hold_sync():
             self.findings = findings
             self.verdict = store.verdict
@@ -203,7 +208,11 @@ class DiffViewer(anywidget.AnyWidget):
 
     def _rows(self, msg: dict) -> tuple[int, int]:
         rows = msg.get("rows")
-        if not (isinstance(rows, list) and len(rows) == 2 and all(isinstance(r, int) and not isinstance(r, bool) for r in rows)):
+        if not (
+            isinstance(rows, list)
+            and len(rows) == 2
+            and all(isinstance(r, int) and not isinstance(r, bool) for r in rows)
+        ):
             raise ValueError("rows must be [first, last]")
         return min(rows), max(rows)
 
@@ -220,8 +229,13 @@ class DiffViewer(anywidget.AnyWidget):
         file = self._file(msg)
         side, start, end = span_for_rows(file, *self._rows(msg))
         finding = self._review.flag(
-            file["path"], start, msg.get("category"), self._text(msg, "comment"),
-            end=end, side=side, severity=msg.get("severity", "major"),
+            file["path"],
+            start,
+            str(msg.get("category")),
+            self._text(msg, "comment"),
+            end=end,
+            side=side,
+            severity=msg.get("severity", "major"),
         )
         return {"id": finding.id}
 
@@ -254,7 +268,7 @@ class DiffViewer(anywidget.AnyWidget):
         fold = msg.get("fold")
         if not any(f["id"] == fold for f in self._file(msg)["folds"]):
             raise ValueError("no such fold")
-        self._user_expanded.add(fold)
+        self._user_expanded.add(str(fold))
         self._push()
 
     def _msg_refresh(self, msg: dict) -> dict:
@@ -288,8 +302,8 @@ class DiffViewer(anywidget.AnyWidget):
 
     # how the widget shows outside a live front end -----------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any):
-        data, meta = super()._repr_mimebundle_(**kwargs)
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data, meta = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
         data["text/plain"] = self._review.summary()
         return data, meta
 

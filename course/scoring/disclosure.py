@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..keys.bank import Bank
 from ..vocab import where
@@ -68,8 +69,14 @@ def disclose(slug: str, result: Score | None) -> list[Item]:
             accepted = ", ".join((d.category, *d.also))
             text = f"You flagged the right lines; the category that fits is {accepted} (half credit).\n{text}"
         items.append(
-            Item(r.status, STATUS_WORDS[r.status], d.title, text, d.severity,
-                 labels=frozenset({f"{base} title", f"{base} explanation"}))
+            Item(
+                r.status,
+                STATUS_WORDS[r.status],
+                d.title,
+                text,
+                d.severity,
+                labels=frozenset({f"{base} title", f"{base} explanation"}),
+            )
         )
     for fp in result.false_positives:
         f = fp.finding
@@ -79,8 +86,13 @@ def disclose(slug: str, result: Score | None) -> list[Item]:
         else:
             text, texts = "No planted defect here.", frozenset()
         items.append(
-            Item("false-positive", "false positive",
-                 f"{where(f.path, f.side, f.start, f.end)} ({f.category}; {cost})", text, texts=texts)
+            Item(
+                "false-positive",
+                "false positive",
+                f"{where(f.path, f.side, f.start, f.end)} ({f.category}; {cost})",
+                text,
+                texts=texts,
+            )
         )
     return items
 

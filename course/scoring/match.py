@@ -39,7 +39,6 @@ rules above apply whatever the key's verdict; without any, credit goes to a lear
 equal to the key's.
 """
 
-
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -50,7 +49,7 @@ from ..keys.model import Decoy, Defect, Key
 from ..review.finding import Finding
 from ..vocab import VERDICTS
 
-__all__ = ["DefectResult", "FalsePositive", "Score", "hits", "score", "FP_COST", "FREE_FALSE_POSITIVES"]
+__all__ = ["FP_COST", "FREE_FALSE_POSITIVES", "DefectResult", "FalsePositive", "Score", "hits", "score"]
 
 FP_COST = 0.5
 FREE_FALSE_POSITIVES = 1
@@ -264,7 +263,7 @@ def score(findings: Iterable[Finding], key: Key, verdict: str | None = None) -> 
         else:
             results.append(DefectResult(defect, "miscategorised", finding.id, defect.weight / 2))
 
-    false_positives = []
+    false_positives: list[FalsePositive] = []
     for fi, finding in enumerate(ordered):
         if fi in credited:
             continue
