@@ -11,7 +11,7 @@ START ?= notebooks/00.00-Start-Here.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: lab test install chromium hub-deps check clean
+.PHONY: lab test lint install chromium sandbox hub-deps check clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,13 @@ chromium:
 	elif command -v apt-get >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Install Chromium (the browser tests need it) and put it on PATH as 'chromium'." >&2; exit 1; fi
+
+# `course grade` runs each student's notebook inside bubblewrap (docs/design.md, "Grading trust").
+sandbox:
+	@if command -v bwrap >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	else echo "Install bubblewrap (bwrap): course grade runs student code inside it." >&2; exit 1; fi
 
 # The multi-user tests (tests/hub) start JupyterHub, which needs configurable-http-proxy from
 # npm (installed into tests/hub/node_modules, git-ignored), and a PostgreSQL server (Debian's).
@@ -48,7 +55,15 @@ hub-deps: $(HUB_PROXY)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(START)
 
-test: $(STAMP) chromium hub-deps
+# Lint, format, types and the import contracts (the student side cannot reach a key).
+LINTED := course tests benchmarks scripts
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: $(STAMP) chromium sandbox hub-deps lint
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
