@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -331,9 +330,11 @@ def test_empty_review_of_a_key_with_defects():
     assert s.score == 0.0 and s.precision == 0.0 and s.recall == 0.0
 
 
-def test_fast_for_a_large_class_sized_review():
+def test_exact_result_on_a_large_class_sized_review():
     # 20 defects packed into 60 lines and 2,000 findings piled on them: the worst case the
-    # grader should meet, many times over.
+    # grader should meet, many times over. Most stray findings hit a defect, many in the wrong
+    # category, so only an exact maximum assignment credits every defect in full; how fast it
+    # runs is measured in benchmarks/, not here.
     defects = [defect(f"d{i}", file=f"f{i % 2}.py", lines=(3 * i + 1, 3 * i + 2),
                       severity=SEVERITIES[i % 3], category=CATEGORIES[i % 6])
                for i in range(20)]
@@ -342,11 +343,14 @@ def test_fast_for_a_large_class_sized_review():
           for j in range(2000 - len(defects))]
     k = key(*defects)
     fs += perfect_review(k)
-    started = time.perf_counter()
+    assert sum(any(hits(f, d) for d in defects) for f in fs) > 900  # hundreds contest 20 defects
     s = score(fs, k)
-    assert time.perf_counter() - started < 3.0
+    assert [r.status for r in s.defects] == ["found"] * 20
     assert s.recall == 1.0
-    assert s.credit == s.total_weight
+    assert s.credit == s.total_weight == sum(d.weight for d in defects)
+    assert len(s.false_positives) == len(fs) - 20
+    assert s.penalty == 0.5 * (len(fs) - 20 - 1)
+    assert s.score == 0.0  # 1,979 paying false positives outweigh any credit
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -404,6 +408,7 @@ def test_perfect_review_scores_one(kf):
     s = score(perfect_review(k), k, verdict="request-changes")
     assert s.score == 1.0
     assert s.recall == 1.0 and s.precision == 1.0
+    assert len(s.defects) == len(k.defects) >= 1
     assert all(r.status == "found" for r in s.defects)
 
 
@@ -413,6 +418,7 @@ def test_empty_review_scores_zero(kf, verdict):
     k, _ = kf
     s = score([], k, verdict=verdict)
     assert s.score == 0.0 and s.credit == 0.0
+    assert len(s.defects) == len(k.defects) >= 1
     assert all(r.status == "missed" for r in s.defects)
 
 

@@ -4,10 +4,14 @@ Reusable by any browser test (the viewer, an HTML report): `jupyter_server_facto
 JupyterLab or Notebook 7 (see servers.py), `browser` is Debian's chromium driven by playwright,
 and `new_page` opens a page whose `PageLog` records console messages, page errors and dialogs,
 so a test can assert that nothing unexpected ran.
+
+A missing Chromium fails these tests, it never skips them: a skip would hide missing work in CI.
+A developer without Chromium opts out explicitly with COURSE_SKIP_BROWSER=1 (never set in CI).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,35 @@ import pytest
 from servers import CHROMIUM, JupyterServer, PageLog, launch_chromium
 
 __all__ = ["JupyterServer", "PageLog"]
+
+OPT_OUT = "COURSE_SKIP_BROWSER"
+
+
+def browser_opted_out() -> bool:
+    return os.environ.get(OPT_OUT, "") == "1"
+
+
+def require_chromium() -> None:
+    """Fail (never skip) when Chromium or playwright is missing, unless explicitly opted out."""
+    if browser_opted_out():
+        pytest.skip(f"{OPT_OUT}=1: browser tests opted out on this machine (never set it in CI)")
+    if not Path(CHROMIUM).is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: run make test, which installs Debian's chromium "
+            f"(or point COURSE_CHROMIUM at a Chromium binary; {OPT_OUT}=1 opts out on a laptop)",
+            pytrace=False,
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.fail("playwright is not installed: run make test, which installs '.[test]'", pytrace=False)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture starts a Jupyter server for nothing.
+    if item.get_closest_marker("browser"):
+        require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +70,7 @@ def jupyter_server_factory(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM}")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -162,9 +162,11 @@ class PageLog:
         self.console: list[str] = []
         self.errors: list[str] = []
         self.dialogs: list[str] = []
+        self.requests: list[str] = []
 
     def attach(self, page) -> None:
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        page.on("request", lambda r: self.requests.append(r.url))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
         def on_dialog(d):
