@@ -40,16 +40,17 @@ COURSE_ID = "code-review-academy"
 # Written into the GECOS field of every account the tests make, so a crashed run's leftovers
 # can be recognised (and only those).
 MARK = "code-review-academy hub test"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def need_root() -> None:
     if os.geteuid() == 0:
         return
     reason = "needs root: it creates system users and runs servers as them"
-    if IN_CI:
-        pytest.fail(f"{reason}; CI must run as root")
-    pytest.skip(reason)
+    # `make test` is run as root (or with sudo) wherever it installs its own packages; a
+    # missing root is a failure there, and a skip only when a developer opts out explicitly.
+    if os.environ.get("COURSE_SKIP_HUB") == "1":
+        pytest.skip(f"{reason} (COURSE_SKIP_HUB=1)")
+    pytest.fail(f"{reason}: run make test as root, or set COURSE_SKIP_HUB=1 to skip the hub tests on purpose")
 
 
 def free_port() -> int:

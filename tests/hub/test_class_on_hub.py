@@ -323,6 +323,7 @@ def test_each_student_fetched_their_own_feedback(finished_class):
         assert found, f"{s.user.name}'s page has no per-defect feedback"
         section = html.unescape(found.group(1))
         assert f"Review of {slug}: {s.plan.expected:g} of {POINTS:g} points" in section
+        assert titles and any(d.hints for d in defects), "the hub exercise has no titles or hints to check"
         if s.role == "thorough":
             assert all(t in section for t in titles), f"{s.user.name}: {section}"
         if s.role == "approver":  # every defect missed: hints only, never the answers
