@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/bench_report.py [--students 1000] [--repeat 3] [--keep DIR]
 
-Generates a synthetic graded class (course.synthetic: sidecars, gradebook, grading.json), then
-times, in the same run and on the same files:
+Generates a synthetic graded class (tests/support/synthetic.py: sidecars, gradebook, the
+grader's summary.json), then times, in the same run and on the same files:
 
   read only     every sidecar read and validated, nothing else: the I/O and parsing floor
   naive loop    the obvious per-student code: read, score, grow a DataFrame one student at a
                 time (pd.concat), then count detections by iterating rows
+  gradebook     the gradebook part of class_report alone (nbgrader's models, one query)
   class_report  course.report.class_report (one scoring loop, then pandas group-bys)
   write_report  the HTML page and its six PNG figures
 
@@ -27,12 +28,15 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the package, and tests/support (the synthetic class)
 
-from course.review.store import SidecarCorrupt, read_sidecar  # noqa: E402
-from course.report import class_report, write_report  # noqa: E402
-from course.scoring import score  # noqa: E402
 from support.synthetic import synthetic_class  # noqa: E402
+
+from course.report import class_report, write_report  # noqa: E402
+from course.report.load import read_gradebook  # noqa: E402
+from course.review.store import SidecarCorrupt, read_sidecar  # noqa: E402
+from course.scoring import score  # noqa: E402
 
 
 def timed(fn, repeat: int):
@@ -100,8 +104,10 @@ def main() -> None:
         made = synthetic_class(course, args.students, seed=args.seed, corrupt=0.01, failed=0.0)
         generate = time.perf_counter() - start
         files = sidecars(course, made.assignment)
-        print(f"synthetic class: {args.students} students, {len(made.slugs)} reviews each, "
-              f"{len(files)} sidecars, generated in {generate:.1f} s ({course})")
+        print(
+            f"synthetic class: {args.students} students, {len(made.slugs)} reviews each, "
+            f"{len(files)} sidecars, generated in {generate:.1f} s ({course})"
+        )
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; best of {args.repeat} runs\n")
 
         results = []
@@ -109,6 +115,8 @@ def main() -> None:
         results.append(("read only (baseline)", best, med, f"{n} sidecars read"))
         best, med, rates = timed(lambda: naive(course, made.assignment, made.bank), 1)
         results.append(("naive per-student loop (baseline)", best, med, "same detection rates"))
+        best, med, gb = timed(lambda: read_gradebook(course, made.assignment, None, []), args.repeat)
+        results.append(("gradebook (part of class_report)", best, med, f"{len(gb.submissions)} submissions"))
         best, med, report = timed(lambda: class_report(course, made.assignment), args.repeat)
         results.append(("class_report", best, med, f"{len(report.students)} students, {len(report.outcomes)} outcomes"))
         out = Path(tmp) / "out"
@@ -122,9 +130,11 @@ def main() -> None:
         print(f"{'step':<{width}}  {'best s':>7}  {'median s':>8}  note")
         for name, b, m, note in results:
             print(f"{name:<{width}}  {b:7.2f}  {m:8.2f}  {note}")
-        naive_s, mine_s = results[1][1], results[2][1]
-        print(f"\nclass_report is {naive_s / mine_s:.1f}x the naive loop; "
-              f"{mine_s / results[0][1]:.1f}x the cost of only reading the sidecars")
+        naive_s, mine_s = results[1][1], results[3][1]
+        print(
+            f"\nclass_report is {naive_s / mine_s:.1f}x the naive loop; "
+            f"{mine_s / results[0][1]:.1f}x the cost of only reading the sidecars"
+        )
         print("detection rates agree with the naive loop" if not mismatched else f"MISMATCH on {mismatched}")
         if mismatched:
             sys.exit(1)

@@ -1,4 +1,4 @@
-"""A synthetic graded class (no real students): sidecars, a gradebook and grading.json, seedable.
+"""A synthetic graded class (no real students): sidecars, a gradebook and the grader's summary, seedable.
 
 Tests, the instructor notebook and the benchmark need a class that looks like one the class
 grader leaves behind, without running nbgrader on hundreds of notebooks. Two layers:
@@ -14,7 +14,8 @@ titles starting with "[synthetic]", student ids starting with "synthetic-".
 What is written (the nbgrader course layout the class grader produces):
 `gradebook.db` (nbgrader's schema, filled by bulk insert: its ORM takes minutes for a large
 class), `submitted/<student>/<assignment>/` with `timestamp.txt` and the sidecars,
-`autograded/<student>/<assignment>/` with the sidecars, and `reports/<assignment>/grading.json`.
+`autograded/<student>/<assignment>/` with the sidecars, and `reports/<assignment>/grading/summary.json`
+in the format `course grade` writes it (course/grading/classgrader.py).
 Notebooks themselves are not written: the analytics never read them.
 """
 
@@ -28,7 +29,7 @@ import os
 import random
 import textwrap
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,9 @@ from course.review import Finding
 from course.scoring import hits, score
 
 __all__ = [
+    "SYNTHETIC_MARKER",
     "ClassBuilder",
     "SyntheticClass",
-    "SYNTHETIC_MARKER",
     "flag",
     "synthetic_class",
     "write_synthetic_bank",
@@ -48,14 +49,14 @@ __all__ = [
 
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
 DEFAULT_ASSIGNMENT = "synthetic-review"
-DEFAULT_DUE = _dt.datetime(2026, 3, 13, 17, 0, tzinfo=_dt.timezone.utc)
+DEFAULT_DUE = _dt.datetime(2026, 3, 13, 17, 0, tzinfo=_dt.UTC)
 REVIEW_POINTS = 5.0
 ANSWER_POINTS = 2.0
 ANSWER_CELL = "ask_the_author"
 
 
 def _iso(moment: _dt.datetime) -> str:
-    return moment.astimezone(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(_dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def flag(
@@ -100,6 +101,7 @@ class _Student:
     gradebook: dict[str, float] | None
     manual: float | None
     autograded: bool
+    recorded: dict[str, float] = field(default_factory=dict)  # the gradebook's points per review, set by write()
 
 
 class ClassBuilder:
@@ -152,7 +154,7 @@ class ClassBuilder:
         gradebook: Mapping[str, float] | None = None,
         manual: float | None = None,
         autograded: bool = True,
-    ) -> "ClassBuilder":
+    ) -> ClassBuilder:
         """Add one student; `submitted=False` makes one who never handed anything in."""
         if submitted and submitted_at is None:
             base = self.duedate or DEFAULT_DUE
@@ -203,8 +205,59 @@ class ClassBuilder:
         result = score(parsed, self.keys[slug], st.verdicts.get(slug))
         return round(result.score * self.points, 2)
 
+    def _summary_entry(self, st: _Student, true_points: dict[str, float]) -> dict[str, Any]:
+        """One student as `course grade` lists it (StudentResult.to_dict in course/grading/classgrader.py):
+        gradebook totals and per-review points for a submission it graded, none for one that failed."""
+        status = st.status or "graded"
+        graded = st.autograded and status != "failed"
+        recorded = st.recorded
+        top = self.points * len(self.slugs) + (ANSWER_POINTS if self.manual_answer else 0.0)
+        return {
+            "student": st.id,
+            "status": status,
+            "score": round(sum(recorded.values()) + (st.manual or 0.0), 2) if graded else None,
+            "max_score": top if graded else None,
+            "needs_manual_grading": graded and self.manual_answer and st.manual is None,
+            "tags": [],
+            "reasons": st.reasons,
+            "notes": [],
+            "reviews": {
+                f"review_{slug}": {
+                    "slug": slug,
+                    "gradebook": recorded[slug],
+                    "rescored": true_points[slug],
+                    "max": self.points,
+                }
+                for slug in self.slugs
+            }
+            if graded
+            else {},
+            "seconds": 0.0,
+        }
+
+    def _write_summary(self, root: Path, students: list[dict[str, Any]]) -> None:
+        """`reports/<assignment>/grading/summary.json`, laid out as `course grade` writes it."""
+        statuses = ("graded", "repaired", "flagged", "failed")  # the grader's own statuses
+        out = root / "reports" / self.assignment / "grading"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "summary.json").write_text(
+            json.dumps(
+                {
+                    "assignment": self.assignment,
+                    "gradebook": {"url": f"sqlite:///{root / 'gradebook.db'}", "assignment": "recorded"},
+                    "counts": {k: sum(1 for e in students if e["status"] == k) for k in statuses},
+                    "needs_instructor": any(e["status"] in ("flagged", "failed") for e in students),
+                    "seconds": 0.0,
+                    "students": students,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+
     def write(self) -> Path:
-        """Write sidecars, timestamps, the gradebook and grading.json; return the course dir."""
+        """Write sidecars, timestamps, the gradebook and the grader's summary; return the course dir."""
         root = self.course_dir
         if (root / "gradebook.db").exists():
             raise ValueError(f"{root} already has a gradebook: build a class into a fresh folder")
@@ -216,22 +269,15 @@ class ClassBuilder:
         if self.synthetic_note:
             (root / SYNTHETIC_MARKER).write_text(
                 "SYNTHETIC CLASS: every student, review and grade here was generated by "
-                f"course.synthetic ({self.synthetic_note}). No real student data.\n"
+                f"tests/support/synthetic.py ({self.synthetic_note}). No real student data.\n"
             )
-        grading: dict[str, Any] = {"assignment": self.assignment, "students": {}}
+        summary: list[dict[str, Any]] = []
         for st in self.students:
             true_points = {s: self._true_points(st, s) for s in self.slugs}
-            recorded = {**true_points, **(st.gradebook or {})}
-            status = st.status or ("graded" if st.submitted_at else "missing")
-            grading["students"][st.id] = {
-                "status": status,
-                "reasons": st.reasons,
-                "score": round(sum(recorded.values()), 2) if st.submitted_at else None,
-                "rescore": round(sum(true_points.values()), 2) if st.submitted_at else None,
-            }
-            st._recorded = recorded  # type: ignore[attr-defined]
+            st.recorded = {**true_points, **(st.gradebook or {})}
             if st.submitted_at is None:
                 continue
+            summary.append(self._summary_entry(st, true_points))
             folders = [root / "submitted" / st.id / self.assignment]
             if st.autograded:
                 folders.append(root / "autograded" / st.id / self.assignment)
@@ -240,12 +286,10 @@ class ClassBuilder:
                 for slug, findings in st.reviews.items():
                     text = self._sidecar_text(slug, findings, st.verdicts.get(slug))
                     (folder / f"{slug}.findings.json").write_text(text, encoding="utf-8")
-            stamp = st.submitted_at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+            stamp = st.submitted_at.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
             (folders[0] / "timestamp.txt").write_text(stamp + "\n")
         _write_gradebook(self, root / "gradebook.db")
-        out = root / "reports" / self.assignment
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "grading.json").write_text(json.dumps(grading, indent=2, ensure_ascii=False) + "\n")
+        self._write_summary(root, sorted(summary, key=lambda e: e["student"]))
         return root
 
 
@@ -277,7 +321,7 @@ def _write_gradebook(builder: ClassBuilder, path: Path) -> None:
     from nbgrader.api import Base, Gradebook
 
     url = _new_gradebook(path)
-    due = builder.duedate.astimezone(_dt.timezone.utc).replace(tzinfo=None) if builder.duedate else None
+    due = builder.duedate.astimezone(_dt.UTC).replace(tzinfo=None) if builder.duedate else None
     cells: dict[str, list[tuple[str, str]]] = {}  # notebook name -> [(cell id, slug or answer)]
     with Gradebook(url, course_id="synthetic") as gb:
         if builder.assignment not in {a.name for a in gb.assignments}:
@@ -285,9 +329,15 @@ def _write_gradebook(builder: ClassBuilder, path: Path) -> None:
         for i, slug in enumerate(builder.slugs):
             nb = f"{i + 1:02d}-{slug}"
             gb.add_notebook(nb, builder.assignment)
-            cell = gb.add_grade_cell(f"review_{slug}", nb, builder.assignment, max_score=builder.points, cell_type="code")
+            cell = gb.add_grade_cell(
+                f"review_{slug}", nb, builder.assignment, max_score=builder.points, cell_type="code"
+            )
             gb.add_source_cell(
-                f"review_{slug}", nb, builder.assignment, cell_type="code", locked=True,
+                f"review_{slug}",
+                nb,
+                builder.assignment,
+                cell_type="code",
+                locked=True,
                 source=f'"""Scores the review of {slug} against the answer key."""\n'
                 f'grade_review("{slug}", points={builder.points:g})',
                 checksum=hashlib.sha256(slug.encode()).hexdigest(),
@@ -295,7 +345,9 @@ def _write_gradebook(builder: ClassBuilder, path: Path) -> None:
             cells[nb] = [(cell.id, slug)]
             if builder.manual_answer and i == 0:
                 gb.add_solution_cell(ANSWER_CELL, nb, builder.assignment)
-                answer = gb.add_grade_cell(ANSWER_CELL, nb, builder.assignment, max_score=ANSWER_POINTS, cell_type="markdown")
+                answer = gb.add_grade_cell(
+                    ANSWER_CELL, nb, builder.assignment, max_score=ANSWER_POINTS, cell_type="markdown"
+                )
                 cells[nb].append((answer.id, ANSWER_CELL))
         notebook_ids = {nb.name: nb.id for nb in gb.find_assignment(builder.assignment).notebooks}
         assignment_id = gb.find_assignment(builder.assignment).id
@@ -309,29 +361,69 @@ def _write_gradebook(builder: ClassBuilder, path: Path) -> None:
         if st.submitted_at is None or not st.autograded:
             continue  # a submission the grader could not process has no grades
         sub_id = uuid.uuid4().hex
-        subs.append({
-            "id": sub_id, "assignment_id": assignment_id, "student_id": st.id,
-            "timestamp": st.submitted_at.astimezone(_dt.timezone.utc).replace(tzinfo=None), "extension": None,
-        })
+        subs.append(
+            {
+                "id": sub_id,
+                "assignment_id": assignment_id,
+                "student_id": st.id,
+                "timestamp": st.submitted_at.astimezone(_dt.UTC).replace(tzinfo=None),
+                "extension": None,
+            }
+        )
         for nb_name, nb_cells in cells.items():
             snb = uuid.uuid4().hex
-            nbs.append({"id": snb, "assignment_id": sub_id, "notebook_id": notebook_ids[nb_name],
-                        "flagged": False, "late_submission_penalty": None})
+            nbs.append(
+                {
+                    "id": snb,
+                    "assignment_id": sub_id,
+                    "notebook_id": notebook_ids[nb_name],
+                    "flagged": False,
+                    "late_submission_penalty": None,
+                }
+            )
             for cell_id, what in nb_cells:
                 if what == ANSWER_CELL:
-                    comments.append({"id": uuid.uuid4().hex, "notebook_id": snb, "cell_id": cell_id,
-                                     "auto_comment": None, "manual_comment": None})
-                    grades.append({"id": uuid.uuid4().hex, "notebook_id": snb, "cell_id": cell_id,
-                                   "auto_score": None, "manual_score": st.manual, "extra_credit": None,
-                                   "needs_manual_grade": st.manual is None})
+                    comments.append(
+                        {
+                            "id": uuid.uuid4().hex,
+                            "notebook_id": snb,
+                            "cell_id": cell_id,
+                            "auto_comment": None,
+                            "manual_comment": None,
+                        }
+                    )
+                    grades.append(
+                        {
+                            "id": uuid.uuid4().hex,
+                            "notebook_id": snb,
+                            "cell_id": cell_id,
+                            "auto_score": None,
+                            "manual_score": st.manual,
+                            "extra_credit": None,
+                            "needs_manual_grade": st.manual is None,
+                        }
+                    )
                 else:
-                    grades.append({"id": uuid.uuid4().hex, "notebook_id": snb, "cell_id": cell_id,
-                                   "auto_score": st._recorded[what], "manual_score": None,  # type: ignore[attr-defined]
-                                   "extra_credit": None, "needs_manual_grade": False})
+                    grades.append(
+                        {
+                            "id": uuid.uuid4().hex,
+                            "notebook_id": snb,
+                            "cell_id": cell_id,
+                            "auto_score": st.recorded[what],
+                            "manual_score": None,
+                            "extra_credit": None,
+                            "needs_manual_grade": False,
+                        }
+                    )
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        for table, rows in (("student", students), ("submitted_assignment", subs),
-                            ("submitted_notebook", nbs), ("grade", grades), ("comment", comments)):
+        for table, rows in (
+            ("student", students),
+            ("submitted_assignment", subs),
+            ("submitted_notebook", nbs),
+            ("grade", grades),
+            ("comment", comments),
+        ):
             if rows:
                 conn.execute(t[table].insert(), rows)
     engine.dispose()
@@ -491,16 +583,36 @@ def _synthetic_exercises() -> list[dict[str, Any]]:
             "before": _REFUNDS_BEFORE,
             "after": _REFUNDS_AFTER,
             "defects": [
-                ("double-refund-race", [_line(r, "if ledger.is_paid"), _line(r, "continue")], "concurrency", [], "blocker",
-                 "Two workers can pay the same refund: the lock around check-and-mark is gone"),
-                ("failed-payment-marked-paid", [_line(r, "except Exception"), _line(r, "ledger.mark_paid")], "error-handling", [], "blocker",
-                 "A failed payment is logged at debug level and then marked paid"),
-                ("purge-sql-injection", [_line(r, "queue.delete"), _line(r, "queue.delete")], "security", ["blast-radius"], "major",
-                 "purge() formats its argument into SQL: one bad value deletes every paid refund"),
+                (
+                    "double-refund-race",
+                    [_line(r, "if ledger.is_paid"), _line(r, "continue")],
+                    "concurrency",
+                    [],
+                    "blocker",
+                    "Two workers can pay the same refund: the lock around check-and-mark is gone",
+                ),
+                (
+                    "failed-payment-marked-paid",
+                    [_line(r, "except Exception"), _line(r, "ledger.mark_paid")],
+                    "error-handling",
+                    [],
+                    "blocker",
+                    "A failed payment is logged at debug level and then marked paid",
+                ),
+                (
+                    "purge-sql-injection",
+                    [_line(r, "queue.delete"), _line(r, "queue.delete")],
+                    "security",
+                    ["blast-radius"],
+                    "major",
+                    "purge() formats its argument into SQL: one bad value deletes every paid refund",
+                ),
             ],
             "decoys": [
-                ([_line(r, "return rows[:BATCH]")] * 2,
-                 "The job runs every minute; capping a batch bounds each run and the rest are paid next time."),
+                (
+                    [_line(r, "return rows[:BATCH]")] * 2,
+                    "The job runs every minute; capping a batch bounds each run and the rest are paid next time.",
+                ),
                 ([_line(r, "BATCH = 500")] * 2, "A named constant, used once: nothing to fix."),
             ],
         },
@@ -512,12 +624,30 @@ def _synthetic_exercises() -> list[dict[str, Any]]:
             "before": _DATES_BEFORE,
             "after": _DATES_AFTER,
             "defects": [
-                ("estimate-cache-key", [_line(d, "key = transit_days"), _line(d, "key = transit_days")], "logic", [], "blocker",
-                 "The cache key ignores the order time: one shopper's estimate is shown to everyone, all day"),
-                ("cutoff-in-utc", [_line(d, "astimezone(timezone.utc)"), _line(d, "astimezone(timezone.utc)")], "logic", ["edge-case"], "major",
-                 "The same-day cutoff is applied in UTC, not warehouse time"),
-                ("cutoff-off-by-one", [_line(d, "local.hour > CUTOFF_HOUR"), _line(d, "local.hour > CUTOFF_HOUR")], "edge-case", [], "minor",
-                 "Orders placed between 14:00 and 15:00 still ship the same day"),
+                (
+                    "estimate-cache-key",
+                    [_line(d, "key = transit_days"), _line(d, "key = transit_days")],
+                    "logic",
+                    [],
+                    "blocker",
+                    "The cache key ignores the order time: one shopper's estimate is shown to everyone, all day",
+                ),
+                (
+                    "cutoff-in-utc",
+                    [_line(d, "astimezone(timezone.utc)"), _line(d, "astimezone(timezone.utc)")],
+                    "logic",
+                    ["edge-case"],
+                    "major",
+                    "The same-day cutoff is applied in UTC, not warehouse time",
+                ),
+                (
+                    "cutoff-off-by-one",
+                    [_line(d, "local.hour > CUTOFF_HOUR"), _line(d, "local.hour > CUTOFF_HOUR")],
+                    "edge-case",
+                    [],
+                    "minor",
+                    "Orders placed between 14:00 and 15:00 still ship the same day",
+                ),
             ],
             "decoys": [
                 ([_line(d, "if day.weekday() < 5")] * 2, "Monday is 0, so < 5 keeps Monday to Friday."),
@@ -553,7 +683,8 @@ def write_synthetic_bank(root: str | os.PathLike) -> Bank:
         (folder / "exercise.toml").write_text(meta)
         key = []
         for did, lines, category, also, severity, title in ex["defects"]:
-            key.append(textwrap.dedent(f'''\
+            key.append(
+                textwrap.dedent(f'''\
                 [[defect]]
                 id = "{did}"
                 file = "{ex["file"]}"
@@ -565,7 +696,8 @@ def write_synthetic_bank(root: str | os.PathLike) -> Bank:
                 explanation = "Synthetic defect."
                 hints = ["Synthetic hint."]
                 proof = "synthetic::no-proof"
-                '''))
+                ''')
+            )
         for lines, why in ex["decoys"]:
             key.append(f'[[decoy]]\nfile = "{ex["file"]}"\nlines = {lines}\nwhy_fine = {json.dumps(why)}\n')
         (folder / "key.toml").write_text("\n".join(key))
@@ -615,11 +747,24 @@ PROFILES = (
 )
 
 COMMENTS = {
-    "concurrency": ["Two workers can both pass is_paid() before either marks it.", "Race: check-then-act without the lock -> double refund."],
-    "error-handling": ["Failure is swallowed & then marked paid?", "log.debug hides a failed payment; customer never gets the money."],
+    "concurrency": [
+        "Two workers can both pass is_paid() before either marks it.",
+        "Race: check-then-act without the lock -> double refund.",
+    ],
+    "error-handling": [
+        "Failure is swallowed & then marked paid?",
+        "log.debug hides a failed payment; customer never gets the money.",
+    ],
     "security": ["f-string into SQL: what if older_than_days = \"0' OR '1'='1\"?", "Injection in purge()."],
-    "blast-radius": ["purge(0) deletes <every> paid refund; needs a floor and a dry run.", "No guard on a destructive delete."],
-    "logic": ["Cache key ignores the date -> stale estimate.", "UTC is not the warehouse's time zone.", "Is this right?"],
+    "blast-radius": [
+        "purge(0) deletes <every> paid refund; needs a floor and a dry run.",
+        "No guard on a destructive delete.",
+    ],
+    "logic": [
+        "Cache key ignores the date -> stale estimate.",
+        "UTC is not the warehouse's time zone.",
+        "Is this right?",
+    ],
     "edge-case": ["14:30 order: hour == 14, so `>` ships same day.", "What if the list is empty?", "Boundary: > vs >="],
 }
 
@@ -677,6 +822,68 @@ def _file_lines(bank: Bank, slug: str, key: Key) -> dict[tuple[str, str], list[i
     return {k: sorted(set(v)) for k, v in places.items() if v}
 
 
+def _defect_flags(rng: random.Random, profile: Profile, key: Key, new_id: Callable[[], str]) -> list[Finding]:
+    """The planted defects this student finds, each flagged near its lines, rightly named or not."""
+    findings: list[Finding] = []
+    for defect in key.defects:
+        base = FINDABILITY[defect.category] + (0.08 if defect.severity == "blocker" else 0.0)
+        p = 1.0 if math.isinf(profile.skill) else 1 - (1 - min(base, 0.97)) ** profile.skill
+        if rng.random() >= p:
+            continue
+        category = defect.category if rng.random() < profile.right_category else CONFUSION[defect.category]
+        first, last = defect.lines
+        s = rng.randint(max(1, first - 1), last) if rng.random() < 0.3 else first
+        findings.append(
+            flag(
+                defect.file,
+                s,
+                category,
+                end=max(s, min(last, s + rng.randint(0, 2))),
+                side=defect.side,
+                severity=defect.severity,
+                id=new_id(),
+                comment=rng.choice(COMMENTS[category]),
+            )
+        )
+    return findings
+
+
+def _noise_flags(
+    rng: random.Random,
+    profile: Profile,
+    key: Key,
+    places: dict[tuple[str, str], list[int]],
+    new_id: Callable[[], str],
+) -> list[Finding]:
+    """This student's false positives: on a decoy about half the time, else on any line that is no defect."""
+    findings: list[Finding] = []
+    low, high = profile.false_positives
+    n_fp = rng.randint(int(low), int(high)) if low != high else _poisson(rng, low)
+    for _ in range(n_fp):
+        if key.decoys and rng.random() < 0.45:
+            decoy = rng.choice(key.decoys)
+            where, line = (decoy.file, decoy.side), decoy.lines[0]
+        else:
+            where = rng.choice(sorted(places))
+            line = rng.choice(places[where])
+        probe = flag(where[0], line, "logic", side=where[1], id="probe")
+        if any(hits(probe, d) for d in key.defects):
+            continue  # that would be a hit, not a false positive
+        category = rng.choice(list(FINDABILITY))
+        findings.append(
+            flag(
+                where[0],
+                line,
+                category,
+                side=where[1],
+                severity=rng.choice(("major", "minor")),
+                id=new_id(),
+                comment=rng.choice(NOISE_COMMENTS),
+            )
+        )
+    return findings
+
+
 def synthetic_class(
     course_dir: str | os.PathLike,
     n_students: int = 60,
@@ -704,8 +911,14 @@ def synthetic_class(
     elif not isinstance(bank, Bank):
         bank = Bank(bank)
     slugs = list(slugs) if slugs is not None else bank.slugs()
-    builder = ClassBuilder(course_dir, assignment, bank=bank, slugs=slugs, duedate=duedate,
-                           synthetic_note=f"synthetic_class(n_students={n_students}, seed={seed})")
+    builder = ClassBuilder(
+        course_dir,
+        assignment,
+        bank=bank,
+        slugs=slugs,
+        duedate=duedate,
+        synthetic_note=f"synthetic_class(n_students={n_students}, seed={seed})",
+    )
     keys = builder.keys
     places = {s: _file_lines(bank, s, keys[s]) for s in slugs}
     width = len(str(max(n_students, 1)))
@@ -734,34 +947,7 @@ def synthetic_class(
                 if rng.random() < 0.5:
                     reviews[slug] = []
                 continue
-            findings: list[Finding] = []
-            for defect in key.defects:
-                base = FINDABILITY[defect.category] + (0.08 if defect.severity == "blocker" else 0.0)
-                p = 1.0 if math.isinf(profile.skill) else 1 - (1 - min(base, 0.97)) ** profile.skill
-                if rng.random() >= p:
-                    continue
-                category = defect.category if rng.random() < profile.right_category else CONFUSION[defect.category]
-                first, last = defect.lines
-                s = rng.randint(max(1, first - 1), last) if rng.random() < 0.3 else first
-                findings.append(flag(defect.file, s, category, end=max(s, min(last, s + rng.randint(0, 2))),
-                                     side=defect.side, severity=defect.severity, id=new_id(),
-                                     comment=rng.choice(COMMENTS[category])))
-            low, high = profile.false_positives
-            n_fp = rng.randint(int(low), int(high)) if low != high else _poisson(rng, low)
-            windows = [(d.file, d.side, d.lines[0] - 1, d.lines[1] + 1) for d in key.defects]
-            for _ in range(n_fp):
-                if key.decoys and rng.random() < 0.45:
-                    decoy = rng.choice(key.decoys)
-                    where, line = (decoy.file, decoy.side), decoy.lines[0]
-                else:
-                    where = rng.choice(sorted(places[slug]))
-                    line = rng.choice(places[slug][where])
-                probe = flag(where[0], line, "logic", side=where[1], id="probe")
-                if any(hits(probe, d) for d in key.defects):
-                    continue  # that would be a hit, not a false positive
-                category = rng.choice(list(FINDABILITY))
-                findings.append(flag(where[0], line, category, side=where[1], severity=rng.choice(("major", "minor")),
-                                     id=new_id(), comment=rng.choice(NOISE_COMMENTS)))
+            findings = _defect_flags(rng, profile, key, new_id) + _noise_flags(rng, profile, key, places[slug], new_id)
             rng.shuffle(findings)
             stamped = []
             span = max((submitted_at - start).total_seconds(), 60.0)
@@ -778,7 +964,10 @@ def synthetic_class(
             kwargs = {"status": "flagged", "reasons": [f"{slug}.findings.json is not valid JSON; kept as it is"]}
             made.profiles[sid] = "corrupt"
         elif roll < corrupt + repaired:
-            kwargs = {"status": "repaired", "reasons": [rng.choice(["copy-pasted grade cell restored", "deleted grade cell restored"])]}
+            kwargs = {
+                "status": "repaired",
+                "reasons": [rng.choice(["copy-pasted grade cell restored", "deleted grade cell restored"])],
+            }
             made.profiles[sid] = f"{profile.name}, repaired"
         elif roll < corrupt + repaired + tampered:
             kwargs = {
@@ -791,7 +980,13 @@ def synthetic_class(
             kwargs = {"status": "failed", "reasons": ["timed out after 60 s"], "autograded": False}
             made.profiles[sid] = "failed"
         manual = None if rng.random() < 0.3 else float(rng.choice((0, 1, 1, 2, 2, 2)))
-        builder.student(sid, reviews=reviews, verdicts={s: "request-changes" for s in reviews if profile.name != "idle"},
-                        submitted_at=submitted_at, manual=manual, **kwargs)
+        builder.student(
+            sid,
+            reviews=reviews,
+            verdicts={s: "request-changes" for s in reviews if profile.name != "idle"},
+            submitted_at=submitted_at,
+            manual=manual,
+            **kwargs,
+        )
     builder.write()
     return made
