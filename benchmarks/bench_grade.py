@@ -35,9 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course.keys import Bank  # noqa: E402
 from course.demo.simulate import Student, make_class, make_course  # noqa: E402
-from course.grading.classgrader import nbgrader_env, review_cells  # noqa: E402
+from course.grading.cells import review_cells  # noqa: E402
+from course.grading.nbconfig import nbgrader_env  # noqa: E402
+from course.keys import Bank  # noqa: E402
 
 STYLES = ("perfect", "careful", "hurried", "miscategorised", "spray", "approver", "empty", "no-review")
 TARGET = 1.8

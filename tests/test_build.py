@@ -12,10 +12,10 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from course.keys import Bank
-from course.grading.build import BuildError, build, normalise_notebook
-from course.scoring import key_texts, leaks, scan_for_leaks
 from course.cli import main
+from course.grading.build import BuildError, build, normalise_notebook
+from course.keys import Bank
+from course.scoring import key_texts, leaks, scan_for_leaks
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -64,7 +64,7 @@ def test_release_and_bundles_are_up_to_date_and_grade_right(isolated, monkeypatc
 
 
 def test_every_incident_has_an_assignment_with_a_graded_review_and_a_short_answer():
-    from course.grading.classgrader import review_cells
+    from course.grading.cells import review_cells
 
     incidents = set()
     bank = Bank(ROOT / "exercises")

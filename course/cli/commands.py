@@ -230,7 +230,8 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
 
     Exits 1 when there is nothing to report (no submissions).
     """
-    from ..grading.classgrader import GradingError, configured_db_url
+    from ..grading import GradingError
+    from ..grading.nbconfig import configured_db_url
     from ..report.classreport import class_report, write_report
 
     try:
@@ -325,7 +326,10 @@ def grade(
 
     from rich.console import Console
 
-    from ..grading.classgrader import GradingError, grade_class, shown_url, summary_details, summary_table
+    from ..grading import GradingError
+    from ..grading.classgrader import grade_class
+    from ..grading.nbconfig import shown_url
+    from ..grading.summary import summary_details, summary_table
 
     console = Console()
     try:
@@ -396,7 +400,7 @@ def demo(assignment: str | None, directory: str | None, jobs: int) -> None:
     directory is changed: the demo course, its gradebook and its feedback live elsewhere.
     """
     from ..demo.simulate import run_demo
-    from ..grading.classgrader import GradingError
+    from ..grading import GradingError
 
     try:
         run_demo(assignment=assignment, directory=directory, jobs=jobs)

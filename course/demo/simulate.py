@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..grading.classgrader import GradingError, find_course_root, review_cells
+from ..grading import GradingError
+from ..grading.cells import assignment_reviews
+from ..grading.nbconfig import find_course_root
 from ..keys.bank import Bank, find_bank
 from ..review.store import SCHEMA
 from ..vocab import CATEGORIES
@@ -213,7 +215,7 @@ def make_class(
 
     release = course / "release" / assignment
     notebooks = sorted(release.glob("*.ipynb"))
-    cells = [c for nb in sorted((course / "source" / assignment).glob("*.ipynb")) for c in review_cells(nb)]
+    cells = assignment_reviews(course / "source" / assignment)
     rng = random.Random(seed)
     for student in roster:
         folder = course / "submitted" / student.name / assignment
@@ -237,7 +239,7 @@ def make_class(
 def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> None:
     """A fresh course directory holding one assignment, its release built by nbgrader."""
     from ..grading.build import build
-    from ..grading.classgrader import environ
+    from ..grading.nbconfig import environ
 
     target.mkdir(parents=True, exist_ok=True)
     config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
@@ -267,7 +269,8 @@ def run_demo(
     from rich.console import Console
     from rich.panel import Panel
 
-    from ..grading.classgrader import grade_class, summary_details, summary_table
+    from ..grading.classgrader import grade_class
+    from ..grading.summary import summary_details, summary_table
 
     console = console or Console()
     root = find_course_root()
@@ -281,7 +284,7 @@ def run_demo(
     target = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="course-demo-"))
     if directory and any(target.iterdir() if target.exists() else ()):
         raise GradingError(f"{target} is not empty: give an empty or new folder")
-    reviews = [c for nb in sorted((root / "source" / assignment).glob("*.ipynb")) for c in review_cells(nb)]
+    reviews = assignment_reviews(root / "source" / assignment)
     slugs = [c.slug for c in reviews]
     notebooks = list(dict.fromkeys(c.notebook for c in reviews)) or ["<notebook>"]
 

@@ -10,29 +10,22 @@ may appear anywhere in release/.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
 import shutil
-import sys
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..keys.bank import Bank, BankError, find_bank
 from ..scoring.disclosure import key_texts, scan_for_leaks
-from .classgrader import (
-    GradingError,
-    course_config,
-    environ,
-    find_course_root,
-    nbgrader_env,
-    refuse_sidecars_in_source,
-    review_cells,
-)
+from .cells import assignment_reviews, opened_slugs, refuse_sidecars_in_source, review_cells
+from .hidden_test import GradingError
+from .nbconfig import course_config, environ, find_course_root, nbgrader_env
+from .nbrun import run_app, stderr_to
 
 __all__ = ["BuildError", "BuildReport", "build", "normalise_notebook"]
 
@@ -40,7 +33,6 @@ __all__ = ["BuildError", "BuildReport", "build", "normalise_notebook"]
 # (execution timing, scroll state, collapsed, widget state) is noise in a diff.
 KEEP_CELL_METADATA = ("deletable", "editable", "nbgrader", "tags")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-_OPEN = re.compile(r"""Review\.open\(\s*["']([a-z0-9][a-z0-9-]*)\.diff["']""")
 
 
 class BuildError(Exception):
@@ -99,53 +91,61 @@ def normalise_file(path: Path) -> bool:
     return _write_if_changed(path, _notebook_text(normalise_notebook(nb)))
 
 
-@contextlib.contextmanager
-def _quiet_nbgrader(log: Path) -> Iterator[None]:
-    """nbgrader and its kernels talk on stderr (file descriptor 2); keep that in a log."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(log, "ab") as fh:
-        os.dup2(fh.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
 def _run(app_class, cfg, assignment: str, student: str | None = None, **attrs: Any) -> None:
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.utils import capture_log
+    run = run_app(app_class, cfg, assignment, student, **attrs)
+    if not run.success:
+        raise BuildError(f"nbgrader {app_class.__name__} of {assignment} failed:\n{(run.error or run.log)[-3000:]}")
 
-    coursedir = CourseDirectory(config=cfg)
-    coursedir.assignment_id = assignment
-    if student is not None:
-        coursedir.student_id = student
-    app = app_class(coursedir=coursedir, config=cfg)
-    for name, value in attrs.items():
-        setattr(app, name, value)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy warnings are not ours to show
-        result = capture_log(app)
-    if not result["success"]:
-        raise BuildError(f"nbgrader {app_class.__name__} of {assignment} failed:\n"
-                         f"{(result.get('error') or result.get('log') or '')[-3000:]}")
+
+def _scores(cfg, assignment: str, cells) -> list[str]:
+    """Problems with what the proof's gradebook recorded: the source solution must score full
+    marks on every review cell, the release version zero."""
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+
+    problems = []
+    with Gradebook(CourseDirectory(config=cfg).db_url) as gb:
+        for c in cells:
+            full = gb.find_grade(c.grade_id, c.notebook, assignment, "solution").auto_score
+            zero = gb.find_grade(c.grade_id, c.notebook, assignment, "release").auto_score
+            if full != c.points:
+                problems.append(f"{c.notebook}: {c.grade_id} gives the source solution {full} of {c.points}")
+            if zero != 0:
+                problems.append(f"{c.notebook}: {c.grade_id} gives the release version {zero} (must be 0)")
+    return problems
+
+
+def _validate(cfg, folder: Path, *, invert: bool) -> None:
+    """nbgrader validate on every notebook of `folder`: source must pass; with `invert`, the
+    release must have no passing cell."""
+    from nbgrader.validator import Validator
+
+    for nb in sorted(folder.glob("*.ipynb")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = Validator(config=cfg, invert=invert).validate(str(nb))
+        if result and invert:
+            raise BuildError(
+                f"nbgrader validate --invert finds passing cells in release {nb.name}: {json.dumps(result)[:1500]}"
+            )
+        if result:
+            raise BuildError(f"nbgrader validate fails on source {nb.name}: {json.dumps(result)[:1500]}")
 
 
 def verify(root: Path, assignment: str, bank: Bank, log: Path) -> list[str]:
     """Prove in a temporary course that source scores full marks and release scores zero."""
-    from nbgrader.api import Gradebook
     from nbgrader.converters import Autograde, GenerateAssignment
-    from nbgrader.validator import Validator
 
     checks: list[str] = []
     source = root / "source" / assignment
     release = root / "release" / assignment
-    cells = [c for nb in sorted(source.glob("*.ipynb")) for c in review_cells(nb)]
+    cells = assignment_reviews(source)
     env = nbgrader_env({"COURSE_BANK": str(bank.root.resolve())})
-    with tempfile.TemporaryDirectory(prefix=f"course-build-{assignment}-") as tmp, \
-            environ(PATH=env["PATH"], COURSE_BANK=env["COURSE_BANK"]), _quiet_nbgrader(log):
+    with (
+        tempfile.TemporaryDirectory(prefix=f"course-build-{assignment}-") as tmp,
+        environ(PATH=env["PATH"], COURSE_BANK=env["COURSE_BANK"]),
+        stderr_to(log),
+    ):
         course = Path(tmp)
         shutil.copy(root / "nbgrader_config.py", course / "nbgrader_config.py")
         shutil.copytree(source, course / "source" / assignment)
@@ -157,41 +157,75 @@ def verify(root: Path, assignment: str, bank: Bank, log: Path) -> list[str]:
         _run(GenerateAssignment, cfg, assignment, force=True)
         for student in ("solution", "release"):
             _run(Autograde, cfg, assignment, student, force=True, create_student=True)
-        problems = []
-        from nbgrader.coursedir import CourseDirectory
-
-        with Gradebook(CourseDirectory(config=cfg).db_url) as gb:
-            for c in cells:
-                full = gb.find_grade(c.grade_id, c.notebook, assignment, "solution").auto_score
-                zero = gb.find_grade(c.grade_id, c.notebook, assignment, "release").auto_score
-                if full != c.points:
-                    problems.append(f"{c.notebook}: {c.grade_id} gives the source solution {full} of {c.points}")
-                if zero != 0:
-                    problems.append(f"{c.notebook}: {c.grade_id} gives the release version {zero} (must be 0)")
+        problems = _scores(cfg, assignment, cells)
         if problems:
             raise BuildError("\n".join(problems))
         checks.append(f"autograded: source solutions score full marks on {len(cells)} review cell(s), release scores 0")
-        for nb in sorted((course / "submitted" / "solution" / assignment).glob("*.ipynb")):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                result = Validator(config=cfg).validate(str(nb))
-            if result:
-                raise BuildError(f"nbgrader validate fails on source {nb.name}: {json.dumps(result)[:1500]}")
-        for nb in sorted((course / "submitted" / "release" / assignment).glob("*.ipynb")):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                result = Validator(config=cfg, invert=True).validate(str(nb))
-            if result:
-                raise BuildError(f"nbgrader validate --invert finds passing cells in release {nb.name}: {json.dumps(result)[:1500]}")
+        _validate(cfg, course / "submitted" / "solution" / assignment, invert=False)
+        _validate(cfg, course / "submitted" / "release" / assignment, invert=True)
         checks.append("nbgrader validate passes on source; validate --invert finds no passing cell in release")
     return checks
 
 
-def build(root: str | os.PathLike | None = None, *, assignments: list[str] | None = None,
-          check: bool = True, echo: Callable[[str], None] = print) -> BuildReport:
-    """Regenerate bundles and release/ for each assignment (all by default), then check them."""
+def _source(root: Path, name: str, bank: Bank, ab: AssignmentBuild) -> None:
+    """Normalise the source notebooks of one assignment and write the bundles they open."""
+    folder = root / "source" / name
+    if not folder.is_dir():
+        raise BuildError(f"{folder}: no such assignment")
+    refuse_sidecars_in_source(folder, BuildError)
+    for junk in [*folder.glob(".*.lock"), *folder.glob(".*.viewed.json")]:
+        junk.unlink()
+    for nb_path in sorted(folder.glob("*.ipynb")):
+        ab.notebooks.append(nb_path.name)
+        normalise_file(nb_path)
+        ab.slugs.extend(s for s in opened_slugs(nb_path) if s not in ab.slugs)
+        try:
+            for rc in review_cells(nb_path):
+                if rc.slug not in ab.slugs:
+                    ab.problems.append(
+                        f"{nb_path.name}: {rc.grade_id} grades {rc.slug!r} but no cell opens {rc.slug}.diff"
+                    )
+        except GradingError as exc:
+            ab.problems.append(str(exc))
+    for slug in ab.slugs:
+        try:
+            text = bank.get(slug).bundle_text
+        except (BankError, ValueError) as exc:
+            raise BuildError(f"{name}: review {slug!r}: {exc}") from None
+        _write_if_changed(folder / f"{slug}.diff", text)
+
+
+def _release(
+    root: Path, name: str, cfg, env: dict[str, str], log: Path, texts: dict[str, str], ab: AssignmentBuild
+) -> None:
+    """nbgrader generate_assignment into release/, normalised, then scanned for key text."""
     from nbgrader.converters import GenerateAssignment
 
+    release = root / "release" / name
+    with environ(PATH=env["PATH"], COURSE_BANK=env["COURSE_BANK"]), stderr_to(log):
+        if release.exists():
+            shutil.rmtree(release)  # a notebook removed from source must leave release too
+        _run(GenerateAssignment, cfg, name, force=True)
+    for nb_path in sorted(release.glob("*.ipynb")):
+        normalise_file(nb_path)
+    for path in release.rglob("*"):
+        if path.is_file():
+            path.chmod(0o644)
+    found = scan_for_leaks(release, texts)
+    if found:
+        ab.problems.append("answer key text in release/: " + "; ".join(found[:10]))
+    else:
+        ab.checks.append(f"no key text in release/{name} ({len(texts)} key texts searched)")
+
+
+def build(
+    root: str | os.PathLike | None = None,
+    *,
+    assignments: list[str] | None = None,
+    check: bool = True,
+    echo: Callable[[str], None] = print,
+) -> BuildReport:
+    """Regenerate bundles and release/ for each assignment (all by default), then check them."""
     try:
         root = find_course_root(root)
         bank = Bank(find_bank(root))
@@ -210,48 +244,8 @@ def build(root: str | os.PathLike | None = None, *, assignments: list[str] | Non
     for name in names:
         ab = AssignmentBuild(name)
         report.assignments.append(ab)
-        folder = source_root / name
-        if not folder.is_dir():
-            raise BuildError(f"{folder}: no such assignment")
-        refuse_sidecars_in_source(folder, BuildError)
-        for junk in [*folder.glob(".*.lock"), *folder.glob(".*.viewed.json")]:
-            junk.unlink()
-        for nb_path in sorted(folder.glob("*.ipynb")):
-            ab.notebooks.append(nb_path.name)
-            normalise_file(nb_path)
-            import nbformat
-
-            for cell in nbformat.read(nb_path, as_version=4).cells:
-                for slug in _OPEN.findall(cell.source) if cell.cell_type == "code" else ():
-                    if slug not in ab.slugs:
-                        ab.slugs.append(slug)
-            try:
-                for rc in review_cells(nb_path):
-                    if rc.slug not in ab.slugs:
-                        ab.problems.append(f"{nb_path.name}: {rc.grade_id} grades {rc.slug!r} but no cell opens {rc.slug}.diff")
-            except GradingError as exc:
-                ab.problems.append(str(exc))
-        for slug in ab.slugs:
-            try:
-                text = bank.get(slug).bundle_text
-            except (BankError, ValueError) as exc:
-                raise BuildError(f"{name}: review {slug!r}: {exc}") from None
-            _write_if_changed(folder / f"{slug}.diff", text)
-        with environ(PATH=env["PATH"], COURSE_BANK=env["COURSE_BANK"]), _quiet_nbgrader(log):
-            release = root / "release" / name
-            if release.exists():
-                shutil.rmtree(release)  # a notebook removed from source must leave release too
-            _run(GenerateAssignment, cfg, name, force=True)
-        for nb_path in sorted((root / "release" / name).glob("*.ipynb")):
-            normalise_file(nb_path)
-        for path in (root / "release" / name).rglob("*"):
-            if path.is_file():
-                path.chmod(0o644)
-        found = scan_for_leaks(root / "release" / name, texts)
-        if found:
-            ab.problems.append("answer key text in release/: " + "; ".join(found[:10]))
-        else:
-            ab.checks.append(f"no key text in release/{name} ({len(texts)} key texts searched)")
+        _source(root, name, bank, ab)
+        _release(root, name, cfg, env, log, texts, ab)
         if check and not ab.problems:
             try:
                 ab.checks.extend(verify(root, name, bank, log))
@@ -263,5 +257,8 @@ def build(root: str | os.PathLike | None = None, *, assignments: list[str] | Non
             echo(f"     {line}")
         for line in ab.problems:
             echo(f"     problem: {line}")
-    shutil.rmtree(logs, ignore_errors=True) if report.ok else echo(f"nbgrader's log: {log}")
+    if report.ok:
+        shutil.rmtree(logs, ignore_errors=True)
+    else:
+        echo(f"nbgrader's log: {log}")
     return report

@@ -18,9 +18,7 @@ class LimitOutputSize(NbGraderPreprocessor):
     the execute_result are what nbgrader grades on, so they are left exactly as they were.
     """
 
-    max_chars = Integer(
-        20_000, help="Most characters of stdout kept per cell (-1: no limit)."
-    ).tag(config=True)
+    max_chars = Integer(20_000, help="Most characters of stdout kept per cell (-1: no limit).").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         if self.max_chars < 0 or cell.cell_type != "code":

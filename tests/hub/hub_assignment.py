@@ -13,14 +13,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hub_harness import REPO
 
 from course import CATEGORIES
+from course.grading.hidden_test import points_for
 from course.keys import Bank, Exercise
-from course.grading.classgrader import points_for
 from course.review import Finding
 from course.scoring import score
-
-from hub_harness import REPO
 
 ASSIGNMENT = "review-on-hub"
 NOTEBOOK = "review"

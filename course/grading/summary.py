@@ -1,0 +1,82 @@
+"""The closing summary of `course grade`: the rich table, the reasons behind it, and summary.json/summary.txt."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from .nbconfig import shown_url
+from .results import GRADE_STATUSES, ClassReport
+
+__all__ = ["escape_markup", "summary_details", "summary_table", "write_summary"]
+
+STYLES = {"graded": "green", "repaired": "cyan", "flagged": "bold yellow", "failed": "bold red"}
+
+
+def escape_markup(text: str) -> str:
+    """Student ids and file names are untrusted: no rich markup, no terminal control codes."""
+    from rich.markup import escape
+
+    return escape("".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text))
+
+
+def summary_table(report: ClassReport):
+    """The closing table: one row per student, a few words on each, then the counts."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"{report.assignment}: {len(report.students)} submissions in {report.seconds:.0f} s",
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("student", overflow="fold")
+    table.add_column("status")
+    table.add_column("score", justify="right")
+    table.add_column("why", overflow="fold")
+    for r in report.students:
+        score = "-" if r.score is None else f"{r.score:g}/{r.max_score:g}" + ("*" if r.needs_manual else "")
+        table.add_row(escape_markup(r.student), f"[{STYLES[r.status]}]{r.status}[/]", score, ", ".join(r.tags))
+    table.caption = "  ".join(f"[{STYLES[k]}]{report.count(k)} {k}[/]" for k in GRADE_STATUSES) + (
+        "   (* manual grading pending)" if any(r.needs_manual for r in report.students) else ""
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def summary_details(report: ClassReport) -> list[str]:
+    """The full reasons behind the table, what needs the instructor first (rich markup)."""
+    lines: list[str] = []
+    for title, statuses in (("Needs you", ("flagged", "failed")), ("Repaired", ("repaired",))):
+        rows = [r for r in report.students if r.status in statuses]
+        if rows:
+            lines.append(f"[bold]{title}[/]")
+            for r in rows:
+                for reason in r.reasons:
+                    lines.append(f"  [{STYLES[r.status]}]{escape_markup(r.student)}[/]: {escape_markup(reason)}")
+    noted = [r for r in report.students if r.notes]
+    if noted:
+        lines.append("[bold]Notes[/]")
+        for r in noted:
+            for n in r.notes:
+                lines.append(f"  {escape_markup(r.student)}: {escape_markup(n)}")
+    return lines
+
+
+def write_summary(report: ClassReport) -> None:
+    """summary.json (what course.report reads) and summary.txt (the table and reasons as text)."""
+    from rich.console import Console
+
+    data = {
+        "assignment": report.assignment,
+        "gradebook": {"url": shown_url(report.gradebook), "assignment": report.recorded},
+        "counts": {k: report.count(k) for k in GRADE_STATUSES},
+        "needs_instructor": report.needs_instructor,
+        "seconds": round(report.seconds, 2),
+        "students": [r.to_dict() for r in report.students],
+    }
+    report.summary_json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    plain = Console(record=True, width=120, file=io.StringIO())
+    plain.print(summary_table(report))
+    for line in summary_details(report):
+        plain.print(line, highlight=False)
+    report.summary_text.write_text(plain.export_text(), encoding="utf-8")
