@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from course.keys import Bank
 from course.cli import main
 from course.demo.simulate import simulate
+from course.keys import Bank
 from course.review import Finding
 from course.scoring import score
 
@@ -21,9 +21,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BANK = Path(__file__).resolve().parent / "fixtures" / "bank"
 
 
-@pytest.mark.parametrize("style,expected", [
-    ("perfect", 1.0), ("hurried", 0.5), ("spray", 0.0), ("approver", 0.0), ("empty", 0.0),
-])
+@pytest.mark.parametrize(
+    "style,expected",
+    [
+        ("perfect", 1.0),
+        ("hurried", 0.5),
+        ("spray", 0.0),
+        ("approver", 0.0),
+        ("empty", 0.0),
+    ],
+)
 def test_simulated_students_score_as_their_style_says(style, expected):
     exercise = Bank(BANK).get("fixture-cart")
     data = simulate(exercise, style, random.Random(1))
@@ -45,20 +52,36 @@ def test_the_demo_grades_a_class_and_says_where_everything_is(tmp_path, monkeypa
     monkeypatch.chdir(ROOT)
     before = sorted(p.name for p in ROOT.iterdir())
     target = tmp_path / "demo"
-    result = CliRunner().invoke(main, ["demo", "--dir", str(target), "--assignment", "mar-02-2026"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["demo", "--dir", str(target), "--assignment", "mar-02-2026"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     flat = " ".join(result.output.split())
     assert "a grading day in a minute" in flat
     assert "Where to look" in flat and "<notebook>.html" in flat
     summary = json.loads((target / "reports" / "mar-02-2026" / "grading" / "summary.json").read_text())
     status = {s["student"]: s["status"] for s in summary["students"]}
-    assert status == {"ada": "graded", "alan": "graded", "barbara": "graded", "dennis": "repaired",
-                      "donald": "failed", "edsger": "graded", "grace": "graded", "ken": "flagged",
-                      "linus": "graded", "margaret": "graded"}
-    scores = {s["student"]: s["reviews"].get("grades_review_of_delivery_estimate_simplify", {}).get("gradebook")
-              for s in summary["students"]}
+    assert status == {
+        "ada": "graded",
+        "alan": "graded",
+        "barbara": "graded",
+        "dennis": "repaired",
+        "donald": "failed",
+        "edsger": "graded",
+        "grace": "graded",
+        "ken": "graded",
+        "linus": "graded",
+        "margaret": "graded",
+    }
+    scores = {
+        s["student"]: s["reviews"].get("grades_review_of_delivery_estimate_simplify", {}).get("gradebook")
+        for s in summary["students"]
+    }
     assert scores["ada"] == 10.0 and scores["linus"] == 0.0 and scores["margaret"] == 0.0
+    # kernel-free: the tamperer's patch never ran, so the gradebook holds what its review earns
+    assert summary["execution"] == "none" and "No student code ran" in flat
+    ken = next(s for s in summary["students"] if s["student"] == "ken")["reviews"]
+    assert all(r["gradebook"] == r["rescored"] for r in ken.values()) and ken
     (page,) = (target / "feedback" / "grace" / "mar-02-2026").glob("*.html")  # the course's feedback is inside
     assert 'id="course-review-feedback"' in page.read_text(encoding="utf-8")
     assert sorted(p.name for p in ROOT.iterdir()) == before  # nothing new in the course directory

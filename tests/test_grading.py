@@ -4,6 +4,7 @@ class graded end to end through real nbgrader (tests/fixtures/: bank, source, cl
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 import os
@@ -182,9 +183,17 @@ def test_an_internal_failure_raises_instead_of_returning_a_grade(workdir, monkey
         grade_review(SLUG, points=10)
 
 
-@pytest.mark.parametrize("score,points,expected", [
-    (1.0, 10, 10.0), (0.6667, 10, 6.67), (0.0, 10, 0.0), (1.0, 2.5, 2.5), (0.3333, 3, 1.0), (1.2, 10, 10.0),
-])
+@pytest.mark.parametrize(
+    "score,points,expected",
+    [
+        (1.0, 10, 10.0),
+        (0.6667, 10, 6.67),
+        (0.0, 10, 0.0),
+        (1.0, 2.5, 2.5),
+        (0.3333, 3, 1.0),
+        (1.2, 10, 10.0),
+    ],
+)
 def test_points_for_is_a_plain_float_within_the_cell(score, points, expected):
     value = points_for(score, points)
     assert value == expected and type(value) is float and 0.0 <= value <= points
@@ -248,8 +257,10 @@ def test_the_hidden_test_cell_gives_nbgrader_exactly_a_float_and_no_stderr(workd
     from nbclient import NotebookClient
 
     use_sidecar(workdir, "partial")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell(textwrap.dedent("""\
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                textwrap.dedent("""\
             import sys, warnings
             import course.scoring
             real = course.scoring.match.score
@@ -257,9 +268,13 @@ def test_the_hidden_test_cell_gives_nbgrader_exactly_a_float_and_no_stderr(workd
                 warnings.warn("an old API", DeprecationWarning, stacklevel=2)
                 print("chatter", file=sys.stderr)
                 return real(*a, **k)
-            course.scoring.match.score = noisy""")),
-        nbformat.v4.new_code_cell('from course.grading import grade_review\ngrade_review("fixture-cart", points=10)'),
-    ])
+            course.scoring.match.score = noisy""")
+            ),
+            nbformat.v4.new_code_cell(
+                'from course.grading import grade_review\ngrade_review("fixture-cart", points=10)'
+            ),
+        ]
+    )
     NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
     outputs = nb.cells[1].outputs
     assert [o.output_type for o in outputs] == ["stream", "execute_result"]
@@ -313,7 +328,9 @@ def test_preflight_sets_aside_a_notebook_that_is_not_json(release_notebook):
 
 
 def test_failure_reasons_name_the_real_error():
-    assert failure_reason("[ERROR] x\n    KeyError: 'grade_id'", "NbGraderException: see above") == "KeyError: 'grade_id'"
+    assert (
+        failure_reason("[ERROR] x\n    KeyError: 'grade_id'", "NbGraderException: see above") == "KeyError: 'grade_id'"
+    )
     assert "ignores interrupts" in failure_reason("the kernel became unresponsive and we could not", "")
 
 
@@ -337,8 +354,15 @@ def test_a_hanging_or_crashing_job_never_stops_the_others(tmp_path):
     script.write_text(FAKE_WORKER)
     answers = {}
     jobs = [{"op": "autograde", "student": s} for s in ("a", "hangs", "b", "crashes", "c", "d")]
-    run_jobs(jobs, workers=2, cmd=[sys.executable, str(script)], env=dict(os.environ), log_dir=tmp_path,
-             limit=2.0, on_result=lambda a: answers.__setitem__(a["student"], a))
+    run_jobs(
+        jobs,
+        workers=2,
+        cmd=[sys.executable, str(script)],
+        env=dict(os.environ),
+        log_dir=tmp_path,
+        limit=2.0,
+        on_result=lambda a: answers.__setitem__(a["student"], a),
+    )
     assert sorted(answers) == ["a", "b", "c", "crashes", "d", "hangs"]
     assert [s for s, a in sorted(answers.items()) if not a["ok"]] == ["crashes", "hangs"]
     assert "longer than 2 s" in answers["hangs"]["error"]
@@ -376,7 +400,8 @@ def test_course_commands_read_the_config_nbgrader_reads(tmp_path, config_dirs, m
 
     (system / "nbgrader_config.py").write_text(
         'c = get_config()\nc.CourseDirectory.db_url = "postgresql+psycopg://grader@db/system"\n'
-        'c.Exchange.root = "/srv/exchange"\n')
+        'c.Exchange.root = "/srv/exchange"\n'
+    )
     (user / "nbgrader_config.json").write_text('{"Exchange": {"root": "/home/me/exchange", "timezone": "CET"}}')
     cfg = course_config(course)
     assert CourseDirectory(config=cfg).db_url == "postgresql+psycopg://grader@db/system"
@@ -493,9 +518,8 @@ def tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
-    """The fixture class, graded once by `course grade --jobs 2` in a temporary course."""
+def grade_fixture_class(tmp_path_factory, *options: str) -> dict:
+    """The fixture class, graded once by `course grade --jobs 2 OPTIONS` in a temporary course."""
     from nbgrader.api import Gradebook, MissingEntry
 
     tmp = tmp_path_factory.mktemp("class")
@@ -517,25 +541,50 @@ def graded_class(tmp_path_factory):
         mp.delenv("COURSE_DB_URL", raising=False)
         mp.chdir(course)
         # --db-url: the workers must write where the class grader reads, not gradebook.db
-        result = CliRunner().invoke(main, ["grade", ASSIGNMENT, "--jobs", "2", "--db-url", db_url],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            main, ["grade", ASSIGNMENT, "--jobs", "2", "--db-url", db_url, *options], catch_exceptions=False
+        )
     summary = json.loads((course / "reports" / ASSIGNMENT / "grading" / "summary.json").read_text())
-    recorded = {}
+    recorded, cells = {}, {}
     with Gradebook(db_url) as gb:
         for student in EXPECTED:
             try:
                 recorded[student] = gb.find_grade(GRADE_ID, NOTEBOOK, ASSIGNMENT, student).auto_score
+                sub = gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student)
+                cells[student] = {g.name: (g.auto_score, g.needs_manual_grade) for g in sub.grades}
             except MissingEntry:  # nbgrader never graded this student; any other error fails the tests
                 recorded[student] = None
-    return {"course": course, "result": result, "summary": summary, "recorded": recorded, "db_url": db_url,
-            "untouched": before == tree_digest(course / "submitted")}
+    return {
+        "course": course,
+        "result": result,
+        "summary": summary,
+        "recorded": recorded,
+        "db_url": db_url,
+        "cells": cells,
+        "untouched": before == tree_digest(course / "submitted"),
+    }
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """The fixture class graded with its notebooks executed as the grader's user (--unsandboxed):
+    the path on which a notebook can fake its score, so the class grader's checks must catch it."""
+    return grade_fixture_class(tmp_path_factory, "--unsandboxed")
+
+
+@pytest.fixture(scope="module")
+def kernel_free_class(tmp_path_factory):
+    """The same class graded without running any student code (the default for this assignment)."""
+    return grade_fixture_class(tmp_path_factory)
 
 
 @pytest.mark.slow
 def test_the_class_is_graded_into_the_gradebook_db_url_names(graded_class):
     assert not (graded_class["course"] / "gradebook.db").exists()
     assert graded_class["summary"]["gradebook"] == {"url": graded_class["db_url"], "assignment": "recorded"}
-    assert f"gradebook: {graded_class['db_url']} (assignment recorded)" in " ".join(graded_class["result"].output.split())
+    assert f"gradebook: {graded_class['db_url']} (assignment recorded)" in " ".join(
+        graded_class["result"].output.split()
+    )
 
 
 @pytest.mark.slow
@@ -581,8 +630,13 @@ def test_repairs_and_failures_say_why(graded_class):
     assert rows["copied-grade-cell"]["tags"] == ["copy-pasted cell"]
     assert rows["deleted-grade-cell"]["tags"] == ["deleted cell"]
     assert rows["retyped-grade-cell"]["tags"] == ["cell type changed"]
-    assert rows["unreadable-notebook"]["reasons"][0].startswith("set aside: cart-review.ipynb is not valid notebook JSON")
-    assert "its review of fixture-cart re-scores to 5 of 10 (enter it by hand if you wish)" in rows["unreadable-notebook"]["notes"]
+    assert rows["unreadable-notebook"]["reasons"][0].startswith(
+        "set aside: cart-review.ipynb is not valid notebook JSON"
+    )
+    assert (
+        "its review of fixture-cart re-scores to 5 of 10 (enter it by hand if you wish)"
+        in rows["unreadable-notebook"]["notes"]
+    )
     assert rows["infinite-loop"]["tags"] == ["cell timed out"]
     assert rows["no-sidecar"]["tags"] == ["no review"]
     assert rows["corrupt-sidecar"]["tags"] == ["review unreadable"]
@@ -616,7 +670,9 @@ def test_the_per_defect_feedback_is_inside_the_page_students_fetch(graded_class)
     import re
     from html import unescape
 
-    page = (graded_class["course"] / "feedback" / "partial" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text(encoding="utf-8")
+    page = (graded_class["course"] / "feedback" / "partial" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text(
+        encoding="utf-8"
+    )
     section = re.search(r'<section id="course-review-feedback">(.*?)</section>', page, re.S)
     assert section and page.index("<section") < page.index('id="notebook"'), "at the top of nbgrader's page"
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", section.group(1))).split())
@@ -665,8 +721,11 @@ def test_the_wheel_holds_no_answer_key_text(tmp_path):
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "course", src / "course", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-w", str(tmp_path / "dist"), "-q"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-w", str(tmp_path / "dist"), "-q"],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     texts = {**key_texts(Bank(ROOT / "exercises")), **key_texts(Bank(BANK))}
     with zipfile.ZipFile(wheel) as zf:
@@ -692,11 +751,13 @@ def test_class_report_on_the_graded_fixture_class(graded_class):
 
     report = class_report(graded_class["course"], ASSIGNMENT, bank=BANK)
     rates = dict(zip(report.defects["defect"], report.defects["detection_rate"]))
-    assert rates == pytest.approx({
-        "subtotal-drops-first-item": 10 / 14,
-        "average-of-empty-cart": 6 / 14,
-        "coupon-makes-total-negative": 7 / 14,
-    })
+    assert rates == pytest.approx(
+        {
+            "subtotal-drops-first-item": 10 / 14,
+            "average-of-empty-cart": 6 / 14,
+            "coupon-makes-total-negative": 7 / 14,
+        }
+    )
     recall = dict(zip(report.categories["category"], report.categories["recall"]))
     assert recall["logic"] == pytest.approx(10 / 14)
     assert recall["edge-case"] == pytest.approx(13 / 28)
@@ -717,3 +778,54 @@ def test_grading_refuses_a_source_folder_holding_a_sidecar(tmp_path, monkeypatch
     with pytest.raises(GradingError, match=r"fixture-cart\.findings\.json: nbgrader copies every file"):
         grade_class(ASSIGNMENT, root=course, db_url=f"sqlite:///{tmp_path / 'gb.db'}")
     assert not (course / "submitted").exists()
+
+
+# kernel-free grading: no student code runs ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_review_only_assignment_is_graded_without_running_student_code(kernel_free_class):
+    """Is the default for an assignment whose autograded cells are all reviews the kernel-free path?"""
+    assert kernel_free_class["summary"]["execution"] == "none"
+    assert "kernel-free: no student code ran" in " ".join(kernel_free_class["result"].output.split())
+    # nothing executed: no code cell of any autograded notebook has an execution count or an output
+    # but the review grade cells, which the grader filled in itself
+    autograded = kernel_free_class["course"] / "autograded"
+    notebooks = sorted(autograded.glob(f"*/{ASSIGNMENT}/{NOTEBOOK}.ipynb"))
+    assert len(notebooks) == 14  # every student but the one whose notebook cannot be read
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            assert cell.execution_count is None, (path, cell.source[:60])
+            if cell.metadata.get("nbgrader", {}).get("grade_id") != GRADE_ID:
+                assert cell.outputs == [], (path, cell.source[:60])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_kernel_free_grades_every_cell_as_the_executed_path_should(graded_class, kernel_free_class, student):
+    """Every cell of every fixture student: the kernel-free gradebook holds what the executed path's
+    re-score says the review earned (the tamperer's faked 10 is exactly what it cannot hold)."""
+    status, _ = EXPECTED[student]
+    if status == "failed":
+        assert student not in kernel_free_class["cells"] and student not in graded_class["cells"]
+        return
+    executed = dict(graded_class["cells"][student])
+    rescored = next(s for s in graded_class["summary"]["students"] if s["student"] == student)["reviews"][GRADE_ID]
+    executed[GRADE_ID] = (rescored["rescored"], executed[GRADE_ID][1])
+    assert kernel_free_class["cells"][student] == executed
+    row = next(s for s in kernel_free_class["summary"]["students"] if s["student"] == student)
+    assert row["status"] == ("graded" if status == "flagged" else status), row
+    assert row["reviews"][GRADE_ID]["gradebook"] == row["reviews"][GRADE_ID]["rescored"] == rescored["rescored"]
+
+
+@pytest.mark.slow
+def test_kernel_free_feedback_has_the_per_defect_section_and_no_key_the_student_did_not_earn(kernel_free_class):
+    page = kernel_free_class["course"] / "feedback" / "partial" / ASSIGNMENT / f"{NOTEBOOK}.html"
+    text = page.read_text(encoding="utf-8")
+    assert '<section id="course-review-feedback">' in text
+    assert "Review of fixture-cart: 6.67 of 10 points" in html.unescape(text)
+    reads = kernel_free_class["course"] / "feedback" / "reads-the-key" / ASSIGNMENT / f"{NOTEBOOK}.html"
+    assert reads.is_file()  # its key-reading cell never ran, so there is nothing to hold back

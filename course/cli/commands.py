@@ -311,8 +311,35 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
     "nbgrader's configuration sets: the course's nbgrader_config.py, which reads $COURSE_DB_URL, "
     "or a Jupyter config folder such as /etc/jupyter; else gradebook.db in the course directory).",
 )
+@click.option(
+    "--no-execute",
+    "execution",
+    flag_value="none",
+    help="Run no student code: score every review from its findings file (the default when every "
+    "autograded cell is a review).",
+)
+@click.option(
+    "--execute",
+    "execution",
+    flag_value="sandbox",
+    help="Run each notebook in the grading sandbox (bubblewrap) before grading it (the default when "
+    "an autograded cell is not a review).",
+)
+@click.option(
+    "--unsandboxed",
+    "execution",
+    flag_value="unsandboxed",
+    help="Run each notebook as your own user, with every file you can read in its reach (only where "
+    "no sandbox can start, for code you trust).",
+)
 def grade(
-    assignment: str, jobs: int, course_dir: str | None, feedback: bool, bank_dir: str | None, db_url: str | None
+    assignment: str,
+    jobs: int,
+    course_dir: str | None,
+    feedback: bool,
+    bank_dir: str | None,
+    db_url: str | None,
+    execution: str | None,
 ) -> None:
     """Grade a whole class: preflight, parallel autograde, re-score, feedback, summary.
 
@@ -332,9 +359,23 @@ def grade(
     from ..grading.summary import summary_details, summary_table
 
     console = Console()
+    if execution == "unsandboxed":
+        console.print(
+            "[bold red]--unsandboxed[/]: each student's notebook runs as your user. Its code can read the "
+            "answer keys, your course files, the gradebook and your environment, change them, and leave "
+            "processes running; the re-score and leak scan catch some of that, not all.",
+            highlight=False,
+        )
     try:
         report = grade_class(
-            assignment, root=course_dir, jobs=jobs, feedback=feedback, console=console, bank=bank_dir, db_url=db_url
+            assignment,
+            root=course_dir,
+            jobs=jobs,
+            feedback=feedback,
+            console=console,
+            bank=bank_dir,
+            db_url=db_url,
+            execution=execution or "auto",
         )
     except GradingError as exc:
         raise click.ClickException(str(exc)) from None

@@ -34,7 +34,7 @@ class ReviewCell:
     points: float
 
 
-def _grade_review_calls(source: str) -> list[tuple[str, Any]]:
+def grade_review_calls(source: str) -> list[tuple[str, Any]]:
     """(slug, points as written or DEFAULT_POINTS) of each `grade_review("<slug>", ...)` in a cell's code."""
     try:
         tree = ast.parse(source)
@@ -59,7 +59,7 @@ def _grade_review_calls(source: str) -> list[tuple[str, Any]]:
 def graded_slugs(source: str) -> list[str]:
     """The exercises one cell's code grades (its `grade_review("<slug>", ...)` calls), e.g. for a
     cell source the gradebook recorded."""
-    return [slug for slug, _ in _grade_review_calls(source)]
+    return [slug for slug, _ in grade_review_calls(source)]
 
 
 def review_cells(notebook: Path) -> list[ReviewCell]:
@@ -72,7 +72,7 @@ def review_cells(notebook: Path) -> list[ReviewCell]:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
             continue
-        for slug, value in _grade_review_calls(cell.source):
+        for slug, value in grade_review_calls(cell.source):
             if float(value) != float(meta.get("points", -1)):
                 raise GradingError(
                     f"{notebook}: cell {meta.get('grade_id')} calls grade_review with points={value} "

@@ -11,104 +11,27 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..review.checks import quiet
-from .cells import ReviewCell, assignment_reviews, refuse_sidecars_in_source
+from .cells import ReviewCell
+from .context import GradingRun, prepare
 from .feedback import feedback_leaks, feedback_section, inject_feedback
 from .gradebook import record_assignment
-from .hidden_test import GradingError, Rescore, rescore
-from .nbconfig import course_config, find_course_root, nbgrader_env
+from .hidden_test import Rescore, rescore
+from .kernelfree import choose_execution
+from .nbconfig import nbgrader_env
 from .patches import failure_reason, no_debugger_path, timed_out
 from .pool import WorkerPool
 from .preflight import preflight_notebook
-from .results import GRADING_DIR, ClassReport, StudentResult, safe_name
+from .results import ClassReport, StudentResult, safe_name
 from .summary import escape_markup, write_summary
-from .worker import WORKER_DB_URL
+from .worker import WORKER_DB_URL, WORKER_EXECUTION
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..keys.bank import Bank
+    pass
 
 __all__ = ["ClassGrader", "GradingRun", "grade_class"]
-
-
-@dataclass
-class GradingRun:
-    """Everything one `course grade` run knows: where, with what, for whom, and what it learned."""
-
-    assignment: str
-    root: Path
-    cd: Any  # nbgrader's CourseDirectory
-    cfg: Any  # the traitlets Config the workers share
-    bank: Bank
-    cells: list[ReviewCell]
-    students: list[str]
-    feedback: bool
-    console: Any
-    limit: float | None
-    began: float
-    results: dict[str, StudentResult] = field(default_factory=dict)
-    outcomes: dict[str, list[Rescore]] = field(default_factory=dict)  # student -> re-scores, as `cells`
-    releases: dict[str, Any] = field(default_factory=dict)  # notebook name -> release notebook
-    recorded: str = ""
-
-    @property
-    def grading(self) -> Path:
-        return self.root / GRADING_DIR.format(assignment=self.assignment)
-
-    @property
-    def staging(self) -> Path:
-        return self.grading / "submitted"
-
-    @property
-    def logs(self) -> Path:
-        return self.grading / "logs"
-
-    def folder(self, tree: str, student: str) -> Path:
-        """A student's folder of this assignment under submitted/, autograded/ or feedback/."""
-        directory = {
-            "submitted": self.cd.submitted_directory,
-            "autograded": self.cd.autograded_directory,
-            "feedback": self.cd.feedback_directory,
-        }[tree]
-        return self.root / directory / student / self.assignment
-
-
-def _prepare(assignment: str, root, bank, *, db_url, **options: Any) -> GradingRun:
-    """Check the course, the assignment, its keys and its submissions before anything runs."""
-    from ..keys.bank import Bank, BankError, find_bank
-
-    root = find_course_root(root)
-    cfg = course_config(root, db_url=db_url)
-    with quiet():
-        from nbgrader.coursedir import CourseDirectory
-
-    cd = CourseDirectory(config=cfg)
-    source = Path(cd.format_path(cd.source_directory, ".", assignment))
-    submitted = root / cd.submitted_directory
-    if not source.is_dir():
-        raise GradingError(f"{source}: no such assignment in source/")
-    refuse_sidecars_in_source(source, GradingError)
-    try:
-        bank = Bank(bank if bank is not None else find_bank(root))
-    except BankError as exc:
-        raise GradingError(str(exc)) from None
-    cells = assignment_reviews(source)
-    for rc in cells:
-        try:
-            _ = bank.get(rc.slug).key  # loading it is the check
-        except (BankError, ValueError) as exc:
-            raise GradingError(f"{rc.notebook} grades {rc.slug!r}, whose key cannot be loaded: {exc}") from None
-    students = (
-        sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir() and not p.name.startswith("."))
-        if submitted.is_dir()
-        else []
-    )
-    if not students:
-        raise GradingError(f"no submissions of {assignment} under {submitted}")
-    return GradingRun(assignment, root, cd, cfg, bank, cells, students, **options)
 
 
 def _cell_timeout(cfg) -> float:
@@ -158,6 +81,10 @@ class ClassGrader:
             time.monotonic() - run.began,
             gradebook=run.cd.db_url,
             recorded=run.recorded,
+            execution=run.execution,
+            cells=[
+                {"notebook": c.notebook, "grade_id": c.grade_id, "slug": c.slug, "points": c.points} for c in run.cells
+            ],
         )
 
     @property
@@ -356,15 +283,18 @@ def grade_class(
     limit: float | None = None,
     bank: str | os.PathLike | None = None,
     db_url: str | None = None,
+    execution: str = "auto",
 ) -> ClassReport:
     """Preflight, autograde in parallel, re-score, give feedback, and summarise one assignment.
 
     The gradebook is the one nbgrader's configuration names (see `course_config`), or `db_url`.
+    `execution` (kernelfree.choose_execution): "auto" grades review-only assignments without
+    running any student code, and anything else in the sandbox.
     """
     from rich.console import Console
 
     began = time.monotonic()
-    run = _prepare(
+    run = prepare(
         assignment,
         root,
         bank,
@@ -374,10 +304,13 @@ def grade_class(
         limit=limit,
         began=began,
     )
+    run.execution = choose_execution(execution, run.root / run.cd.source_directory / assignment)
     run.logs.mkdir(parents=True, exist_ok=True)
     for old in run.logs.glob("*.log"):
         old.unlink()
-    env = nbgrader_env({"COURSE_BANK": str(run.bank.root.resolve()), WORKER_DB_URL: run.cd.db_url})
+    env = nbgrader_env(
+        {"COURSE_BANK": str(run.bank.root.resolve()), WORKER_DB_URL: run.cd.db_url, WORKER_EXECUTION: run.execution}
+    )
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [no_debugger_path(run.grading), env.get("PYTHONPATH")]))
     cmd = [
         sys.executable, "-m", "course.grading", "worker", str(run.root), assignment,

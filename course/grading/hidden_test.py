@@ -121,8 +121,16 @@ def grade_review(slug: str, points: float = 10) -> float:
         except Exception as exc:  # an internal failure must never look like a grade
             raise GradingError(f"grading {slug!r} failed: {type(exc).__name__}: {exc}") from None
         print(feedback_text(outcome))
-    if outcome.problem is not None:
-        raise ReviewScoredZero(f"0 of {outcome.max_points:g} points: {outcome.problem}")
-    if outcome.points <= 0:
-        raise ReviewScoredZero(f"your review of {slug} scored 0 of {outcome.max_points:g} points (see above)")
+    reason = zero_reason(outcome)
+    if reason is not None:
+        raise ReviewScoredZero(reason)
     return outcome.points
+
+
+def zero_reason(outcome: Rescore) -> str | None:
+    """Why a review earned nothing, in the words the grade cell raises; None when it scored."""
+    if outcome.problem is not None:
+        return f"0 of {outcome.max_points:g} points: {outcome.problem}"
+    if outcome.points <= 0:
+        return f"your review of {outcome.slug} scored 0 of {outcome.max_points:g} points (see above)"
+    return None

@@ -46,6 +46,8 @@ def summary_table(report: ClassReport):
 def summary_details(report: ClassReport) -> list[str]:
     """The full reasons behind the table, what needs the instructor first (rich markup)."""
     lines: list[str] = []
+    if report.execution:
+        lines.append(f"[bold]Execution[/]: {EXECUTION_WORDS.get(report.execution, report.execution)}")
     for title, statuses in (("Needs you", ("flagged", "failed")), ("Repaired", ("repaired",))):
         rows = [r for r in report.students if r.status in statuses]
         if rows:
@@ -62,12 +64,26 @@ def summary_details(report: ClassReport) -> list[str]:
     return lines
 
 
+# summary.json's format: course.report reads it. 1 added "schema", "execution" and "cells" (one
+# {"notebook", "grade_id", "slug", "points"} per review cell graded).
+SUMMARY_SCHEMA = 1
+
+EXECUTION_WORDS = {
+    "none": "kernel-free: no student code ran; every review scored from its findings file",
+    "sandbox": "student notebooks ran in the sandbox (bubblewrap)",
+    "unsandboxed": "student notebooks ran UNSANDBOXED, as the grader's user",
+}
+
+
 def write_summary(report: ClassReport) -> None:
     """summary.json (what course.report reads) and summary.txt (the table and reasons as text)."""
     from rich.console import Console
 
     data = {
+        "schema": SUMMARY_SCHEMA,
         "assignment": report.assignment,
+        "execution": report.execution,
+        "cells": report.cells,
         "gradebook": {"url": shown_url(report.gradebook), "assignment": report.recorded},
         "counts": {k: report.count(k) for k in GRADE_STATUSES},
         "needs_instructor": report.needs_instructor,

@@ -16,9 +16,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WORKER_DB_URL", "main"]
+__all__ = ["WORKER_DB_URL", "WORKER_EXECUTION", "main"]
 
 WORKER_DB_URL = "COURSE_GRADE_DB_URL"  # how the main process tells its workers which gradebook
+WORKER_EXECUTION = "COURSE_GRADE_EXECUTION"  # "none": score review cells without a kernel (kernelfree.py)
 
 
 def _config(root: str, submitted: str) -> Any:
@@ -36,6 +37,15 @@ def _config(root: str, submitted: str) -> Any:
     # Once the last cell has answered, the kernel has nothing left to say: kill it rather than
     # wait for a graceful exit (about 0.2 s a submission, and nothing changes in the grades).
     cfg.Execute.shutdown_kernel = "immediate"
+    mode = os.environ.get(WORKER_EXECUTION, "unsandboxed")
+    if mode in ("none", "sandbox"):
+        from nbgrader.converters import Autograde
+
+        from .kernelfree import replace_execute
+
+        configured = cfg.Autograde.get("autograde_preprocessors") or Autograde.autograde_preprocessors.default_value
+        names = [p if isinstance(p, str) else f"{p.__module__}.{p.__name__}" for p in configured]
+        cfg.Autograde.autograde_preprocessors = replace_execute(names, mode)
     wanted = feedback_preprocessors([str(p) for p in cfg.GenerateFeedback.get("preprocessors", [])])
     if wanted is not None:
         cfg.GenerateFeedback.preprocessors = wanted
