@@ -65,7 +65,13 @@ def test_crash_between_write_and_rename_leaves_the_old_file_whole(path, monkeypa
         (json.dumps({"schema": 1, "exercise": "demo", "findings": {}}).encode(), "'findings' must be a list"),
         (json.dumps({"schema": 1, "exercise": "demo", "verdict": "lgtm", "findings": []}).encode(), "'verdict'"),
         (
-            json.dumps({"schema": 1, "exercise": "demo", "findings": [{"id": "x", "path": "a", "side": "new", "start": 1, "end": 1, "category": "style"}]}).encode(),
+            json.dumps(
+                {
+                    "schema": 1,
+                    "exercise": "demo",
+                    "findings": [{"id": "x", "path": "a", "side": "new", "start": 1, "end": 1, "category": "style"}],
+                }
+            ).encode(),
             "finding 0",
         ),
         (json.dumps({"schema": 1, "exercise": "other", "findings": []}).encode(), "belongs to exercise 'other'"),
