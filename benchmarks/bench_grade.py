@@ -1,6 +1,7 @@
 """How much faster is `course grade --jobs 2` than plain `nbgrader autograde`? Same run, same scores.
 
     python benchmarks/bench_grade.py [--students 60] [--assignment mar-02-2026] [--jobs 2] [--feedback] [--json]
+                                     [--execution sandbox|unsandboxed|none]
 
 In one run on this machine, from one simulated class (tests' styles: perfect, careful,
 hurried, miscategorised, spray, approver, empty, no review; no broken notebooks, so plain
@@ -40,6 +41,7 @@ from course.grading.cells import review_cells  # noqa: E402
 from course.grading.nbconfig import nbgrader_env  # noqa: E402
 from course.keys import Bank  # noqa: E402
 
+FLAGS = {"sandbox": "--execute", "unsandboxed": "--unsandboxed", "none": "--no-execute"}
 STYLES = ("perfect", "careful", "hurried", "miscategorised", "spray", "approver", "empty", "no-review")
 TARGET = 1.8
 
@@ -97,6 +99,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run baseline and course grade alternately this many times; report the fastest of each")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--execution", choices=sorted(FLAGS), default="sandbox",
+                        help="how course grade runs the notebooks (sandbox: --execute; none: --no-execute)")
     args = parser.parse_args()
 
     bank = Bank(ROOT / "exercises")
@@ -134,12 +138,14 @@ def main() -> None:
                 shutil.rmtree(folder)
                 shutil.copytree(source, folder)
         base_runs.append((timed([*nbgrader, "autograde", args.assignment, "--log-level=ERROR"], base, env), CPU["seconds"]))
-        our_runs.append((timed([*course, "grade", args.assignment, "--jobs", str(args.jobs), "--no-feedback"], ours, env),
+        our_runs.append((timed([*course, "grade", args.assignment, "--jobs", str(args.jobs), "--no-feedback",
+                                FLAGS[args.execution]], ours, env),
                          CPU["seconds"]))
     (t_base, cpu_base), (t_ours, cpu_ours) = min(base_runs), min(our_runs)
     t_bare = bare_kernel_runs(base, args.assignment, students)
     results = {
         "students": args.students, "assignment": args.assignment, "jobs": args.jobs, "cores": os.cpu_count(),
+        "execution": args.execution,
         "nbgrader_autograde_s": round(t_base, 1), "course_grade_s": round(t_ours, 1),
         "bare_kernel_s": round(t_bare, 1),
         "per_submission_s": {"nbgrader_autograde": round(t_base / args.students, 3),
@@ -152,7 +158,7 @@ def main() -> None:
     }
     if args.feedback:
         t_fb = timed([*nbgrader, "generate_feedback", args.assignment, "--log-level=ERROR"], base, env)
-        t_full = timed([*course, "grade", args.assignment, "--jobs", str(args.jobs)], full, env)
+        t_full = timed([*course, "grade", args.assignment, "--jobs", str(args.jobs), FLAGS[args.execution]], full, env)
         results.update(nbgrader_autograde_plus_feedback_s=round(t_base + t_fb, 1),
                        course_grade_with_feedback_s=round(t_full, 1),
                        speedup_with_feedback=round((t_base + t_fb) / t_full, 2))
@@ -169,7 +175,7 @@ def main() -> None:
         per = results["per_submission_s"]
         print(f"{args.students} submissions of {args.assignment} on {os.cpu_count()} cores (load {load_before[0]:.1f})")
         print(f"  nbgrader autograde, one process : {t_base:6.1f} s  ({per['nbgrader_autograde']:.2f} s a submission)")
-        print(f"  course grade --jobs {args.jobs}          : {t_ours:6.1f} s  ({per['course_grade']:.2f} s a submission)"
+        print(f"  course grade --jobs {args.jobs} {FLAGS[args.execution]:<13}: {t_ours:6.1f} s  ({per['course_grade']:.2f} s a submission)"
               f"  -> {results['speedup']:.2f}x (target {TARGET}x)")
         print(f"  bare kernel run (nbclient)      : {t_bare:6.1f} s  ({per['bare_kernel']:.2f} s a submission)")
         print(f"  CPU used (all processes)        : nbgrader {cpu_base:.1f} s, course grade {cpu_ours:.1f} s")

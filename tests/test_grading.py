@@ -829,3 +829,38 @@ def test_kernel_free_feedback_has_the_per_defect_section_and_no_key_the_student_
     assert "Review of fixture-cart: 6.67 of 10 points" in html.unescape(text)
     reads = kernel_free_class["course"] / "feedback" / "reads-the-key" / ASSIGNMENT / f"{NOTEBOOK}.html"
     assert reads.is_file()  # its key-reading cell never ran, so there is nothing to hold back
+
+
+# the sandboxed executed path ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sandboxed_class(tmp_path_factory):
+    """The same class with every notebook executed in the grading sandbox (--execute)."""
+    return grade_fixture_class(tmp_path_factory, "--execute")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_the_sandboxed_path_grades_every_cell_as_the_kernel_free_path(sandboxed_class, kernel_free_class, student):
+    """Executed in the sandbox, no notebook can change its grade: the tamperer's patch and the key
+    reader's cell run, but the gradebook holds what each review earns, cell for cell."""
+    assert sandboxed_class["summary"]["execution"] == "sandbox"
+    assert sandboxed_class["cells"].get(student) == kernel_free_class["cells"].get(student)
+    row = next(s for s in sandboxed_class["summary"]["students"] if s["student"] == student)
+    free = next(s for s in kernel_free_class["summary"]["students"] if s["student"] == student)
+    assert row["status"] == free["status"], row
+    assert sandboxed_class["untouched"]
+
+
+@pytest.mark.slow
+def test_in_the_sandbox_the_key_reader_finds_no_key(sandboxed_class):
+    nb = nbformat.read(
+        sandboxed_class["course"] / "autograded" / "reads-the-key" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4
+    )
+    (cell,) = [c for c in nb.cells if "COURSE_BANK" in c.source]  # the student's key-reading cell
+    printed = json.dumps(cell.outputs)
+    assert "FIXTURE" not in printed and "[[defect]]" not in printed
+    assert "KeyError" in printed  # it ran, and the sandbox has no COURSE_BANK (nor any bank)
+    page = sandboxed_class["course"] / "feedback" / "reads-the-key" / ASSIGNMENT / f"{NOTEBOOK}.html"
+    assert page.is_file()  # nothing leaked, so its feedback is not held back

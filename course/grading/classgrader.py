@@ -12,15 +12,16 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .cells import ReviewCell
 from .context import GradingRun, prepare
 from .feedback import feedback_leaks, feedback_section, inject_feedback
 from .gradebook import record_assignment
 from .hidden_test import Rescore, rescore
+from .intake import changes, copy_submission, snapshot
 from .kernelfree import choose_execution
-from .nbconfig import nbgrader_env
+from .nbconfig import config_files, nbgrader_env
 from .patches import failure_reason, no_debugger_path, timed_out
 from .pool import WorkerPool
 from .preflight import preflight_notebook
@@ -28,10 +29,17 @@ from .results import ClassReport, StudentResult, safe_name
 from .summary import escape_markup, write_summary
 from .worker import WORKER_DB_URL, WORKER_EXECUTION
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
 __all__ = ["ClassGrader", "GradingRun", "grade_class"]
+
+
+def _file_hash(path: Path) -> dict[str, str]:
+    """A snapshot of one file: its sha256, or that it is absent."""
+    import hashlib
+
+    try:
+        return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()} if path.is_file() else {}
+    except OSError as exc:
+        return {path.name: f"unreadable: {exc}"}
 
 
 def _cell_timeout(cfg) -> float:
@@ -58,6 +66,7 @@ class ClassGrader:
         release = run.grading / "release" / run.assignment
         run.releases = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
         run.results = {s: StudentResult(s) for s in run.students}
+        self.guard()
         staged = self.preflight()
         columns = (
             TextColumn("{task.description:<12}"),
@@ -71,6 +80,8 @@ class ClassGrader:
             self.rescore(staged)
             self.hold_back_unconfirmed()
             self.give_feedback(progress, [s for s in staged if run.results[s].status in ("graded", "repaired")])
+        # The pool has stopped every worker and kernel by now: nothing of a student still runs.
+        self.check_untouched()
         return ClassReport(
             run.assignment,
             run.root,
@@ -94,24 +105,64 @@ class ClassGrader:
         code_cells = max((sum(c.cell_type == "code" for c in nb.cells) for nb in run.releases.values()), default=1)
         return run.limit or _cell_timeout(run.cfg) * (code_cells + 2) + 120
 
+    # 0. what no student code may change: the bank, the configuration, the package, submitted/ --
+
+    def guard(self) -> None:
+        import course
+
+        run = self.run
+        run.guarded = {
+            "the exercise bank": (run.bank.root, snapshot(run.bank.root)),
+            "the course package": (Path(course.__file__).parent, snapshot(Path(course.__file__).parent)),
+        }
+        for path in dict.fromkeys([*config_files(run.root), run.root / "nbgrader_config.py"]):
+            run.guarded[f"configuration {path}"] = (path, _file_hash(path))
+
+    def check_untouched(self) -> None:
+        """After the last student process is gone: anything changed is named, and the grades it
+        could have touched are not trusted (every student flagged, feedback held back)."""
+        run = self.run
+        changed = []
+        for name, (path, before) in run.guarded.items():
+            after = _file_hash(path) if name.startswith("configuration") else snapshot(path)
+            if after != before:
+                changed.append(name)
+        for s in run.students:
+            r = run.results[s]
+            if s in run.seen and (diff := changes(run.seen[s], snapshot(run.folder("submitted", s)))):
+                r.escalate("flagged", "submission changed", f"submitted/ changed while the class was graded: {diff[0]}")
+            if changed and r.status in ("graded", "repaired"):
+                r.escalate("flagged", "course files changed", f"{', '.join(changed)} changed during grading")
+        if changed:
+            self.hold_back_unconfirmed()
+
     # 1. preflight into a staging copy: submitted/ itself is never changed ------------------------
 
     def preflight(self) -> list[str]:
         run = self.run
-        if run.staging.exists():
-            shutil.rmtree(run.staging)
+        for scratch in (run.staging, run.grading / "frozen"):
+            if scratch.exists():
+                shutil.rmtree(scratch)
+        run.staging.mkdir(parents=True)
         return [s for s in run.students if self._preflight_student(s)]
 
     def _preflight_student(self, student: str) -> bool:
         import nbformat
 
         run, r = self.run, self.run.results[student]
-        folder = run.folder("submitted", student)
+        # The submission is hostile input: copied without following links, under hard caps,
+        # regular files only (intake.py). Everything after reads the staged copy alone.
+        source = run.folder("submitted", student)
+        folder = run.staging / student / run.assignment
+        run.seen[student] = snapshot(source)
+        intake = copy_submission(source, folder, student=student)
+        for problem in intake.problems:
+            r.note("file refused", problem)
         fixed: dict[str, Any] = {}
         for name, rel_nb in run.releases.items():
             path = folder / f"{name}.ipynb"
             if not path.exists():
-                r.note("notebook missing", f"{name}.ipynb was not submitted: nbgrader scores it 0")
+                r.note("notebook missing", f"{name}.ipynb was not submitted (or was refused): nbgrader scores it 0")
                 continue
             check = preflight_notebook(path, rel_nb)
             if check.failure:
@@ -132,11 +183,17 @@ class ClassGrader:
                     "(enter it by hand if you wish)",
                 )
         if r.status == "failed":
+            shutil.rmtree(run.staging / student, ignore_errors=True)
             return False
-        target = run.staging / student / run.assignment
-        shutil.copytree(folder, target, symlinks=False, ignore=shutil.ignore_patterns(".*.lock"))
         for name, nb in fixed.items():
-            nbformat.write(nb, target / f"{name}.ipynb")
+            nbformat.write(nb, folder / f"{name}.ipynb")
+        # What the review is graded on, frozen now: the re-score after autograde reads this copy.
+        frozen = run.grading / "frozen" / student
+        frozen.mkdir(parents=True, exist_ok=True)
+        for rc in run.cells:
+            side = folder / f"{rc.slug}.findings.json"
+            if side.is_file() and not side.is_symlink():
+                shutil.copyfile(side, frozen / side.name)
         return True
 
     # 2. autograde in parallel, by nbgrader itself in the workers -------------------------------
@@ -191,9 +248,9 @@ class ClassGrader:
         from nbgrader.api import MissingEntry
 
         run = self.run
-        folder = run.folder("submitted", r.student)
+        folder = run.grading / "frozen" / r.student
         outcome = rescore(folder, rc.slug, rc.points, run.bank)
-        if not (folder / f"{rc.notebook}.ipynb").exists():
+        if not (run.staging / r.student / run.assignment / f"{rc.notebook}.ipynb").exists():
             outcome = Rescore(rc.slug, 0.0, rc.points, "the notebook was not submitted")
         try:
             auto = gb.find_grade(rc.grade_id, rc.notebook, run.assignment, r.student).auto_score

@@ -37,6 +37,8 @@ class GradingRun:
     outcomes: dict[str, list[Rescore]] = field(default_factory=dict)  # student -> re-scores, as `cells`
     releases: dict[str, Any] = field(default_factory=dict)  # notebook name -> release notebook
     recorded: str = ""
+    seen: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> snapshot of submitted/ at intake
+    guarded: dict[str, tuple[Path, dict[str, str]]] = field(default_factory=dict)  # name -> (folder, snapshot)
     execution: str = "none"  # "none" (kernel-free), "sandbox" or "unsandboxed": see kernelfree.choose_execution
 
     @property

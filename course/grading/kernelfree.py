@@ -88,11 +88,16 @@ SANDBOXED = "course.grading.sandbox_kernel.SandboxedExecute"
 
 
 def replace_execute(configured: list[str], mode: str) -> list[str]:
-    """The course's autograde preprocessors with nbgrader's Execute replaced: by ScoreReviewCells
-    (mode "none": no kernel at all) or by the sandboxed Execute (mode "sandbox")."""
-    step = KERNEL_FREE if mode == "none" else SANDBOXED
-    out = [step if p.rsplit(".", 1)[-1] == "Execute" else p for p in configured]
-    if step not in out:
+    """The course's autograde preprocessors with nbgrader's Execute replaced.
+
+    Mode "none": by ScoreReviewCells alone, so no kernel starts. Mode "sandbox": by the sandboxed
+    Execute, then ScoreReviewCells, so whatever the student's code printed or returned in a review
+    cell, the gradebook records the score computed here, outside any process it could reach."""
+    steps = [KERNEL_FREE] if mode == "none" else [SANDBOXED, KERNEL_FREE]
+    out: list[str] = []
+    for p in configured:
+        out.extend(steps if p.rsplit(".", 1)[-1] == "Execute" else [p])
+    if KERNEL_FREE not in out:
         raise GradingError("the autograde preprocessors have no Execute step to replace: check nbgrader_config.py")
     return out
 
