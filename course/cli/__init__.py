@@ -1,5 +1,7 @@
-"""The `course` command: a thin click group over the packages below it."""
+"""The `course` command: a thin click group over the packages below it. Each command's
+docstring is its --help; bank commands live in bank.py, a term's commands in classroom.py."""
 
-from .commands import main
+from . import bank, classroom  # noqa: F401 - importing them registers their commands
+from .main import main
 
 __all__ = ["main"]

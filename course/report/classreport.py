@@ -49,10 +49,9 @@ from .load import (
     reviewed_slugs,
     safe_name,
 )
-from .page import write_report  # course/cli/commands.py still imports it from here
 from .reviews import FP_COLUMNS, OUTCOME_COLUMNS, REVIEW_COLUMNS, score_all
 
-__all__ = ["ClassReport", "class_report", "write_report"]
+__all__ = ["ClassReport", "class_report"]
 
 
 @dataclass
