@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..grading.cells import graded_slugs
 from ..keys.bank import Bank, BankError, find_bank
 
 SIDECAR_SUFFIX = ".findings.json"
@@ -19,7 +20,6 @@ SUMMARY_PATH = "reports/{assignment}/grading/summary.json"  # what `course grade
 _SAFE_NAME = re.compile(r"^[^/\\\x00]+$")
 # Which exercises an assignment reviews: the hidden test cells that call grade_review. Kept here
 # until the grading package offers the one answer (see `reviewed_slugs`).
-_GRADE_REVIEW = re.compile(r"""grade_review\(\s*(?:slug\s*=\s*)?["']([A-Za-z0-9][A-Za-z0-9._-]*)["']""")
 
 
 def safe_name(name: str) -> bool:
@@ -256,11 +256,10 @@ def _bundle_slugs(course_dir: Path, assignment: str) -> list[str]:
 
 def reviewed_slugs(course_dir: Path, assignment: str, cell_sources: Iterable[str]) -> set[str]:
     """Which exercises an assignment reviews: a public bundle in source/ or release/, or a
-    grade_review call in one of its gradebook cells. The one place to swap for the grading
-    package's answer."""
+    grade_review call in one of its gradebook cells, read by the grader's own parser."""
     slugs = set(_bundle_slugs(course_dir, assignment))
     for source in cell_sources:
-        slugs.update(_GRADE_REVIEW.findall(source))
+        slugs.update(graded_slugs(source))
     return slugs
 
 
