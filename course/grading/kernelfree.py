@@ -45,6 +45,16 @@ class NotReviewOnly(GradingError):
     """The notebook has an autograded cell that is not a review: it needs the executed path."""
 
 
+_BANKS: dict[str | None, Bank] = {}
+
+
+def _bank(root: str | None) -> Bank:
+    """One Bank per worker process: its keys and bundles are parsed once, not once a student."""
+    if root not in _BANKS:
+        _BANKS[root] = Bank(root)
+    return _BANKS[root]
+
+
 def _stream(text: str) -> NotebookNode:
     return new_output("stream", name="stdout", text=text + "\n")
 
@@ -54,7 +64,7 @@ class ScoreReviewCells(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         folder = Path(resources.get("metadata", {}).get("path") or ".")
-        bank = Bank(os.environ.get("COURSE_BANK") or None)  # the worker is told the class grader's bank
+        bank = _bank(os.environ.get("COURSE_BANK") or None)  # the worker is told the class grader's bank
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
