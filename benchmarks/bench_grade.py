@@ -85,8 +85,9 @@ def bare_kernel_runs(course: Path, assignment: str, students: list[str]) -> floa
         folder = course / "autograded" / s / assignment
         for nb_path in sorted(folder.glob("*.ipynb")):
             nb = nbformat.read(nb_path, as_version=4)
-            NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
-                           resources={"metadata": {"path": str(folder)}}).execute()
+            NotebookClient(
+                nb, timeout=60, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(folder)}}
+            ).execute()
     return time.perf_counter() - start
 
 
@@ -96,11 +97,19 @@ def main() -> None:
     parser.add_argument("--assignment", default="mar-02-2026")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--feedback", action="store_true", help="also time feedback generation")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run baseline and course grade alternately this many times; report the fastest of each")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run baseline and course grade alternately this many times; report the fastest of each",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--execution", choices=sorted(FLAGS), default="sandbox",
-                        help="how course grade runs the notebooks (sandbox: --execute; none: --no-execute)")
+    parser.add_argument(
+        "--execution",
+        choices=sorted(FLAGS),
+        default="sandbox",
+        help="how course grade runs the notebooks (sandbox: --execute; none: --no-execute)",
+    )
     args = parser.parse_args()
 
     bank = Bank(ROOT / "exercises")
@@ -109,8 +118,9 @@ def main() -> None:
     for name in ("CONFIG", "DATA", "RUNTIME"):
         (tmp / name).mkdir()
         env[f"JUPYTER_{name}_DIR"] = str(tmp / name)
-    os.environ.update({k: env[k] for k in ("COURSE_BANK", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
-                                           "JUPYTER_RUNTIME_DIR", "PATH")})
+    os.environ.update(
+        {k: env[k] for k in ("COURSE_BANK", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "PATH")}
+    )
 
     base = tmp / "baseline"
     make_course(base, ROOT, args.assignment, bank)
@@ -127,8 +137,13 @@ def main() -> None:
     course = [str(Path(sys.executable).parent / "course")]
 
     load_before = os.getloadavg()
-    subprocess.run([*nbgrader, "generate_assignment", args.assignment, "--force", "--log-level=ERROR"],
-                   cwd=base, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*nbgrader, "generate_assignment", args.assignment, "--force", "--log-level=ERROR"],
+        cwd=base,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     pristine = tmp / "pristine"
     shutil.copytree(base, pristine)
     base_runs, our_runs = [], []
@@ -137,33 +152,62 @@ def main() -> None:
             for folder, source in ((base, pristine), (ours, pristine)):
                 shutil.rmtree(folder)
                 shutil.copytree(source, folder)
-        base_runs.append((timed([*nbgrader, "autograde", args.assignment, "--log-level=ERROR"], base, env), CPU["seconds"]))
-        our_runs.append((timed([*course, "grade", args.assignment, "--jobs", str(args.jobs), "--no-feedback",
-                                FLAGS[args.execution]], ours, env),
-                         CPU["seconds"]))
+        base_runs.append(
+            (timed([*nbgrader, "autograde", args.assignment, "--log-level=ERROR"], base, env), CPU["seconds"])
+        )
+        our_runs.append(
+            (
+                timed(
+                    [
+                        *course,
+                        "grade",
+                        args.assignment,
+                        "--jobs",
+                        str(args.jobs),
+                        "--no-feedback",
+                        FLAGS[args.execution],
+                    ],
+                    ours,
+                    env,
+                ),
+                CPU["seconds"],
+            )
+        )
     (t_base, cpu_base), (t_ours, cpu_ours) = min(base_runs), min(our_runs)
     t_bare = bare_kernel_runs(base, args.assignment, students)
     results = {
-        "students": args.students, "assignment": args.assignment, "jobs": args.jobs, "cores": os.cpu_count(),
+        "students": args.students,
+        "assignment": args.assignment,
+        "jobs": args.jobs,
+        "cores": os.cpu_count(),
         "execution": args.execution,
-        "nbgrader_autograde_s": round(t_base, 1), "course_grade_s": round(t_ours, 1),
+        "nbgrader_autograde_s": round(t_base, 1),
+        "course_grade_s": round(t_ours, 1),
         "bare_kernel_s": round(t_bare, 1),
-        "per_submission_s": {"nbgrader_autograde": round(t_base / args.students, 3),
-                             "course_grade": round(t_ours / args.students, 3),
-                             "bare_kernel": round(t_bare / args.students, 3)},
+        "per_submission_s": {
+            "nbgrader_autograde": round(t_base / args.students, 3),
+            "course_grade": round(t_ours / args.students, 3),
+            "bare_kernel": round(t_bare / args.students, 3),
+        },
         "speedup": round(t_base / t_ours, 2),
         "cpu_s": {"nbgrader_autograde": round(cpu_base, 1), "course_grade": round(cpu_ours, 1)},
-        "runs_s": {"nbgrader_autograde": [round(t, 1) for t, _ in base_runs],
-                   "course_grade": [round(t, 1) for t, _ in our_runs]},
+        "runs_s": {
+            "nbgrader_autograde": [round(t, 1) for t, _ in base_runs],
+            "course_grade": [round(t, 1) for t, _ in our_runs],
+        },
     }
     if args.feedback:
         t_fb = timed([*nbgrader, "generate_feedback", args.assignment, "--log-level=ERROR"], base, env)
         t_full = timed([*course, "grade", args.assignment, "--jobs", str(args.jobs), FLAGS[args.execution]], full, env)
-        results.update(nbgrader_autograde_plus_feedback_s=round(t_base + t_fb, 1),
-                       course_grade_with_feedback_s=round(t_full, 1),
-                       speedup_with_feedback=round((t_base + t_fb) / t_full, 2))
-    results["load_average"] = {"before": [round(x, 2) for x in load_before],
-                               "after": [round(x, 2) for x in os.getloadavg()]}
+        results.update(
+            nbgrader_autograde_plus_feedback_s=round(t_base + t_fb, 1),
+            course_grade_with_feedback_s=round(t_full, 1),
+            speedup_with_feedback=round((t_base + t_fb) / t_full, 2),
+        )
+    results["load_average"] = {
+        "before": [round(x, 2) for x in load_before],
+        "after": [round(x, 2) for x in os.getloadavg()],
+    }
 
     a, b = scores(base, args.assignment, students, cells), scores(ours, args.assignment, students, cells)
     differ = {k: (a[k], b[k]) for k in a if a[k] != b[k]}
@@ -175,17 +219,23 @@ def main() -> None:
         per = results["per_submission_s"]
         print(f"{args.students} submissions of {args.assignment} on {os.cpu_count()} cores (load {load_before[0]:.1f})")
         print(f"  nbgrader autograde, one process : {t_base:6.1f} s  ({per['nbgrader_autograde']:.2f} s a submission)")
-        print(f"  course grade --jobs {args.jobs} {FLAGS[args.execution]:<13}: {t_ours:6.1f} s  ({per['course_grade']:.2f} s a submission)"
-              f"  -> {results['speedup']:.2f}x (target {TARGET}x)")
+        print(
+            f"  course grade --jobs {args.jobs} {FLAGS[args.execution]:<13}: {t_ours:6.1f} s  ({per['course_grade']:.2f} s a submission)"
+            f"  -> {results['speedup']:.2f}x (target {TARGET}x)"
+        )
         print(f"  bare kernel run (nbclient)      : {t_bare:6.1f} s  ({per['bare_kernel']:.2f} s a submission)")
         print(f"  CPU used (all processes)        : nbgrader {cpu_base:.1f} s, course grade {cpu_ours:.1f} s")
         if args.repeat > 1:
-            print(f"  every run: nbgrader {results['runs_s']['nbgrader_autograde']}, "
-                  f"course grade {results['runs_s']['course_grade']} (fastest of each above)")
+            print(
+                f"  every run: nbgrader {results['runs_s']['nbgrader_autograde']}, "
+                f"course grade {results['runs_s']['course_grade']} (fastest of each above)"
+            )
         if args.feedback:
-            print(f"  with feedback: nbgrader {results['nbgrader_autograde_plus_feedback_s']} s, "
-                  f"course grade {results['course_grade_with_feedback_s']} s "
-                  f"-> {results['speedup_with_feedback']:.2f}x")
+            print(
+                f"  with feedback: nbgrader {results['nbgrader_autograde_plus_feedback_s']} s, "
+                f"course grade {results['course_grade_with_feedback_s']} s "
+                f"-> {results['speedup_with_feedback']:.2f}x"
+            )
         print(f"  scores identical in both gradebooks: {'yes' if not differ else 'NO'} ({len(a)} grade cells)")
     shutil.rmtree(tmp, ignore_errors=True)
     if differ:

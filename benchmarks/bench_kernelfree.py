@@ -55,7 +55,9 @@ def main() -> None:
     for name in ("CONFIG", "DATA", "RUNTIME"):
         (tmp / name).mkdir()
         env[f"JUPYTER_{name}_DIR"] = str(tmp / name)
-    os.environ.update({k: env[k] for k in ("COURSE_BANK", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")})
+    os.environ.update(
+        {k: env[k] for k in ("COURSE_BANK", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")}
+    )
 
     free = tmp / "kernel-free"
     make_course(free, ROOT, args.assignment, bank)
@@ -93,8 +95,12 @@ def main() -> None:
         print(json.dumps(results, indent=2))
     else:
         print(f"{args.students} submissions of {args.assignment} on {os.cpu_count()} cores, {args.jobs} workers")
-        print(f"  course grade --no-execute        : {t_free:6.1f} s  ({per_free * 1000:.1f} ms a submission; target < 30 s)")
-        print(f"  course grade {FLAGS[args.executed]:<13} (first {args.sample}): {t_exec:6.1f} s  ({per_exec:.2f} s a submission)")
+        print(
+            f"  course grade --no-execute        : {t_free:6.1f} s  ({per_free * 1000:.1f} ms a submission; target < 30 s)"
+        )
+        print(
+            f"  course grade {FLAGS[args.executed]:<13} (first {args.sample}): {t_exec:6.1f} s  ({per_exec:.2f} s a submission)"
+        )
         print(f"  kernel-free is {results['speedup_per_submission']}x faster per submission (target 20x)")
         print(f"  scores identical on the sample: {'yes' if not differ else 'NO'} ({len(a)} grade cells)")
     shutil.rmtree(tmp, ignore_errors=True)

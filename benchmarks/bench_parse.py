@@ -86,8 +86,8 @@ def main() -> None:
     sides = []
     for fd in diff.files:
         for hunk in fd.hunks:
-            sides.append("".join(l.text + "\n" for l in hunk.lines if l.kind != "remove"))
-            sides.append("".join(l.text + "\n" for l in hunk.lines if l.kind != "add"))
+            sides.append("".join(ln.text + "\n" for ln in hunk.lines if ln.kind != "remove"))
+            sides.append("".join(ln.text + "\n" for ln in hunk.lines if ln.kind != "add"))
     source = "".join(sides)
 
     rows = [

@@ -41,8 +41,7 @@ TARGET_PERSIST_S = 0.150
 
 def make_bundle(lines: int) -> tuple[str, int]:
     """A diff of about `lines` lines: ten Python files, a change every third line."""
-    from course.diff import render_bundle
-    from course.diff import Diff, unified_diff
+    from course.diff import Diff, render_bundle, unified_diff
 
     files = 10
     per_file = max(10, int(lines / files / 1.33))
@@ -67,8 +66,8 @@ def say(msg: str) -> None:
 
 
 def python_build(folder: Path, runs: int) -> dict:
-    from course.review import review as review_module
     from course.review import Review
+    from course.review import review as review_module
 
     times, built = [], []
     for _ in range(runs):
@@ -125,7 +124,9 @@ def wait_idle(page) -> None:
     )
 
 
-def time_paint(page, server, notebook: str, marker: str, runs: int, settle: str | None = None) -> tuple[list[float], list[float]]:
+def time_paint(
+    page, server, notebook: str, marker: str, runs: int, settle: str | None = None
+) -> tuple[list[float], list[float]]:
     page.goto(server.notebook_url(notebook))
     wait_idle(page)
     times, settled = [], []
@@ -198,7 +199,9 @@ def browser_numbers(folder: Path, runs: int, flags: int) -> dict:
     root.mkdir()
     (root / f"{SLUG}.diff").write_text((folder / f"{SLUG}.diff").read_text())
     server = JupyterServer(app="lab", root=root, home=home)
-    server.write_notebook("viewer.ipynb", f"from course.review import Review\nreview = Review.open('{SLUG}.diff')\nreview")
+    server.write_notebook(
+        "viewer.ipynb", f"from course.review import Review\nreview = Review.open('{SLUG}.diff')\nreview"
+    )
     server.write_notebook(
         "baseline.ipynb",
         "import html\nfrom IPython.display import HTML\n"
@@ -213,7 +216,9 @@ def browser_numbers(folder: Path, runs: int, flags: int) -> dict:
             say("timing the plain-HTML baseline")
             base, _ = time_paint(page, server, "baseline.ipynb", "#baseline", runs)
             say("timing the viewer")
-            view, coloured = time_paint(page, server, "viewer.ipynb", ".cra-root[data-ready=true]", runs, ".cra-root[data-highlighted=true]")
+            view, coloured = time_paint(
+                page, server, "viewer.ipynb", ".cra-root[data-ready=true]", runs, ".cra-root[data-highlighted=true]"
+            )
             say("timing click to disk")
             js_paint_ms = float(page.locator(".cra-root").get_attribute("data-paint-ms"))
             persisted, acks, kernel = time_persist(page, root, flags)
@@ -262,14 +267,28 @@ def main(argv: list[str] | None = None) -> int:
         f"diff: {result['diff_lines']} lines, {result['rows']} rows; rows as JSON: {result['payload_plain_bytes'] / 1e6:.2f} MB "
         f"plain (first paint), {result['payload_highlighted_bytes'] / 1e6:.2f} MB highlighted"
     )
-    print(f"python build (Review.open + DiffViewer):  {result['open_and_build_s'] * 1000:7.0f} ms  (viewer alone {result['viewer_build_s'] * 1000:.0f} ms, plain text)")
-    print(f"python build of the highlighted rows:     {result['highlighted_build_s'] * 1000:7.0f} ms  (Pygments; done in a background thread)")
+    print(
+        f"python build (Review.open + DiffViewer):  {result['open_and_build_s'] * 1000:7.0f} ms  (viewer alone {result['viewer_build_s'] * 1000:.0f} ms, plain text)"
+    )
+    print(
+        f"python build of the highlighted rows:     {result['highlighted_build_s'] * 1000:7.0f} ms  (Pygments; done in a background thread)"
+    )
     print(f"cell run -> painted, viewer, first run:    {result['viewer_first_run_s'] * 1000:7.0f} ms")
-    print(f"cell run -> painted, viewer, warm median:  {result['viewer_warm_median_s'] * 1000:7.0f} ms  (max {result['viewer_warm_max_s'] * 1000:.0f}; JS render {result['viewer_js_render_ms']:.0f} ms)  target < 1 s: {ok(result['viewer_warm_median_s'], TARGET_PAINT_S)}")
-    print(f"cell run -> fully highlighted, median:    {result['viewer_highlighted_median_s'] * 1000:7.0f} ms  (plain text first, colours from a background thread)")
-    print(f"cell run -> painted, plain HTML baseline:  {result['baseline_warm_median_s'] * 1000:7.0f} ms  (first run {result['baseline_first_run_s'] * 1000:.0f})")
-    print(f"click Save -> sidecar on disk, median:     {result['persist_median_s'] * 1000:7.0f} ms  (max {result['persist_max_s'] * 1000:.0f})  target < 150 ms: {ok(result['persist_median_s'], TARGET_PERSIST_S)}")
-    print(f"click Save -> acknowledged in the page:    {result['ack_roundtrip_median_s'] * 1000:7.0f} ms  (of which the kernel's handling {result['kernel_handling_median_s'] * 1000:.0f} ms)")
+    print(
+        f"cell run -> painted, viewer, warm median:  {result['viewer_warm_median_s'] * 1000:7.0f} ms  (max {result['viewer_warm_max_s'] * 1000:.0f}; JS render {result['viewer_js_render_ms']:.0f} ms)  target < 1 s: {ok(result['viewer_warm_median_s'], TARGET_PAINT_S)}"
+    )
+    print(
+        f"cell run -> fully highlighted, median:    {result['viewer_highlighted_median_s'] * 1000:7.0f} ms  (plain text first, colours from a background thread)"
+    )
+    print(
+        f"cell run -> painted, plain HTML baseline:  {result['baseline_warm_median_s'] * 1000:7.0f} ms  (first run {result['baseline_first_run_s'] * 1000:.0f})"
+    )
+    print(
+        f"click Save -> sidecar on disk, median:     {result['persist_median_s'] * 1000:7.0f} ms  (max {result['persist_max_s'] * 1000:.0f})  target < 150 ms: {ok(result['persist_median_s'], TARGET_PERSIST_S)}"
+    )
+    print(
+        f"click Save -> acknowledged in the page:    {result['ack_roundtrip_median_s'] * 1000:7.0f} ms  (of which the kernel's handling {result['kernel_handling_median_s'] * 1000:.0f} ms)"
+    )
     return 0
 
 

@@ -60,8 +60,12 @@ def main(argv: list[str] | None = None) -> int:
                 url = server.notebook_url("review.ipynb")
                 if args.theme == "dark":
                     page.goto(server.url("lab"))
-                    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('apputils:change-theme')")
-                    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+                    page.wait_for_function(
+                        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('apputils:change-theme')"
+                    )
+                    page.evaluate(
+                        "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+                    )
                     page.wait_for_timeout(1000)
                 page.goto(url)
                 page.wait_for_function(
@@ -71,11 +75,15 @@ def main(argv: list[str] | None = None) -> int:
                     timeout=60_000,
                 )
                 # Give the notebook the whole window: hide the side panels.
-                page.evaluate("() => { const a = window.jupyterapp; a.commands.execute('application:toggle-left-area'); }")
+                page.evaluate(
+                    "() => { const a = window.jupyterapp; a.commands.execute('application:toggle-left-area'); }"
+                )
                 page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
                 page.wait_for_selector(".cra-root[data-ready=true]", timeout=30_000)
                 if len(added) > 2:
-                    rows = page.locator(f"xpath=//table[@data-file='0']//tr[contains(@class,'cra-line')][td[2][normalize-space()='{added[2]}']]")
+                    rows = page.locator(
+                        f"xpath=//table[@data-file='0']//tr[contains(@class,'cra-line')][td[2][normalize-space()='{added[2]}']]"
+                    )
                     rows.locator("td.cra-code").click()
                     page.locator(".cra-form select.cra-category").select_option("logic")
                     page.locator(".cra-form textarea").fill("Is this the right boundary?")

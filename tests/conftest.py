@@ -49,7 +49,7 @@ def average(prices: list[int]) -> int:
     return sum(prices) // len(prices) if prices else 0
 '''
 
-PROOFS = '''\
+PROOFS = """\
 from shop.totals import average, total
 
 
@@ -59,9 +59,9 @@ def test_total_counts_every_item():
 
 def test_average_of_no_prices_is_zero():
     assert average([]) == 0
-'''
+"""
 
-KEY = '''\
+KEY = """\
 [[defect]]
 id = "first-item-dropped"
 file = "shop/totals.py"
@@ -88,7 +88,7 @@ proof = "test_totals.py::test_average_of_no_prices_is_zero"
 file = "shop/totals.py"
 lines = [8, 8]
 why_fine = "Floor division on cents is the documented policy: the discount is rounded in the customer's favour."
-'''
+"""
 
 META = '''\
 title = "Tidy up order totals"

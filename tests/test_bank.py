@@ -6,9 +6,8 @@ import shutil
 
 import pytest
 
+from course.diff import Diff, parse_bundle, render_bundle
 from course.keys import Bank, BankError, Exercise, check_exercise, find_bank
-from course.diff import parse_bundle, render_bundle
-from course.diff import Diff
 
 
 def test_loads_metadata_key_and_bundle(tiny_bank):
@@ -60,19 +59,26 @@ def _break(bank, change):
 def test_proof_that_passes_on_after_is_named(tiny_bank):
     problems = _break(tiny_bank, lambda r: shutil.copy(r / "fixed/shop/totals.py", r / "after/shop/totals.py"))
     assert any(
-        p.startswith("order-totals: first-item-dropped: proof test_totals.py::test_total_counts_every_item should fail on after/ but passed")
+        p.startswith(
+            "order-totals: first-item-dropped: proof test_totals.py::test_total_counts_every_item should fail on after/ but passed"
+        )
         for p in problems
     ), problems
 
 
 def test_proof_that_fails_on_fixed_is_named(tiny_bank):
     problems = _break(tiny_bank, lambda r: shutil.copy(r / "after/shop/totals.py", r / "fixed/shop/totals.py"))
-    assert any("average-of-empty: proof test_totals.py::test_average_of_no_prices_is_zero should pass on fixed/" in p for p in problems)
+    assert any(
+        "average-of-empty: proof test_totals.py::test_average_of_no_prices_is_zero should pass on fixed/" in p
+        for p in problems
+    )
 
 
 def test_proof_with_an_import_error_is_not_counted_as_failing(tiny_bank):
     def change(root):
-        (root / "proofs/test_totals.py").write_text("import nowhere_to_be_found\n\ndef test_total_counts_every_item():\n    assert False\n")
+        (root / "proofs/test_totals.py").write_text(
+            "import nowhere_to_be_found\n\ndef test_total_counts_every_item():\n    assert False\n"
+        )
 
     problems = _break(tiny_bank, change)
     assert any("first-item-dropped" in p and "did not run cleanly" in p for p in problems)
@@ -84,7 +90,10 @@ def test_key_lines_outside_the_diff_are_named(tiny_bank):
         (root / "key.toml").write_text(key)
 
     problems = _break(tiny_bank, change)
-    assert "order-totals: average-of-empty: lines 14..40 of 'shop/totals.py' are not on the new side of the diff" in problems
+    assert (
+        "order-totals: average-of-empty: lines 14..40 of 'shop/totals.py' are not on the new side of the diff"
+        in problems
+    )
 
 
 def test_decoy_overlapping_a_defect_is_named(tiny_bank):
@@ -110,13 +119,13 @@ def test_malformed_key_names_file_and_field(tiny_bank, old, new, message):
     path = tiny_bank / "order-totals" / "key.toml"
     path.write_text(path.read_text().replace(old, new, 1))
     with pytest.raises(BankError) as info:
-        Bank(tiny_bank).get("order-totals").key
+        _ = Bank(tiny_bank).get("order-totals").key
     assert str(path) in str(info.value) and message in str(info.value)
 
 
 def test_unparseable_toml_and_unknown_slug(tiny_bank):
     (tiny_bank / "order-totals" / "exercise.toml").write_text("title = ")
-    with pytest.raises(BankError, match="exercise.toml: not valid TOML"):
+    with pytest.raises(BankError, match=r"exercise\.toml: not valid TOML"):
         Bank(tiny_bank).get("order-totals")
     with pytest.raises(BankError, match="no exercise 'nope'"):
         Bank(tiny_bank).get("nope")

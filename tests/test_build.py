@@ -57,7 +57,9 @@ def test_release_and_bundles_are_up_to_date_and_grade_right(isolated, monkeypatc
     assert report.ok, "\n".join(lines)
     assert len(report.assignments) >= 3
     assert files(course / "release") == files(ROOT / "release"), "release/ is stale: run `course build`"
-    assert files(course / "source") == files(ROOT / "source"), "source/ bundles or notebooks are stale: run `course build`"
+    assert files(course / "source") == files(ROOT / "source"), (
+        "source/ bundles or notebooks are stale: run `course build`"
+    )
     for a in report.assignments:
         assert any("source solutions score full marks" in c for c in a.checks), a
         assert any("validate --invert finds no passing cell" in c for c in a.checks), a
@@ -74,8 +76,11 @@ def test_every_incident_has_an_assignment_with_a_graded_review_and_a_short_answe
             assert cells, nb_path
             incidents |= {bank.get(c.slug).incident for c in cells}
             nb = nbformat.read(nb_path, as_version=4)
-            manual = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
-                      and c.metadata["nbgrader"].get("grade")]
+            manual = [
+                c
+                for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("solution") and c.metadata["nbgrader"].get("grade")
+            ]
             assert manual and all(c.cell_type == "markdown" for c in manual), nb_path
             checks = [c for c in nb.cells if c.cell_type == "code" and "self_check(" in c.source]
             assert len(checks) == len(cells) and all(c.metadata["nbgrader"]["locked"] for c in checks)
@@ -101,10 +106,10 @@ def test_no_sidecar_or_lock_file_is_committed_in_source_or_release():
 
 
 def test_the_leak_scan_finds_a_key_sentence_even_reflowed_or_escaped():
-    texts = {"d1 explanation": "A stack without an environment tag is treated as non-production by the guard. "
-                               "It goes."}
-    assert leaks("blah A stack without\n   an environment tag is treated as non-production by the guard. blah",
-                 texts) == ["d1 explanation"]
+    texts = {"d1 explanation": "A stack without an environment tag is treated as non-production by the guard. It goes."}
+    assert leaks(
+        "blah A stack without\n   an environment tag is treated as non-production by the guard. blah", texts
+    ) == ["d1 explanation"]
     assert leaks("It goes.", texts) == []  # a sentence too short to mean anything alone
     texts = {"d1 title": "It's the caller's \"order\""}
     assert leaks("<p>It&#39;s the caller&#39;s &quot;order&quot;</p>", texts) == ["d1 title"]

@@ -38,7 +38,10 @@ def test_check_fails_clearly_on_a_broken_copy(run, tiny_bank):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == "FAIL order-totals"
-    assert "order-totals: first-item-dropped: proof test_totals.py::test_total_counts_every_item should fail on after/ but passed" in result.output
+    assert (
+        "order-totals: first-item-dropped: proof test_totals.py::test_total_counts_every_item should fail on after/ but passed"
+        in result.output
+    )
     assert lines[-1] == "0 of 1 exercises sound"
 
 
@@ -57,7 +60,11 @@ def _review(tmp_path, findings, verdict=None):
 
 
 def test_score_perfect_review_is_one(run, tiny_bank, tmp_path):
-    path = _review(tmp_path, [("shop/totals.py", 6, "logic", "drops an item"), ("shop/totals.py", 13, "edge-case", "empty")], "request-changes")
+    path = _review(
+        tmp_path,
+        [("shop/totals.py", 6, "logic", "drops an item"), ("shop/totals.py", 13, "edge-case", "empty")],
+        "request-changes",
+    )
     result = run("score", path, "--bank", tiny_bank, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -75,7 +82,14 @@ def test_score_empty_review_is_zero(run, tiny_bank, tmp_path):
 
 
 def test_score_reports_decoys_and_false_positives(run, tiny_bank, tmp_path):
-    path = _review(tmp_path, [("shop/totals.py", 6, "error-handling", ""), ("shop/totals.py", 8, "logic", ""), ("shop/totals.py", 1, "logic", "")])
+    path = _review(
+        tmp_path,
+        [
+            ("shop/totals.py", 6, "error-handling", ""),
+            ("shop/totals.py", 8, "logic", ""),
+            ("shop/totals.py", 1, "logic", ""),
+        ],
+    )
     data = json.loads(run("score", path, "--bank", tiny_bank, "--json").output)
     assert [d["status"] for d in data["defects"]] == ["miscategorised", "missed"]
     assert len(data["false_positives"]) == 2
@@ -125,4 +139,6 @@ def test_catalogue_lists_each_exercise(run, tiny_bank):
     result = run("catalogue", "--bank", tiny_bank)
     assert result.exit_code == 0
     row = [line for line in result.output.splitlines() if line.startswith("| `order-totals`")]
-    assert row == ["| `order-totals` | Tidy up order totals | General | easy | python | 1 | 10 | edge-case, logic | 2 | 1 | request-changes |"]
+    assert row == [
+        "| `order-totals` | Tidy up order totals | General | easy | python | 1 | 10 | edge-case, logic | 2 | 1 | request-changes |"
+    ]

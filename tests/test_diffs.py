@@ -36,10 +36,9 @@ BEFORE: dict[str, bytes] = {
 }
 AFTER: dict[str, bytes] = {
     "app/main.py": b"".join(
-        (b"LINE %d changed\n" % i if i in (3, 14) else b"line %d\n" % i)
-        for i in range(1, 31)
-        if i != 25
-    ) + b"line 31 added\n",
+        (b"LINE %d changed\n" % i if i in (3, 14) else b"line %d\n" % i) for i in range(1, 31) if i != 25
+    )
+    + b"line 31 added\n",
     "app/util.py": b"def util():\n    return 2\n",
     "docs/new_name.md": BEFORE["docs/old_name.md"],
     "src/moved_to.py": BEFORE["src/moved_from.py"].replace(b"value_6 = 6", b"value_6 = 600"),
@@ -74,7 +73,11 @@ def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
     }
     done = subprocess.run(
         ["git", "-c", "core.autocrlf=false", *args],
-        cwd=repo, env=env, input=input, capture_output=True, check=False,
+        cwd=repo,
+        env=env,
+        input=input,
+        capture_output=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     return done.stdout
@@ -158,7 +161,7 @@ def test_rename_without_changes_has_both_paths_and_no_hunks(renames):
 
 def test_rename_with_changes_numbers_the_changed_line(renames):
     fd = renames.file("src/moved_to.py")
-    assert [(l.kind, l.old, l.new, l.text) for l in fd.lines() if l.kind != "context"] == [
+    assert [(ln.kind, ln.old, ln.new, ln.text) for ln in fd.lines() if ln.kind != "context"] == [
         ("remove", 6, None, "value_6 = 6"),
         ("add", None, 6, "value_6 = 600"),
     ]
@@ -170,9 +173,7 @@ def test_without_rename_detection_a_rename_is_a_delete_and_an_add(plain):
     assert plain.file("docs/new_name.md").added == 10
 
 
-@pytest.mark.parametrize(
-    "fixture, marker", [("renames", "GIT binary patch"), ("plain", "Binary files a/logo.png")]
-)
+@pytest.mark.parametrize("fixture, marker", [("renames", "GIT binary patch"), ("plain", "Binary files a/logo.png")])
 def test_binary_file_is_listed_unreviewable_without_hunks(fixture, marker, request):
     diff = request.getfixturevalue(fixture)
     assert marker in diff.text
@@ -190,9 +191,7 @@ def test_line_numbers_agree_with_the_files_git_holds(fixture, repo, request):
         if fd.binary:
             continue
         new = (repo / fd.new_path).read_bytes().decode().split("\n") if fd.new_path else []
-        old = (
-            git(repo, "show", f"HEAD:{fd.old_path}").decode().split("\n") if fd.old_path else []
-        )
+        old = git(repo, "show", f"HEAD:{fd.old_path}").decode().split("\n") if fd.old_path else []
         for line in fd.lines():
             body = line.text + ("\r" if line.crlf else "")
             if line.kind != "remove":
@@ -205,14 +204,14 @@ def test_line_numbers_agree_with_the_files_git_holds(fixture, repo, request):
 
 def test_missing_final_newline_is_marked_on_the_side_that_lacks_it(renames):
     before = renames.file("no_eol_before.txt")
-    assert [(l.kind, l.text, l.no_newline) for l in before.lines()] == [
+    assert [(ln.kind, ln.text, ln.no_newline) for ln in before.lines()] == [
         ("context", "alpha", False),
         ("remove", "beta", True),
         ("add", "beta", False),
         ("add", "gamma", False),
     ]
     after = renames.file("no_eol_after.txt")
-    assert [(l.kind, l.text, l.no_newline) for l in after.lines()] == [
+    assert [(ln.kind, ln.text, ln.no_newline) for ln in after.lines()] == [
         ("context", "xray", False),
         ("remove", "yankee", False),
         ("add", "zulu", True),
@@ -221,7 +220,7 @@ def test_missing_final_newline_is_marked_on_the_side_that_lacks_it(renames):
 
 def test_crlf_lines_lose_the_cr_from_text_and_record_it(renames):
     lines = list(renames.file("crlf.txt").lines())
-    assert [(l.kind, l.text, l.crlf) for l in lines] == [
+    assert [(ln.kind, ln.text, ln.crlf) for ln in lines] == [
         ("context", "one", True),
         ("remove", "two", True),
         ("add", "TWO", True),
@@ -287,7 +286,7 @@ def test_format_patch_signature_is_not_taken_for_a_hunk_line():
         "From 0000 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n\n---\n"
         "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n-- \n2.39.5\n\n"
     )
-    assert [l.text for l in Diff.parse(text).file("x").lines()] == ["a", "b"]
+    assert [ln.text for ln in Diff.parse(text).file("x").lines()] == ["a", "b"]
 
 
 def test_mode_change_and_empty_file_entries_are_accepted():
@@ -377,9 +376,7 @@ def test_unified_diff_is_accepted_and_applied_by_git(tmp_path, context):
 def test_unified_diff_round_trips_through_the_parser_exactly():
     before, after = texts(BEFORE), texts(AFTER)
     diff = Diff.parse(unified_diff(before, after))
-    assert sorted(fd.path for fd in diff.files) == sorted(
-        p for p in TEXT_PATHS if before.get(p) != after.get(p)
-    )
+    assert sorted(fd.path for fd in diff.files) == sorted(p for p in TEXT_PATHS if before.get(p) != after.get(p))
     for fd in diff.files:
         assert len(fd.hunks) == 1  # the whole file as context is one hunk
         assert side_text(fd, "new") == after.get(fd.path, "")
@@ -432,7 +429,7 @@ def test_unified_diff_is_stable():
 def test_compare_two_strings():
     diff = Diff.compare("a\nb\nc\n", "a\nB\nc\n", "notes.md", context=0)
     fd = diff.file("notes.md")
-    assert [(l.kind, l.number, l.text) for l in fd.lines()] == [("remove", 2, "b"), ("add", 2, "B")]
+    assert [(ln.kind, ln.number, ln.text) for ln in fd.lines()] == [("remove", 2, "b"), ("add", 2, "B")]
     assert Diff.compare("same\n", "same\n").files == ()
 
 
@@ -451,9 +448,7 @@ def test_tree_texts_reads_text_and_skips_caches(tmp_path):
 
 small_text = st.builds(
     lambda lines, final: "\n".join(lines) + ("\n" if final and lines else ""),
-    st.lists(
-        st.sampled_from(["a", "b", "c", "", "d e", "\tf", "é", "日本", "🙂"]), max_size=8
-    ),
+    st.lists(st.sampled_from(["a", "b", "c", "", "d e", "\tf", "é", "日本", "🙂"]), max_size=8),
     st.booleans(),
 )
 
@@ -475,4 +470,4 @@ def test_parse_of_unified_diff_reconstructs_both_sides(before, after, context):
             assert new_lines[line.new - 1] == line.text
         if line.kind != "add":
             assert old_lines[line.old - 1] == line.text
-    assert fd.added == sum(1 for l in fd.lines() if l.kind == "add")
+    assert fd.added == sum(1 for ln in fd.lines() if ln.kind == "add")

@@ -90,8 +90,8 @@ def practised_slugs(notebook: Path) -> set[str]:
                 continue
             first = node.args[0] if node.args else None
             assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-                f"{notebook.name} cell {i}: practice() must name its exercise as a string literal: "
-                f"{ast.unparse(node)}")
+                f"{notebook.name} cell {i}: practice() must name its exercise as a string literal: {ast.unparse(node)}"
+            )
             slugs.add(first.value)
     return slugs
 

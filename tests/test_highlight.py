@@ -33,7 +33,7 @@ def balanced(fragment: str) -> bool:
     return depth == 0
 
 
-HOSTILE = "x = \"<script>alert(1)</script>\"  # </pre> &amp; ' \" <b>\n"
+HOSTILE = 'x = "<script>alert(1)</script>"  # </pre> &amp; \' " <b>\n'
 
 
 @pytest.mark.parametrize("path", ["evil.py", "evil.html", "evil.js", "evil.unknown"])
@@ -93,8 +93,22 @@ def test_keywords_get_pygments_short_class_names():
 
 
 PATHS = st.sampled_from(
-    ["a.py", "b.js", "c.html", "d.c", "e.md", "f.json", "g.css", "h.sql", "i.rs", "Makefile",
-     "j.unknown", "k.yaml", "l.sh", ""]
+    [
+        "a.py",
+        "b.js",
+        "c.html",
+        "d.c",
+        "e.md",
+        "f.json",
+        "g.css",
+        "h.sql",
+        "i.rs",
+        "Makefile",
+        "j.unknown",
+        "k.yaml",
+        "l.sh",
+        "",
+    ]
 ) | st.text(max_size=12)
 
 
@@ -146,8 +160,7 @@ def test_a_hunk_starting_inside_a_docstring_keeps_its_line_count():
 def test_binary_files_and_added_files():
     assert highlight_file_diff(FileDiff("a.png", "a.png", "modified", True, ())) == []
     fd = Diff.parse(
-        "diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n"
-        "@@ -0,0 +1,2 @@\n+import os\n+\n"
+        "diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n@@ -0,0 +1,2 @@\n+import os\n+\n"
     ).file("n.py")
     import_os = '<span class="tok-kn">import</span> <span class="tok-nn">os</span>'
     assert highlight_file_diff(fd) == [[import_os, ""]]

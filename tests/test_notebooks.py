@@ -66,8 +66,9 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
 
 def test_no_findings_sidecar_is_committed_beside_the_notebooks():
     # check=True: no git, or not a checkout, is an error here, never an empty (passing) listing.
-    done = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "notebooks"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "notebooks"], capture_output=True, text=True, check=True
+    )
     tracked = [t for t in done.stdout.split("\0") if t]
     assert "notebooks/00.00-Start-Here.ipynb" in tracked  # the listing is the real one
     assert [t for t in tracked if t.endswith(".findings.json")] == []

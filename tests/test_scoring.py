@@ -14,19 +14,16 @@ from course.keys import Decoy, Defect, Key
 from course.review import Finding
 from course.scoring import hits, score
 
-PROPERTY = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def defect(id="d1", file="app.py", side="new", lines=(10, 12), category="logic",
-           severity="major", **kw) -> Defect:
-    return Defect(id=id, file=file, side=side, lines=lines, category=category,
-                  severity=severity, title=f"title of {id}", **kw)
+def defect(id="d1", file="app.py", side="new", lines=(10, 12), category="logic", severity="major", **kw) -> Defect:
+    return Defect(
+        id=id, file=file, side=side, lines=lines, category=category, severity=severity, title=f"title of {id}", **kw
+    )
 
 
-def finding(id="f1", path="app.py", side="new", start=10, end=10, category="logic",
-            **kw) -> Finding:
+def finding(id="f1", path="app.py", side="new", start=10, end=10, category="logic", **kw) -> Finding:
     return Finding(id=id, path=path, side=side, start=start, end=end, category=category, **kw)
 
 
@@ -35,6 +32,7 @@ def key(*defects, decoys=(), verdict="request-changes") -> Key:
 
 
 # --- exact examples -------------------------------------------------------------------------
+
 
 def test_right_category_earns_full_credit():
     s = score([finding()], key(defect()))
@@ -63,14 +61,14 @@ def test_also_category_earns_full_credit():
 @pytest.mark.parametrize(
     "start,end,credited",
     [
-        (9, 9, True),     # one line above the span: the widening
-        (13, 13, True),   # one line below
-        (8, 8, False),    # two lines above
+        (9, 9, True),  # one line above the span: the widening
+        (13, 13, True),  # one line below
+        (8, 8, False),  # two lines above
         (14, 14, False),  # two lines below
         (1, 8, False),
-        (1, 9, True),     # a long span whose last line reaches the widened edge
+        (1, 9, True),  # a long span whose last line reaches the widened edge
         (14, 40, False),
-        (5, 30, True),    # covers the whole span
+        (5, 30, True),  # covers the whole span
     ],
 )
 def test_widening_is_exactly_one_line(start, end, credited):
@@ -107,8 +105,11 @@ def test_three_false_positives_cost_one_point():
 
 
 def test_false_positives_are_ordered_canonically_so_the_free_one_is_stable():
-    fps = [finding("z", path="b.py", start=1, end=1), finding("y", path="a.py", start=5, end=5),
-           finding("x", path="a.py", start=2, end=2)]
+    fps = [
+        finding("z", path="b.py", start=1, end=1),
+        finding("y", path="a.py", start=5, end=5),
+        finding("x", path="a.py", start=2, end=2),
+    ]
     for order in itertools.permutations(fps):
         s = score(order, key(defect()))
         assert [fp.finding.id for fp in s.false_positives] == ["x", "y", "z"]
@@ -123,8 +124,7 @@ def test_decoy_is_attached_to_a_false_positive():
     assert by_id["on-decoy"].decoy == decoy
     assert by_id["elsewhere"].decoy is None
     out = s.to_dict()["false_positives"]
-    assert {fp["finding_id"]: fp["decoy"] for fp in out} == {
-        "on-decoy": "the retry is bounded", "elsewhere": None}
+    assert {fp["finding_id"]: fp["decoy"] for fp in out} == {"on-decoy": "the retry is bounded", "elsewhere": None}
 
 
 def test_a_finding_that_credits_a_defect_is_not_reported_on_a_decoy():
@@ -136,7 +136,7 @@ def test_a_finding_that_credits_a_defect_is_not_reported_on_a_decoy():
 def test_maximum_assignment_credits_both_defects_in_any_order():
     d1 = defect("d1", lines=(10, 10))
     d2 = defect("d2", lines=(12, 12))
-    wide = finding("wide", start=10, end=12)   # hits both
+    wide = finding("wide", start=10, end=12)  # hits both
     narrow = finding("narrow", start=10, end=10)  # hits d1 only (12 is outside 9..11)
     k = key(d1, d2)
     for order in ([wide, narrow], [narrow, wide]):
@@ -166,13 +166,15 @@ def test_equal_credit_prefers_crediting_more_findings():
     # fewer, which matters as soon as a false positive is no longer free.
     x = defect("x", lines=(10, 10), severity="major")
     y = defect("y", lines=(12, 12), severity="minor")
-    wide = finding("wide", start=10, end=12)                    # hits x and y, right category
+    wide = finding("wide", start=10, end=12)  # hits x and y, right category
     off = finding("off", start=9, end=9, category="security")  # hits x only, wrong category
     stray = finding("stray", start=50, end=50)
     for order in itertools.permutations([wide, off, stray]):
         s = score(order, key(x, y))
         assert {r.defect.id: (r.finding_id, r.status) for r in s.defects} == {
-            "x": ("off", "miscategorised"), "y": ("wide", "found")}
+            "x": ("off", "miscategorised"),
+            "y": ("wide", "found"),
+        }
         assert s.credit == 2.0 and s.penalty == 0.0
         assert [fp.finding.id for fp in s.false_positives] == ["stray"]
 
@@ -194,13 +196,13 @@ APPROVE = Key(defects=(), decoys=(Decoy("app.py", "new", (5, 5), "it is fine"),)
 @pytest.mark.parametrize(
     "verdict,n_findings,expected",
     [
-        ("approve", 0, 1.0),            # the perfect review
-        (None, 0, 0.0),                 # untouched
+        ("approve", 0, 1.0),  # the perfect review
+        (None, 0, 0.0),  # untouched
         ("request-changes", 0, 0.0),
-        ("approve", 1, 1.0),            # the first false positive is free
+        ("approve", 1, 1.0),  # the first false positive is free
         ("approve", 2, 0.5),
         ("approve", 3, 0.0),
-        ("approve", 10, 0.0),           # clamped, never negative
+        ("approve", 10, 0.0),  # clamped, never negative
         ("request-changes", 4, 0.0),
     ],
 )
@@ -237,31 +239,54 @@ def test_bad_verdict_is_refused():
 
 # --- the model: validation and round trips -------------------------------------------------
 
+
 def test_finding_round_trips_through_json():
-    f = finding(severity="blocker", comment="why", created="2026-03-05T10:00:00Z",
-                updated="2026-03-05T10:01:00Z", end=12)
+    f = finding(
+        severity="blocker", comment="why", created="2026-03-05T10:00:00Z", updated="2026-03-05T10:01:00Z", end=12
+    )
     d = json.loads(json.dumps(f.to_dict()))
-    assert list(d) == ["id", "path", "side", "start", "end", "category", "severity",
-                       "comment", "created", "updated"]
+    assert list(d) == ["id", "path", "side", "start", "end", "category", "severity", "comment", "created", "updated"]
     assert Finding.from_dict(d) == f
 
 
 def test_finding_from_dict_defaults_and_ignores_unknown_keys():
-    f = Finding.from_dict({"id": "a", "path": "p.py", "side": "old", "start": 3, "end": 3,
-                           "category": "security", "future": 1})
+    f = Finding.from_dict(
+        {"id": "a", "path": "p.py", "side": "old", "start": 3, "end": 3, "category": "security", "future": 1}
+    )
     assert (f.severity, f.comment, f.created, f.updated) == ("major", "", "", "")
 
 
-GOOD = {"id": "a", "path": "p.py", "side": "new", "start": 3, "end": 4, "category": "logic",
-        "severity": "minor", "comment": "", "created": "", "updated": ""}
+GOOD = {
+    "id": "a",
+    "path": "p.py",
+    "side": "new",
+    "start": 3,
+    "end": 4,
+    "category": "logic",
+    "severity": "minor",
+    "comment": "",
+    "created": "",
+    "updated": "",
+}
 
 
 @pytest.mark.parametrize(
     "field,value",
     [
-        ("id", ""), ("id", 3), ("path", None), ("side", "left"), ("start", 0), ("start", "3"),
-        ("start", True), ("start", 3.0), ("end", 2), ("end", None), ("category", "style"),
-        ("severity", "critical"), ("comment", None), ("created", 5),
+        ("id", ""),
+        ("id", 3),
+        ("path", None),
+        ("side", "left"),
+        ("start", 0),
+        ("start", "3"),
+        ("start", True),
+        ("start", 3.0),
+        ("end", 2),
+        ("end", None),
+        ("category", "style"),
+        ("severity", "critical"),
+        ("comment", None),
+        ("created", 5),
     ],
 )
 def test_finding_from_dict_names_the_bad_field(field, value):
@@ -283,18 +308,34 @@ def test_finding_from_dict_refuses_a_non_object():
 
 
 def test_defect_validates_and_normalises_toml_lists():
-    d = Defect(id="x", file="a.py", side="new", lines=[3, 4], category="logic",
-               severity="blocker", title="t", hints=["h1", "h2"], also=["security"])
+    d = Defect(
+        id="x",
+        file="a.py",
+        side="new",
+        lines=[3, 4],
+        category="logic",
+        severity="blocker",
+        title="t",
+        hints=["h1", "h2"],
+        also=["security"],
+    )
     assert d.lines == (3, 4) and d.hints == ("h1", "h2") and d.also == ("security",)
     assert d.weight == 3
     hash(d)  # frozen and hashable, lists included
-    for bad in ({"lines": [4, 3]}, {"lines": [0, 1]}, {"side": "both"}, {"category": "style"},
-                {"severity": "huge"}, {"also": ["style"]}, {"also": "security"}, {"id": ""}):
+    for bad in (
+        {"lines": [4, 3]},
+        {"lines": [0, 1]},
+        {"side": "both"},
+        {"category": "style"},
+        {"severity": "huge"},
+        {"also": ["style"]},
+        {"also": "security"},
+        {"id": ""},
+    ):
         with pytest.raises(ValueError):
             defect(**bad)
     with pytest.raises(ValueError, match="'title'"):
-        Defect(id="x", file="a.py", side="new", lines=(1, 1), category="logic",
-               severity="minor", title="")
+        Defect(id="x", file="a.py", side="new", lines=(1, 1), category="logic", severity="minor", title="")
 
 
 def test_weights_follow_severity():
@@ -303,26 +344,48 @@ def test_weights_follow_severity():
 
 
 def test_to_dict_is_json_ready():
-    k = key(defect("d1"), defect("d2", lines=(40, 40), severity="minor"),
-            decoys=[Decoy("app.py", "new", (60, 60), "fine")])
-    s = score([finding(), finding("fp1", start=60, end=60), finding("fp2", start=80, end=80)],
-              k, verdict="request-changes")
+    k = key(
+        defect("d1"), defect("d2", lines=(40, 40), severity="minor"), decoys=[Decoy("app.py", "new", (60, 60), "fine")]
+    )
+    s = score(
+        [finding(), finding("fp1", start=60, end=60), finding("fp2", start=80, end=80)], k, verdict="request-changes"
+    )
     d = json.loads(json.dumps(s.to_dict()))
     assert d["score"] == s.score and type(d["score"]) is float
     assert d["defects"] == [
-        {"id": "d1", "title": "title of d1", "severity": "major", "category": "logic",
-         "status": "found", "finding_id": "f1", "credit": 2.0},
-        {"id": "d2", "title": "title of d2", "severity": "minor", "category": "logic",
-         "status": "missed", "finding_id": None, "credit": 0.0},
+        {
+            "id": "d1",
+            "title": "title of d1",
+            "severity": "major",
+            "category": "logic",
+            "status": "found",
+            "finding_id": "f1",
+            "credit": 2.0,
+        },
+        {
+            "id": "d2",
+            "title": "title of d2",
+            "severity": "minor",
+            "category": "logic",
+            "status": "missed",
+            "finding_id": None,
+            "credit": 0.0,
+        },
     ]
-    assert d["false_positives"][0] == {"finding_id": "fp1", "path": "app.py", "side": "new",
-                                       "start": 60, "end": 60, "category": "logic",
-                                       "decoy": "fine", "cost": 0.0}
+    assert d["false_positives"][0] == {
+        "finding_id": "fp1",
+        "path": "app.py",
+        "side": "new",
+        "start": 60,
+        "end": 60,
+        "category": "logic",
+        "decoy": "fine",
+        "cost": 0.0,
+    }
     assert d["false_positives"][1]["cost"] == 0.5
     assert (d["credit"], d["penalty"], d["total_weight"]) == (2.0, 0.5, 3.0)
     assert (d["precision"], d["recall"]) == (round(1 / 3, 4), 0.5)
-    assert (d["verdict"], d["verdict_expected"], d["verdict_correct"]) == (
-        "request-changes", "request-changes", True)
+    assert (d["verdict"], d["verdict_expected"], d["verdict_correct"]) == ("request-changes", "request-changes", True)
 
 
 def test_empty_review_of_a_key_with_defects():
@@ -335,12 +398,27 @@ def test_exact_result_on_a_large_class_sized_review():
     # grader should meet, many times over. Most stray findings hit a defect, many in the wrong
     # category, so only an exact maximum assignment credits every defect in full; how fast it
     # runs is measured in benchmarks/, not here.
-    defects = [defect(f"d{i}", file=f"f{i % 2}.py", lines=(3 * i + 1, 3 * i + 2),
-                      severity=SEVERITIES[i % 3], category=CATEGORIES[i % 6])
-               for i in range(20)]
-    fs = [finding(f"x{j}", path=f"f{j % 2}.py", start=1 + j % 60, end=1 + j % 60 + j % 4,
-                  category=CATEGORIES[j % 6], side=SIDES[(j // 7) % 2])
-          for j in range(2000 - len(defects))]
+    defects = [
+        defect(
+            f"d{i}",
+            file=f"f{i % 2}.py",
+            lines=(3 * i + 1, 3 * i + 2),
+            severity=SEVERITIES[i % 3],
+            category=CATEGORIES[i % 6],
+        )
+        for i in range(20)
+    ]
+    fs = [
+        finding(
+            f"x{j}",
+            path=f"f{j % 2}.py",
+            start=1 + j % 60,
+            end=1 + j % 60 + j % 4,
+            category=CATEGORIES[j % 6],
+            side=SIDES[(j // 7) % 2],
+        )
+        for j in range(2000 - len(defects))
+    ]
     k = key(*defects)
     fs += perfect_review(k)
     assert sum(any(hits(f, d) for d in defects) for f in fs) > 900  # hundreds contest 20 defects
@@ -355,6 +433,7 @@ def test_exact_result_on_a_large_class_sized_review():
 
 # --- properties -------------------------------------------------------------------------------
 
+
 @st.composite
 def keys(draw, min_lines=40, max_lines=120, max_defects=8):
     """A key with 1..max_defects defects spread over 1..3 files of the given lengths."""
@@ -366,12 +445,18 @@ def keys(draw, min_lines=40, max_lines=120, max_defects=8):
         file = draw(st.sampled_from(sorted(files)))
         first = draw(st.integers(1, files[file]))
         last = min(files[file], first + draw(st.integers(0, 4)))
-        defects.append(Defect(
-            id=f"d{i}", file=file, side=draw(st.sampled_from(SIDES)), lines=(first, last),
-            category=draw(st.sampled_from(CATEGORIES)),
-            severity=draw(st.sampled_from(SEVERITIES)), title=f"defect {i}",
-            also=tuple(draw(st.sets(st.sampled_from(CATEGORIES), max_size=2))),
-        ))
+        defects.append(
+            Defect(
+                id=f"d{i}",
+                file=file,
+                side=draw(st.sampled_from(SIDES)),
+                lines=(first, last),
+                category=draw(st.sampled_from(CATEGORIES)),
+                severity=draw(st.sampled_from(SEVERITIES)),
+                title=f"defect {i}",
+                also=tuple(draw(st.sets(st.sampled_from(CATEGORIES), max_size=2))),
+            )
+        )
     decoys = []
     for _ in range(draw(st.integers(0, 2))):
         file = draw(st.sampled_from(sorted(files)))
@@ -383,22 +468,30 @@ def keys(draw, min_lines=40, max_lines=120, max_defects=8):
 @st.composite
 def findings_for(draw, files, max_size=30, max_line=None):
     """Random findings on the key's files (plus a stray file), ids unique."""
-    paths = sorted(files) + ["stray.py"]
+    paths = [*sorted(files), "stray.py"]
     out = []
     for i in range(draw(st.integers(0, max_size))):
         path = draw(st.sampled_from(paths))
         top = max_line or files.get(path, 50) + 5
         start = draw(st.integers(1, top))
-        out.append(Finding(
-            id=f"f{i}", path=path, side=draw(st.sampled_from(SIDES)), start=start,
-            end=start + draw(st.integers(0, 3)), category=draw(st.sampled_from(CATEGORIES)),
-        ))
+        out.append(
+            Finding(
+                id=f"f{i}",
+                path=path,
+                side=draw(st.sampled_from(SIDES)),
+                start=start,
+                end=start + draw(st.integers(0, 3)),
+                category=draw(st.sampled_from(CATEGORIES)),
+            )
+        )
     return out
 
 
 def perfect_review(k: Key) -> list[Finding]:
-    return [Finding(id=f"p-{d.id}", path=d.file, side=d.side, start=d.lines[0],
-                    end=d.lines[1], category=d.category) for d in k.defects]
+    return [
+        Finding(id=f"p-{d.id}", path=d.file, side=d.side, start=d.lines[0], end=d.lines[1], category=d.category)
+        for d in k.defects
+    ]
 
 
 @PROPERTY
@@ -431,9 +524,12 @@ def test_flagging_every_line_scores_at_most_a_tenth(kf, category):
     # i.e. N >= 6.4 D + 1 = 53; one 40-line file already gives 2 x 45 = 90 findings. A key
     # with several blockers in a 10-line file would not satisfy the bound, and is not claimed.
     k, files = kf
-    fs = [Finding(id=f"{path}:{side}:{line}", path=path, side=side, start=line, end=line,
-                  category=category)
-          for path, n in files.items() for side in SIDES for line in range(1, n + 6)]
+    fs = [
+        Finding(id=f"{path}:{side}:{line}", path=path, side=side, start=line, end=line, category=category)
+        for path, n in files.items()
+        for side in SIDES
+        for line in range(1, n + 6)
+    ]
     s = score(fs, k)
     assert s.score <= 0.1
 
@@ -484,8 +580,7 @@ def test_score_is_a_plain_float_in_range_and_credit_is_bounded(data):
 @st.composite
 def approve_cases(draw):
     files = {"a.py": 20}
-    return draw(findings_for(files, max_size=6)), draw(st.sampled_from([None, "approve",
-                                                                        "request-changes"]))
+    return draw(findings_for(files, max_size=6)), draw(st.sampled_from([None, "approve", "request-changes"]))
 
 
 @PROPERTY
@@ -525,19 +620,32 @@ def crowded(draw):
     for i in range(draw(st.integers(1, 4))):
         path, side = draw(place)
         first = draw(st.integers(1, 8))
-        defects.append(Defect(
-            id=f"d{i}", file=path, side=side, lines=(first, first + draw(st.integers(0, 2))),
-            category=draw(st.sampled_from(CATEGORIES[:3])),
-            severity=draw(st.sampled_from(SEVERITIES)), title=f"defect {i}",
-            also=tuple(draw(st.sets(st.sampled_from(CATEGORIES[:3]), max_size=1))),
-        ))
+        defects.append(
+            Defect(
+                id=f"d{i}",
+                file=path,
+                side=side,
+                lines=(first, first + draw(st.integers(0, 2))),
+                category=draw(st.sampled_from(CATEGORIES[:3])),
+                severity=draw(st.sampled_from(SEVERITIES)),
+                title=f"defect {i}",
+                also=tuple(draw(st.sets(st.sampled_from(CATEGORIES[:3]), max_size=1))),
+            )
+        )
     fs = []
     for i in range(draw(st.integers(0, 5))):
         path, side = draw(place)
         start = draw(st.integers(1, 10))
-        fs.append(Finding(id=f"f{i}", path=path, side=side, start=start,
-                          end=start + draw(st.integers(0, 3)),
-                          category=draw(st.sampled_from(CATEGORIES[:3]))))
+        fs.append(
+            Finding(
+                id=f"f{i}",
+                path=path,
+                side=side,
+                start=start,
+                end=start + draw(st.integers(0, 3)),
+                category=draw(st.sampled_from(CATEGORIES[:3])),
+            )
+        )
     return Key(defects=tuple(defects)), fs
 
 
@@ -556,14 +664,27 @@ def test_a_flag_on_an_also_at_span_finds_the_defect():
     from course.review import Finding
     from course.scoring import score
 
-    d = Defect(id="sink", file="views.py", side="new", lines=(30, 30), category="security", severity="blocker",
-               title="t", also_at=(("format.py", "new", 10, 12), ("views.py", "old", 5, 5)))
+    d = Defect(
+        id="sink",
+        file="views.py",
+        side="new",
+        lines=(30, 30),
+        category="security",
+        severity="blocker",
+        title="t",
+        also_at=(("format.py", "new", 10, 12), ("views.py", "old", 5, 5)),
+    )
     key = Key(defects=(d,))
     for path, side, line in (("views.py", "new", 30), ("format.py", "new", 13), ("views.py", "old", 5)):
         s = score([Finding(id="f", path=path, side=side, start=line, end=line, category="security")], key)
         assert s.score == 1.0, (path, side, line)
     miss = score([Finding(id="f", path="format.py", side="new", start=14, end=14, category="security")], key)
     assert miss.score == 0.0
-    both = score([Finding(id="a", path="views.py", side="new", start=30, end=30, category="security"),
-                  Finding(id="b", path="format.py", side="new", start=11, end=11, category="security")], key)
+    both = score(
+        [
+            Finding(id="a", path="views.py", side="new", start=30, end=30, category="security"),
+            Finding(id="b", path="format.py", side="new", start=11, end=11, category="security"),
+        ],
+        key,
+    )
     assert both.score == 1.0 and len(both.false_positives) == 1  # credited once; the other is the free false positive

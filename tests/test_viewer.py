@@ -11,15 +11,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course.review import review as review_module
-from course.diff import render_bundle
-from course.diff import Diff, unified_diff
-from course.review.store import FindingStore
+from course.diff import Diff, render_bundle, unified_diff
 from course.practice import practice as open_practice
 from course.review import Review
-from course.review.page import CONTEXT, MIN_FOLD, build_files, describe, span_for_rows
-from course.review.viewer import DiffViewer
+from course.review import review as review_module
 from course.review.markdown import render_markdown
+from course.review.page import CONTEXT, MIN_FOLD, build_files, describe, span_for_rows
+from course.review.store import FindingStore
+from course.review.viewer import DiffViewer
 
 VIEWER_BANK = Path(__file__).parent / "fixtures" / "viewer_bank"
 
@@ -29,7 +28,9 @@ BEFORE = {"pkg/long.py": LONG_BEFORE, "pkg/gone.py": "old = 1\nolder = 2\n"}
 AFTER = {"pkg/long.py": LONG_AFTER, "pkg/new.py": "import os\n<b>bold</b> = '<script>'\n"}
 
 
-def write_bundle(folder: Path, slug: str = "demo", description: str = "Plain **words**.", before=BEFORE, after=AFTER) -> Path:
+def write_bundle(
+    folder: Path, slug: str = "demo", description: str = "Plain **words**.", before=BEFORE, after=AFTER
+) -> Path:
     text = render_bundle(slug, "A <title>", "bot <b>", description, unified_diff(before, after))
     path = folder / f"{slug}.diff"
     path.write_text(text, encoding="utf-8")
@@ -210,7 +211,7 @@ def test_expand_opens_a_fold_and_refuses_unknown_ones(review):
 
 def test_a_finding_inside_a_fold_opens_it(review):
     v = review.viewer
-    fi, f = rows_of(v, "pkg/long.py")
+    _fi, f = rows_of(v, "pkg/long.py")
     assert v.expanded == []
     review.flag("pkg/long.py", 3, "logic", "hidden line")
     assert v.expanded == [f["folds"][0]["id"]]
@@ -270,8 +271,14 @@ def test_flag_message_writes_the_sidecar_at_once(review, tmp_path):
     v = review.viewer
     page = Page(v)
     fi, f = rows_of(v, "pkg/long.py")
-    ack = page.send(type="flag", file=fi, rows=[row_with(f, "add", n=21), row_with(f, "context", n=18)],
-                    category="logic", severity="blocker", comment="off by one")
+    ack = page.send(
+        type="flag",
+        file=fi,
+        rows=[row_with(f, "add", n=21), row_with(f, "context", n=18)],
+        category="logic",
+        severity="blocker",
+        comment="off by one",
+    )
     assert ack["ok"] and ack["error"] is None
     data = json.loads((tmp_path / "demo.findings.json").read_text())
     (saved,) = data["findings"]
@@ -345,7 +352,7 @@ def test_two_viewers_of_one_review_stay_in_step(tmp_path):
     path = write_bundle(tmp_path)
     a, b = Review.open(path), Review.open(path)
     va, vb = a.viewer, b.viewer
-    fi, f = rows_of(va, "pkg/new.py")
+    fi, _f = rows_of(va, "pkg/new.py")
     ack = Page(va).send(type="flag", file=fi, rows=[1, 1], category="logic", comment="from A")
     assert [d["id"] for d in vb.findings] == [ack["id"]]
     b.verdict = "approve"
@@ -416,8 +423,17 @@ def test_markdown_subset_becomes_text_runs_and_links_are_never_links():
     )
     assert blocks == [
         {"t": "h", "c": [["text", "Why"]]},
-        {"t": "p", "c": [["text", "Fixes <img src=x onerror=alert(1)> see "], ["text", "docs"],
-                         ["url", "javascript:alert(1)"], ["text", " and "], ["code", "x<y"], ["text", "."]]},
+        {
+            "t": "p",
+            "c": [
+                ["text", "Fixes <img src=x onerror=alert(1)> see "],
+                ["text", "docs"],
+                ["url", "javascript:alert(1)"],
+                ["text", " and "],
+                ["code", "x<y"],
+                ["text", "."],
+            ],
+        },
         {"t": "ul", "items": [[["text", "one"]], [["strong", "two"]]]},
         {"t": "ol", "items": [[["text", "first"]]]},
         {"t": "pre", "text": "</script><script>"},

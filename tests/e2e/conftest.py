@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from servers import CHROMIUM, JupyterServer, PageLog, launch_chromium
 
 __all__ = ["JupyterServer", "PageLog"]

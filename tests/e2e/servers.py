@@ -76,7 +76,7 @@ class JupyterServer:
             json.dumps({"fetchNews": "false", "checkForUpdates": False})
         )
 
-    def start(self) -> "JupyterServer":
+    def start(self) -> JupyterServer:
         self.port = free_port()
         dirs = {name: self.home / name for name in ("config", "data", "runtime", "settings", "workspaces")}
         for d in dirs.values():
@@ -97,8 +97,12 @@ class JupyterServer:
         env.pop("NBGRADER_EXECUTION", None)
         self.log = self.home / f"{self.app}.log"
         cmd = [
-            sys.executable, "-m", "jupyter", self.app,
-            "--no-browser", "--allow-root",
+            sys.executable,
+            "-m",
+            "jupyter",
+            self.app,
+            "--no-browser",
+            "--allow-root",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
             "--ServerApp.port_retries=0",
@@ -110,7 +114,11 @@ class JupyterServer:
         cmd.append("--expose-app-in-browser")
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
-                cmd, cwd=self.root, env=env, stdout=out, stderr=subprocess.STDOUT,
+                cmd,
+                cwd=self.root,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + START_TIMEOUT
@@ -147,7 +155,6 @@ class JupyterServer:
         path = self.root / name
         nbformat.write(nb, path)
         return path
-
 
 
 def launch_chromium(playwright, **kwargs):

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from viewer_flow import SLUG, open_and_run, review_flow, unexpected_errors, write_exercise
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,6 @@
 """Does a review made through the viewer in Notebook 7 reach the sidecar, survive a reload and a delete?"""
 
 import pytest
-
 from viewer_flow import review_flow
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from viewer_flow import SLUG, execution_count, line, open_and_run, unexpected_errors, wait_for, write_exercise
 
 pytestmark = pytest.mark.browser

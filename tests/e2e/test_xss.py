@@ -21,17 +21,16 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
-from course.diff import render_bundle
-from course.diff import unified_diff
 from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+
+from course.diff import render_bundle, unified_diff
 
 pytestmark = pytest.mark.browser
 
-IMG = '<img src=x onerror="window.__pwned=1;console.log(\'PWNED img\')">'
+IMG = "<img src=x onerror=\"window.__pwned=1;console.log('PWNED img')\">"
 SCRIPT = "</script><script>window.__pwned=2;alert('PWNED script')</script>"
 LINK = "[click me](javascript:window.__pwned=3;alert('PWNED link'))"
-SVG = "<svg onload=\"window.__pwned=4\"></svg>"
+SVG = '<svg onload="window.__pwned=4"></svg>'
 PATH = "evil/<img src=x onerror=window.__pwned=5>.py"
 SLUG = "xss"
 
@@ -43,7 +42,9 @@ def _bundle() -> str:
     diff = unified_diff(BEFORE, AFTER)
     # a section header is free text after the @@ counts: another place for a payload
     diff = re.sub(r"^(@@ [^@]+ @@)$", lambda m: f"{m.group(1)} {IMG}", diff, count=1, flags=re.M)
-    description = "\n\n".join([f"Fixes {IMG} and {SVG}.", SCRIPT, f"See {LINK}.", f"- item {IMG}", f"```\n{SCRIPT}\n```"])
+    description = "\n\n".join(
+        [f"Fixes {IMG} and {SVG}.", SCRIPT, f"See {LINK}.", f"- item {IMG}", f"```\n{SCRIPT}\n```"]
+    )
     return render_bundle(SLUG, f"<script>window.__pwned=6</script>{IMG}", f"{IMG} bot", description, diff)
 
 
@@ -192,7 +193,13 @@ def test_no_payload_runs_and_every_payload_shows_as_text(xss_page):
     assert root.locator("[onerror], [onload], [onclick]").count() == 0
 
     text = root.inner_text()
-    for payload in (IMG, SVG, "</script><script>window.__pwned=2;", "javascript:window.__pwned=3", "<script>window.__pwned=6</script>"):
+    for payload in (
+        IMG,
+        SVG,
+        "</script><script>window.__pwned=2;",
+        "javascript:window.__pwned=3",
+        "<script>window.__pwned=6</script>",
+    ):
         assert payload in text, f"not shown as text: {payload}"
     assert PATH in text
     comments = root.locator(".cra-card .cra-comment").all_inner_texts()
@@ -202,9 +209,7 @@ def test_no_payload_runs_and_every_payload_shows_as_text(xss_page):
 
 def test_the_viewer_parses_only_the_highlighters_markup(xss_page):
     page, _ = xss_page
-    records = page.evaluate(
-        "() => window.__craHtml.map(r => ({...r, parsed: window.__craParse(r.html, r.context)}))"
-    )
+    records = page.evaluate("() => window.__craHtml.map(r => ({...r, parsed: window.__craParse(r.html, r.context)}))")
     ours = [r for r in records if r["viewer"]]
     # not vacuous: the hooks saw the viewer paint the hostile code, escaped, plain and highlighted
     assert ours, f"no HTML parsed by the viewer was recorded ({len(records)} strings from the page)"
@@ -221,7 +226,8 @@ def test_the_viewer_parses_only_the_highlighters_markup(xss_page):
     # and no HTML string the page parsed, the viewer's or JupyterLab's, carried a payload as markup
     armed = [
         (r["api"], el["tag"], el["attrs"] or el["text"])
-        for r in records for el in r["parsed"]
+        for r in records
+        for el in r["parsed"]
         if "__pwned" in el["text"] or any("__pwned" in v for v in el["attrs"].values())
     ]
     assert armed == []

@@ -6,8 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from course.diff import render_bundle
-from course.diff import unified_diff
+from course.diff import render_bundle, unified_diff
 
 SLUG = "inventory-reserve"
 BEFORE = {
@@ -32,8 +31,7 @@ BEFORE = {
     "shop/api.py": "def handler(req):\n    return reserve(req['item'], 1)\n",
 }
 AFTER = {
-    "shop/inventory.py": BEFORE["shop/inventory.py"]
-    .replace(
+    "shop/inventory.py": BEFORE["shop/inventory.py"].replace(
         "    with _lock:\n        if _stock.get(item, 0) < n:\n            return False\n        _stock[item] -= n\n        return True\n",
         "    if _stock.get(item, 0) < n:\n        return False\n    _stock[item] -= n\n    return True\n",
     ),
@@ -135,7 +133,9 @@ def review_flow(page, log, server) -> None:
     form.locator("select.cra-severity").select_option("blocker")
     form.locator("textarea").fill("Lock removed: two buyers can both pass the check.")
     form.locator("button.cra-save").click()
-    first = wait_for(lambda: [f for f in sidecar(root_dir)["findings"] if f["start"] == 9], what="mouse finding on disk")[0]
+    first = wait_for(
+        lambda: [f for f in sidecar(root_dir)["findings"] if f["start"] == 9], what="mouse finding on disk"
+    )[0]
     assert (first["path"], first["side"], first["start"], first["end"]) == ("shop/inventory.py", "new", 9, 12)
     assert (first["category"], first["severity"]) == ("concurrency", "blocker")
     assert first["comment"] == "Lock removed: two buyers can both pass the check."
@@ -161,7 +161,10 @@ def review_flow(page, log, server) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type("n is never checked: jk, a negative n adds stock")
     page.keyboard.press("Control+Enter")
-    second = wait_for(lambda: [f for f in sidecar(root_dir)["findings"] if f["path"] == "shop/api.py"], what="keyboard finding on disk")[0]
+    second = wait_for(
+        lambda: [f for f in sidecar(root_dir)["findings"] if f["path"] == "shop/api.py"],
+        what="keyboard finding on disk",
+    )[0]
     assert (second["side"], second["start"], second["end"]) == ("new", 2, 2)
     assert second["category"] == "edge-case"
     assert second["comment"] == "n is never checked: jk, a negative n adds stock"

@@ -10,7 +10,6 @@ import os
 import shutil
 
 import pytest
-
 from hub_harness import (
     Users,
     build_user_env,

@@ -58,17 +58,26 @@ def write_assignment(course_dir: Path, exercise: Exercise) -> None:
         cell("markdown", f"# Review: {exercise.title}\n\nFlag every defect in the viewer, then choose a verdict."),
         cell("code", "from course.review import Review", grade_id="setup"),
         cell("code", f'review = Review.open("{slug}.diff")\nreview', grade_id=f"open_{slug.replace('-', '_')}"),
-        cell("code", "### BEGIN SOLUTION\nfrom course.keys import solve\nsolve(review)\n### END SOLUTION",
-             grade_id=f"answer_{slug.replace('-', '_')}", solution=True, locked=False),
-        cell("code",
-             f'"""Is the review of {slug} right? Scored against the answer key on the grading machine."""\n'
-             f"from course.grading import require_review\n"
-             f'require_review("{slug}")\n'
-             "### BEGIN HIDDEN TESTS\n"
-             "from course.grading import grade_review\n"
-             f'grade_review("{slug}", points={POINTS:g})\n'
-             "### END HIDDEN TESTS",
-             grade_id=f"grades_review_of_{slug.replace('-', '_')}", grade=True, points=POINTS),
+        cell(
+            "code",
+            "### BEGIN SOLUTION\nfrom course.keys import solve\nsolve(review)\n### END SOLUTION",
+            grade_id=f"answer_{slug.replace('-', '_')}",
+            solution=True,
+            locked=False,
+        ),
+        cell(
+            "code",
+            f'"""Is the review of {slug} right? Scored against the answer key on the grading machine."""\n'
+            f"from course.grading import require_review\n"
+            f'require_review("{slug}")\n'
+            "### BEGIN HIDDEN TESTS\n"
+            "from course.grading import grade_review\n"
+            f'grade_review("{slug}", points={POINTS:g})\n'
+            "### END HIDDEN TESTS",
+            grade_id=f"grades_review_of_{slug.replace('-', '_')}",
+            grade=True,
+            points=POINTS,
+        ),
     ]
     nbformat.write(nb, folder / f"{NOTEBOOK}.ipynb")
 
@@ -102,9 +111,15 @@ def plans(exercise: Exercise) -> dict[str, Plan]:
     defects = list(key.defects)
 
     def flag(d, category=None, comment="") -> dict:
-        return {"path": d.file, "side": d.side, "start": d.lines[0], "end": d.lines[1],
-                "category": category or d.category, "severity": d.severity,
-                "comment": comment or f"This looks wrong: {d.category}."}
+        return {
+            "path": d.file,
+            "side": d.side,
+            "start": d.lines[0],
+            "end": d.lines[1],
+            "category": category or d.category,
+            "severity": d.severity,
+            "comment": comment or f"This looks wrong: {d.category}.",
+        }
 
     other = next(c for c in CATEGORIES if c != defects[1].category and c not in defects[1].also)
     path, number = quiet_line(exercise)
@@ -112,9 +127,22 @@ def plans(exercise: Exercise) -> dict[str, Plan]:
         # every defect, right lines and categories: full marks
         "thorough": Plan([flag(d) for d in defects], key.verdict),
         # one right, one on the right lines with the wrong category, one false alarm (free)
-        "partial": Plan([flag(defects[0]), flag(defects[1], other),
-                         {"path": path, "side": "new", "start": number, "end": number, "category": "logic",
-                          "severity": "minor", "comment": "Is this right?"}], "request-changes"),
+        "partial": Plan(
+            [
+                flag(defects[0]),
+                flag(defects[1], other),
+                {
+                    "path": path,
+                    "side": "new",
+                    "start": number,
+                    "end": number,
+                    "category": "logic",
+                    "severity": "minor",
+                    "comment": "Is this right?",
+                },
+            ],
+            "request-changes",
+        ),
         # "looks good to me": approves without a flag, earns nothing
         "approver": Plan([], "approve"),
     }

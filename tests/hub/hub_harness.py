@@ -68,7 +68,12 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.2, log: P
         if time.monotonic() > deadline:
             tail = ""
             if log is not None and log.exists():
-                tail = "\n--- " + str(log) + " (last lines)\n" + "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+                tail = (
+                    "\n--- "
+                    + str(log)
+                    + " (last lines)\n"
+                    + "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+                )
             raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}{tail}")
         time.sleep(interval)
 
@@ -151,8 +156,20 @@ class Users:
         home = self.root / "home" / name
         home.parent.mkdir(parents=True, exist_ok=True)
         home.parent.chmod(0o755)
-        run(["useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/bash",
-             "--comment", MARK, "--user-group", name])
+        run(
+            [
+                "useradd",
+                "--no-create-home",
+                "--home-dir",
+                str(home),
+                "--shell",
+                "/bin/bash",
+                "--comment",
+                MARK,
+                "--user-group",
+                name,
+            ]
+        )
         entry = pwd.getpwnam(name)
         user = User(name, home, entry.pw_uid, entry.pw_gid)
         self.made.append(user)
@@ -171,9 +188,8 @@ class Users:
 def remove_stale_accounts() -> None:
     """Accounts a killed run left behind: ours by their mark, with their folder gone."""
     for entry in pwd.getpwall():
-        if entry.pw_gecos == MARK and not os.path.exists(entry.pw_dir):
-            if not pids_of_uid(entry.pw_uid):
-                subprocess.run(["userdel", entry.pw_name], capture_output=True, check=False)
+        if entry.pw_gecos == MARK and not os.path.exists(entry.pw_dir) and not pids_of_uid(entry.pw_uid):
+            subprocess.run(["userdel", entry.pw_name], capture_output=True, check=False)
 
 
 def run(argv, *, check=True, timeout=120, **kw) -> subprocess.CompletedProcess:
@@ -237,8 +253,11 @@ def relocate_interpreter(scratch: Path) -> tuple[Path, str | None]:
     link_tree_file(exe, target / "bin" / exe.name)
     for lib in (base / "lib").glob("libpython*.so*"):
         link_tree_file(lib, target / "lib" / lib.name)
-    link_tree(base / "lib" / version, target / "lib" / version,
-              ignore=shutil.ignore_patterns("site-packages", "test", "idlelib", "tkinter", "turtledemo"))
+    link_tree(
+        base / "lib" / version,
+        target / "lib" / version,
+        ignore=shutil.ignore_patterns("site-packages", "test", "idlelib", "tkinter", "turtledemo"),
+    )
     (target / "lib" / version / "site-packages").mkdir()
     open_to_all(target)
     shared = any((target / "lib").glob("libpython*.so*"))
@@ -249,7 +268,7 @@ def open_to_all(tree: Path) -> None:
     """Let every user read `tree` (and enter its folders), without touching anything outside it:
     symlinks are skipped (chmod would follow them), and a hard-linked file that must change mode
     is first replaced by a copy (its inode is shared with the original)."""
-    for folder, dirs, files in os.walk(tree):
+    for folder, _dirs, files in os.walk(tree):
         os.chmod(folder, os.stat(folder).st_mode | stat.S_IROTH | stat.S_IXOTH)
         for name in files:
             path = os.path.join(folder, name)
@@ -281,11 +300,15 @@ def build_user_env(scratch: Path) -> UserEnv:
     """
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     base, ld_path = Path(sys._base_executable), None
-    if not reachable_by_others(base.resolve()) or not reachable_by_others(Path(sys.base_prefix) / "lib" / f"python{version}"):
+    if not reachable_by_others(base.resolve()) or not reachable_by_others(
+        Path(sys.base_prefix) / "lib" / f"python{version}"
+    ):
         base, ld_path = relocate_interpreter(scratch)
     env_dir = scratch / "userenv"
-    run([str(base), "-m", "venv", "--without-pip", str(env_dir)],
-        env={**os.environ, **({"LD_LIBRARY_PATH": ld_path} if ld_path else {})})
+    run(
+        [str(base), "-m", "venv", "--without-pip", str(env_dir)],
+        env={**os.environ, **({"LD_LIBRARY_PATH": ld_path} if ld_path else {})},
+    )
     site = Path(sysconfig.get_paths()["purelib"])
     if not reachable_by_others(site):
         linked = scratch / "site-packages"
@@ -357,13 +380,25 @@ class Class:
             **self.env.environ(),
         }
 
-    def as_user(self, user: User, argv, *, cwd: Path | None = None, check=True, timeout=180,
-                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def as_user(
+        self, user: User, argv, *, cwd: Path | None = None, check=True, timeout=180, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
         """Run argv as `user` (runuser), with a clean environment and `cwd` (default: home)."""
         variables = {**self.environ(user), **(env or {})}
-        cmd = ["runuser", "-u", user.name, "--", "env", "-i",
-               *[f"{k}={v}" for k, v in variables.items()],
-               "/bin/sh", "-c", 'cd "$0" && exec "$@"', str(cwd or user.home), *map(str, argv)]
+        cmd = [
+            "runuser",
+            "-u",
+            user.name,
+            "--",
+            "env",
+            "-i",
+            *[f"{k}={v}" for k, v in variables.items()],
+            "/bin/sh",
+            "-c",
+            'cd "$0" && exec "$@"',
+            str(cwd or user.home),
+            *map(str, argv),
+        ]
         return run(cmd, check=check, timeout=timeout)
 
     def python_as(self, user: User, *args, **kw) -> subprocess.CompletedProcess:
@@ -386,9 +421,20 @@ def make_class(scratch: Path, user_env: UserEnv) -> Class:
     shutil.copytree(INSTRUCTOR_CONFIG, instructor_config)
     jupyter = [str(user_env.bin / "jupyter")]
     admin = {"PATH": f"{user_env.bin}:/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8", **user_env.environ()}
-    run([*jupyter, "server", "extension", "disable", "--sys-prefix", "nbgrader.server_extensions.formgrader"], env=admin)
-    run([*jupyter, "labextension", "disable", "--level=sys_prefix",
-         "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"], env=admin)
+    run(
+        [*jupyter, "server", "extension", "disable", "--sys-prefix", "nbgrader.server_extensions.formgrader"], env=admin
+    )
+    run(
+        [
+            *jupyter,
+            "labextension",
+            "disable",
+            "--level=sys_prefix",
+            "@jupyter/nbgrader:formgrader",
+            "@jupyter/nbgrader:create-assignment",
+        ],
+        env=admin,
+    )
     for path in [instructor_config, *instructor_config.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return Class(scratch, user_env, exchange, etc, instructor_config)
@@ -483,7 +529,11 @@ def launch_hub(course_class: Class, instructor: User, students: list[User]) -> H
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "jupyterhub", "-f", str(HUB_DIR / "jupyterhub_config.py")],
-            cwd=state, env=environ, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=state,
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     return Hub(f"http://127.0.0.1:{port}", token, password, proc, log)
 
@@ -557,14 +607,51 @@ def running_postgres(users: Users):
     data = owner.home / "data"
     port = free_port()
     sock = owner.home  # the unix socket stays in the owner's folder, not /var/run/postgresql
-    run(["runuser", "-u", owner.name, "--", initdb, "-D", str(data), "-U", "grader", "--auth=trust",
-         "--encoding=UTF8", "--no-sync"], timeout=120)
+    run(
+        [
+            "runuser",
+            "-u",
+            owner.name,
+            "--",
+            initdb,
+            "-D",
+            str(data),
+            "-U",
+            "grader",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+        ],
+        timeout=120,
+    )
     log = owner.home / "postgres.log"
     opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c fsync=off -c max_connections=60"
-    run(["runuser", "-u", owner.name, "--", pg_ctl, "-D", str(data), "-l", str(log), "-o", opts,
-         "-w", "-t", "60", "start"], timeout=90)
+    run(
+        [
+            "runuser",
+            "-u",
+            owner.name,
+            "--",
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+        timeout=90,
+    )
     try:
         yield Postgres(f"postgresql://grader@127.0.0.1:{port}", port)
     finally:
-        subprocess.run(["runuser", "-u", owner.name, "--", pg_ctl, "-D", str(data), "-m", "immediate",
-                        "-w", "-t", "30", "stop"], capture_output=True, check=False, timeout=60)
+        subprocess.run(
+            ["runuser", "-u", owner.name, "--", pg_ctl, "-D", str(data), "-m", "immediate", "-w", "-t", "30", "stop"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )

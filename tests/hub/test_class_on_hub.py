@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
-from course.keys import Exercise
-
 from hub_assignment import ASSIGNMENT, NOTEBOOK, POINTS, Plan, make_course_dir, pick_exercise, plans
 from hub_harness import Class, Hub, User, launch_hub, run, stop_hub, wait_for_hub
+
+from course.keys import Exercise
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(420)]
 
@@ -49,16 +48,22 @@ def server_url(hub: Hub, name: str, path: str) -> str:
 def server_call(hub: Hub, student: Student, method: str, path: str, **kw):
     import requests
 
-    r = requests.request(method, server_url(hub, student.user.name, path),
-                         headers={"Authorization": f"token {student.token}"}, timeout=120, **kw)
+    r = requests.request(
+        method,
+        server_url(hub, student.user.name, path),
+        headers={"Authorization": f"token {student.token}"},
+        timeout=120,
+        **kw,
+    )
     student.log.append(f"{method} {path} -> {r.status_code}")
     return r
 
 
 def assignment_action(hub: Hub, student: Student, action: str, course_id: str) -> list[dict]:
     """What the Assignments tab does: POST /assignments/<action>, then read the listing."""
-    r = server_call(hub, student, "POST", f"assignments/{action}",
-                    data={"assignment_id": ASSIGNMENT, "course_id": course_id})
+    r = server_call(
+        hub, student, "POST", f"assignments/{action}", data={"assignment_id": ASSIGNMENT, "course_id": course_id}
+    )
     assert r.status_code == 200, f"{student.user.name}: {action}: {r.status_code} {r.text[:2000]}"
     body = r.json()
     if isinstance(body, dict):  # nbgrader answers {"success": false, "value": traceback} on failure
@@ -86,16 +91,36 @@ async def _execute(hub: Hub, student: Student, kernel_id: str, code: str, timeou
 
     url = server_url(hub, student.user.name, f"api/kernels/{kernel_id}/channels").replace("http://", "ws://", 1)
     conn = await asyncio.wait_for(
-        websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {student.token}"})), 60)
+        websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {student.token}"})), 60
+    )
     msg_id = uuid.uuid4().hex
     session = uuid.uuid4().hex
-    conn.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": student.user.name,
-                   "session": session, "date": "", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True},
-    }))
+    conn.write_message(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "msg_type": "execute_request",
+                    "username": student.user.name,
+                    "session": session,
+                    "date": "",
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "buffers": [],
+                "content": {
+                    "code": code,
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            }
+        )
+    )
     out: list[str] = []
     error = None
     replied = idle = False
@@ -104,7 +129,9 @@ async def _execute(hub: Hub, student: Student, kernel_id: str, code: str, timeou
         while not (replied and idle):
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(f"{student.user.name}'s kernel did not finish in {timeout:.0f} s; output: {''.join(out)}")
+                raise TimeoutError(
+                    f"{student.user.name}'s kernel did not finish in {timeout:.0f} s; output: {''.join(out)}"
+                )
             raw = await asyncio.wait_for(conn.read_message(), left)
             if raw is None:
                 raise ConnectionError(f"{student.user.name}'s kernel connection closed; output: {''.join(out)}")
@@ -129,16 +156,18 @@ async def _execute(hub: Hub, student: Student, kernel_id: str, code: str, timeou
 
 def work_code(folder: Path, slug: str, plan: Plan) -> str:
     """The notebook's own cell, then the flags a student makes in the viewer (same store, same file)."""
-    return "\n".join([
-        "import os",
-        f"os.chdir({str(folder)!r})",
-        "from course.review import Review",
-        f'review = Review.open("{slug}.diff")',
-        f"for f in {plan.findings!r}:",
-        '    review.flag(f["path"], f["start"], f["category"], f["comment"], end=f["end"], side=f["side"], severity=f["severity"])',
-        f"review.verdict = {plan.verdict!r}",
-        "print(len(review.findings), review.verdict)",
-    ])
+    return "\n".join(
+        [
+            "import os",
+            f"os.chdir({str(folder)!r})",
+            "from course.review import Review",
+            f'review = Review.open("{slug}.diff")',
+            f"for f in {plan.findings!r}:",
+            '    review.flag(f["path"], f["start"], f["category"], f["comment"], end=f["end"], side=f["side"], severity=f["severity"])',
+            f"review.verdict = {plan.verdict!r}",
+            "print(len(review.findings), review.verdict)",
+        ]
+    )
 
 
 def log_in(hub: Hub, name: str, password: str) -> int:
@@ -148,15 +177,19 @@ def log_in(hub: Hub, name: str, password: str) -> int:
     with requests.Session() as s:
         page = s.get(f"{hub.url}/hub/login", timeout=30)
         xsrf = s.cookies.get("_xsrf", "")
-        r = s.post(f"{hub.url}/hub/login?next=", data={"username": name, "password": password, "_xsrf": xsrf},
-                   allow_redirects=False, timeout=30)
+        r = s.post(
+            f"{hub.url}/hub/login?next=",
+            data={"username": name, "password": password, "_xsrf": xsrf},
+            allow_redirects=False,
+            timeout=30,
+        )
         assert page.status_code == 200
         return r.status_code
 
 
 # --- what a student must not be able to do, tried as that student --------------------------------
 
-PROBE = r'''
+PROBE = r"""
 import json, os, sys
 attempts = json.loads(sys.argv[1])
 out = {}
@@ -176,7 +209,7 @@ for name, (op, path, *extra) in attempts.items():
     except OSError as exc:
         out[name] = f"{type(exc).__name__}: {exc}"
 print(json.dumps(out))
-'''
+"""
 
 
 # --- the whole class, once per module -----------------------------------------------------------
@@ -216,8 +249,9 @@ def finished_class(users, course_class: Class, hub_deps):
 
     # The instructor's course directory: a checkout of the repository in their own home (0700),
     # with its own nbgrader_config.py, the bank and one assignment.
-    course_dir = make_course_dir(instructor.home / "code-review-academy", exercise,
-                                 {s.user.name: s.role.title() for s in students})
+    course_dir = make_course_dir(
+        instructor.home / "code-review-academy", exercise, {s.user.name: s.role.title() for s in students}
+    )
     run(["chown", "-R", f"{instructor.name}:{instructor.name}", str(course_dir)])
     cls = course_class
 
@@ -266,8 +300,9 @@ def finished_class(users, course_class: Class, hub_deps):
             assignment_action(hub, s, "fetch_feedback", cls.course_id)
         lap("students fetch feedback")
         timings["total"] = round(time.monotonic() - started, 1)
-        yield FinishedClass(cls, hub, instructor, instructor_token, course_dir, exercise, students, timings,
-                            grade_output, fetched)
+        yield FinishedClass(
+            cls, hub, instructor, instructor_token, course_dir, exercise, students, timings, grade_output, fetched
+        )
     finally:
         stop_hub(hub)
         print(f"\nclass on hub, seconds per step: {json.dumps(timings)}")
@@ -360,14 +395,19 @@ def test_no_student_can_read_what_is_not_theirs(finished_class):
             "the class's submissions in the exchange": ("list", str(ex / "inbound")),
             "the class's feedback in the exchange": ("list", str(ex / "feedback")),
             "the course's exchange folder (replace it)": ("rename", str(ex), str(done.cls.exchange / "hijacked")),
-            "the released assignment (tamper with it)": ("write", str(ex / "outbound" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")),
+            "the released assignment (tamper with it)": (
+                "write",
+                str(ex / "outbound" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"),
+            ),
         }
         for o in others:
             theirs = o.user.home / done.cls.course_id / ASSIGNMENT
             attempts[f"{o.role}'s home"] = ("list", str(o.user.home))
             attempts[f"{o.role}'s review"] = ("read", str(theirs / f"{done.exercise.slug}.findings.json"))
             attempts[f"{o.role}'s collected submission"] = (
-                "read", str(done.course_dir / "submitted" / o.user.name / ASSIGNMENT / f"{NOTEBOOK}.ipynb"))
+                "read",
+                str(done.course_dir / "submitted" / o.user.name / ASSIGNMENT / f"{NOTEBOOK}.ipynb"),
+            )
         # every target exists (as root sees it), so "denied" cannot mean "not there"
         for name, (op, path, *_) in attempts.items():
             assert Path(path).exists() or op == "rename", f"{name}: {path} does not exist"
@@ -384,8 +424,12 @@ def test_the_hub_keeps_each_student_out_of_other_servers(finished_class):
     a, b = done.students[0], done.students[1]
     hub = done.hub
     hub.start_server(b.user.name)
-    r = requests.get(server_url(hub, b.user.name, f"api/contents/{done.cls.course_id}"),
-                     headers={"Authorization": f"token {a.token}"}, timeout=30, allow_redirects=False)
+    r = requests.get(
+        server_url(hub, b.user.name, f"api/contents/{done.cls.course_id}"),
+        headers={"Authorization": f"token {a.token}"},
+        timeout=30,
+        allow_redirects=False,
+    )
     assert r.status_code == 403, r.status_code
     assert log_in(hub, a.user.name, "not the password") != 302
 
@@ -397,8 +441,12 @@ def test_only_the_instructor_has_the_formgrader(finished_class):
     done = finished_class
 
     def formgrader(name: str, token: str, path: str):
-        return requests.get(server_url(done.hub, name, f"formgrader/{path}"),
-                            headers={"Authorization": f"token {token}"}, timeout=60, allow_redirects=False)
+        return requests.get(
+            server_url(done.hub, name, f"formgrader/{path}"),
+            headers={"Authorization": f"token {token}"},
+            timeout=60,
+            allow_redirects=False,
+        )
 
     r = formgrader(done.instructor.name, done.instructor_token, "api/assignments")
     assert r.status_code == 200, r.text[:500]

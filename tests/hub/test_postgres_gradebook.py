@@ -23,7 +23,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from hub_assignment import ASSIGNMENT, NOTEBOOK, POINTS, make_course_dir, pick_exercise, plans
 from hub_harness import MULTIUSER_CONFIG, run
 
@@ -31,14 +30,22 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(420)]
 
 # Two shards by the first letter of the student id, as `nbgrader collect --student` globs them.
 ROSTER = {
-    "ada": "thorough", "ben": "partial", "cy": "approver", "dee": "thorough", "eve": "partial",
-    "finn": "approver", "gus": "thorough", "hal": "partial", "ivy": "approver", "jo": "thorough",
+    "ada": "thorough",
+    "ben": "partial",
+    "cy": "approver",
+    "dee": "thorough",
+    "eve": "partial",
+    "finn": "approver",
+    "gus": "thorough",
+    "hal": "partial",
+    "ivy": "approver",
+    "jo": "thorough",
 }
 SHARDS = {"grader-1": "[a-e]*", "grader-2": "[f-z]*"}
 
 # What each student's Jupyter server does through nbgrader's exchange API (the calls behind the
 # Assignments tab), for several students in one process: the ids are nbgrader's, not accounts.
-STUDENTS = r'''
+STUDENTS = r"""
 import json, os, sys
 from traitlets.config.loader import PyFileConfigLoader
 from nbgrader.auth import Authenticator
@@ -72,7 +79,7 @@ for student, home in spec["homes"].items():
         cd.student_id = student
         exchange.FetchFeedback(coursedir=cd, authenticator=auth, config=cfg).start()
 print("ok")
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +120,12 @@ def sharded_class(postgres, scratch):
     (etc2 / "nbgrader_config.py").write_text(
         MULTIUSER_CONFIG.read_text(encoding="utf-8")
         + f"\n# This machine grades into the class's PostgreSQL gradebook.\nc.CourseDirectory.db_url = {db_url!r}\n",
-        encoding="utf-8")
-    envs = {"grader-1": env, "grader-2": {**{k: v for k, v in env.items() if k != "COURSE_DB_URL"},
-                                          "JUPYTER_CONFIG_PATH": str(etc2)}}
+        encoding="utf-8",
+    )
+    envs = {
+        "grader-1": env,
+        "grader-2": {**{k: v for k, v in env.items() if k != "COURSE_DB_URL"}, "JUPYTER_CONFIG_PATH": str(etc2)},
+    }
     lap("postgres")
 
     def nbgrader(course: Path, *args: str, environ=env, **kw):
@@ -123,8 +133,9 @@ def sharded_class(postgres, scratch):
 
     # The instructor's copy: the gradebook's tables, the roster and the assignment are made
     # before any grader starts (docs/deploy.md).
-    main = make_course_dir(scratch / "instructor" / "code-review-academy", exercise,
-                           {s: role.title() for s, role in ROSTER.items()})
+    main = make_course_dir(
+        scratch / "instructor" / "code-review-academy", exercise, {s: role.title() for s, role in ROSTER.items()}
+    )
     nbgrader(main, "db", "student", "import", "roster.csv")
     run(["course", "build", "--no-check", ASSIGNMENT], cwd=main, env=env)
     nbgrader(main, "release_assignment", ASSIGNMENT)
@@ -159,10 +170,18 @@ def sharded_class(postgres, scratch):
     # Both graders start `course grade` at the same moment.
     procs, spans, outputs = {}, {}, {}
     for name in graders:
-        log = open(scratch / f"{name}.log", "w")
+        log = open(scratch / f"{name}.log", "w")  # noqa: SIM115 - held open by the running grader, closed below
         spans[name] = [time.time(), None]
-        procs[name] = (subprocess.Popen(["course", "grade", ASSIGNMENT, "--jobs", "1"],
-                                        cwd=graders[name], env=envs[name], stdout=log, stderr=subprocess.STDOUT), log)
+        procs[name] = (
+            subprocess.Popen(
+                ["course", "grade", ASSIGNMENT, "--jobs", "1"],
+                cwd=graders[name],
+                env=envs[name],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            ),
+            log,
+        )
 
     def staging(name: str) -> Path:
         return graders[name] / "reports" / ASSIGNMENT / "grading" / "submitted"
@@ -188,8 +207,17 @@ def sharded_class(postgres, scratch):
     lap("graders release feedback, students fetch it")
     print(f"\nsharded grading on PostgreSQL, seconds per step: {json.dumps(timings)}")
     return {
-        "db_url": db_url, "libpq_url": libpq_url, "exercise": exercise, "roles": roles, "graders": graders, "main": main,
-        "outputs": outputs, "spans": spans, "autograding": autograding, "homes": spec["homes"], "env": env,
+        "db_url": db_url,
+        "libpq_url": libpq_url,
+        "exercise": exercise,
+        "roles": roles,
+        "graders": graders,
+        "main": main,
+        "outputs": outputs,
+        "spans": spans,
+        "autograding": autograding,
+        "homes": spec["homes"],
+        "env": env,
     }
 
 
@@ -207,8 +235,10 @@ def test_the_edited_assignment_was_recorded_once_whatever_the_config_route(shard
     """Both graders found the source changed since the build; the first recorded it, the second
     found it recorded. Each graded into PostgreSQL, one told by COURSE_DB_URL and one by its
     system-wide nbgrader config."""
-    summaries = {name: json.loads((copy / "reports" / ASSIGNMENT / "grading" / "summary.json").read_text())
-                 for name, copy in sharded_class["graders"].items()}
+    summaries = {
+        name: json.loads((copy / "reports" / ASSIGNMENT / "grading" / "summary.json").read_text())
+        for name, copy in sharded_class["graders"].items()
+    }
     assert sorted(s["gradebook"]["assignment"] for s in summaries.values()) == ["recorded", "unchanged"]
     assert all(s["gradebook"]["url"] == sharded_class["db_url"] for s in summaries.values())
     from nbgrader.api import Gradebook
@@ -269,8 +299,12 @@ def test_the_instructor_reports_on_the_whole_class(sharded_class, tmp_path):
     main = sharded_class["main"]
     for copy in sharded_class["graders"].values():
         shutil.copytree(copy / "autograded", main / "autograded", dirs_exist_ok=True)
-    proc = run(["course", "report", ASSIGNMENT, "--db-url", sharded_class["db_url"], "--out", str(tmp_path)],
-               cwd=main, check=False, env=sharded_class["env"])
+    proc = run(
+        ["course", "report", ASSIGNMENT, "--db-url", sharded_class["db_url"], "--out", str(tmp_path)],
+        cwd=main,
+        check=False,
+        env=sharded_class["env"],
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (tmp_path / "class-report.html").read_text(encoding="utf-8")
     assert all(student in page for student in ROSTER)
