@@ -30,12 +30,17 @@ c.OverwriteCells.add_missing_cells = True
 
 # Hidden tests never reach a student: nbgrader's feedback shows test source unless cleared,
 # and an error's traceback quotes the hidden lines even then, so test cells keep one line.
+# Student-written Markdown and HTML outputs never run script in a feedback page: Markdown cells
+# are rendered with raw HTML off, and nbconvert sanitizes every HTML, SVG, Markdown and
+# JavaScript output.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "course.grading.preprocessors.ShortenTestTracebacks",
+    "course.grading.preprocessors.SanitizeMarkdownCells",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+c.HTMLExporter.sanitize_html = True
 
 # nbgrader's LimitOutput counts lines: one print of three million characters passes it and
 # makes a 3 MB feedback page. LimitOutputSize caps the characters of stdout per cell.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
-__all__ = ["LimitOutputSize", "ShortenTestTracebacks"]
+__all__ = ["LimitOutputSize", "SanitizeMarkdownCells", "ShortenTestTracebacks"]
 
 TRUNCATED = "\n... output truncated by the grader: {dropped:,} more characters were printed ...\n"
 
@@ -58,3 +58,28 @@ class ShortenTestTracebacks(NbGraderPreprocessor):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+class SanitizeMarkdownCells(NbGraderPreprocessor):
+    """Render every Markdown cell to safe HTML before nbgrader's feedback template sees it.
+
+    nbgrader's feedback template renders Markdown cells with `markdown2html`, which passes raw
+    HTML through, and ignores nbconvert's `sanitize_html` (that setting, on in nbgrader_config.py,
+    covers outputs only). A student's short answer could therefore run script in the page the
+    student, and any classmate or TA it is shown to, opens. Here the Markdown is rendered by
+    markdown-it-py with raw HTML off, so `<script>` arrives as text; the result is one HTML block
+    with no blank line, which the template passes through unchanged.
+    """
+
+    def preprocess(self, nb, resources):
+        from markdown_it import MarkdownIt
+
+        md = MarkdownIt("commonmark", {"html": False})
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                rendered = md.render(cell.source or "")
+                # A blank line would end the HTML block and hand the rest back to the Markdown
+                # renderer; inside <pre> it is kept as an entity-free newline pair.
+                body = rendered.replace("\n\n", "\n&#8203;\n").strip()
+                cell.source = f'<div class="course-sanitized">\n{body}\n</div>'
+        return nb, resources
