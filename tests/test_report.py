@@ -448,18 +448,10 @@ def test_report_opens_in_chromium_with_every_figure(page):
     """Does the page load in a real browser without console errors, with every figure drawn?"""
     from concurrent.futures import ThreadPoolExecutor
 
+    from e2e.servers import CHROMIUM_ARGS as args  # the flags every browser test starts Chromium with
     from playwright.sync_api import sync_playwright
 
     executable = chromium()
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
 
     def visit():
         with sync_playwright() as p:
