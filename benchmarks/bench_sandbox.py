@@ -21,7 +21,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from course.grading.sandbox import execute_notebook, sandbox_available
+from course.grading.sandbox import sandbox_available
+from course.grading.sandbox_notebook import execute_notebook
 
 CELLS = ["x = sum(range(10_000))\nprint(x)", "import json\njson.dumps({'a': [1, 2, 3]})", "[i * i for i in range(5)]"]
 

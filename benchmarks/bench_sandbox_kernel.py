@@ -24,8 +24,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.preprocessors import Execute
 
-from course.grading.sandbox import execute_notebook, sandbox_available
+from course.grading.sandbox import sandbox_available
 from course.grading.sandbox_kernel import SandboxedExecute
+from course.grading.sandbox_notebook import execute_notebook
 
 CELLS = [
     "import course.review\nx = sum(range(10_000))\nprint(x)",

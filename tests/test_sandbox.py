@@ -24,7 +24,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 import course
 from course.grading import sandbox as sandbox_module
-from course.grading.sandbox import Limits, Sandbox, SandboxResult, execute_notebook, sandbox_available
+from course.grading.sandbox import Limits, Sandbox, SandboxResult, sandbox_available
+from course.grading.sandbox_notebook import execute_notebook
 
 COURSE_ROOT = Path(course.__file__).resolve().parent.parent
 

@@ -54,29 +54,33 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .sandbox_host import (
+    INSIDE_GID,
+    INSIDE_UID,
+    PidsCgroup,
+    join_cgroup,
+    python_binds,
+    system_binds,
+    uid_known,
+    write_etc,
+)
+
 __all__ = [
     "DEFAULT_PATH",
-    "ExecResult",
     "Limits",
     "Sandbox",
     "SandboxError",
     "SandboxResult",
-    "execute_notebook",
     "sandbox_available",
 ]
 
 #: The sandbox's PATH: the venv's scripts first, then the system's.
 DEFAULT_PATH = f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin"
-#: The uid and gid the sandboxed code has inside (never root).
-INSIDE_UID = 1000
-INSIDE_GID = 1000
 #: Top-level system folders bound read-only (or recreated as the host's symlinks, merged-/usr).
-_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 #: The few files of /etc that programs here read; the rest of /etc (shadow, ssh keys, the host's
 #: configuration) stays outside. passwd and group are written fresh for the sandbox's user.
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/mime.types")
@@ -122,16 +126,6 @@ class SandboxResult:
     argv: tuple[str, ...] = field(default=(), repr=False)  # the full bwrap command, for debugging
 
 
-@dataclass(frozen=True)
-class ExecResult:
-    """An executed notebook and how its execution went."""
-
-    notebook: Path | None  # the executed notebook in workdir; None if nothing came back
-    outcome: str  # "ok" | "timed out" | "memory" | "output cap" | "died"
-    reason: str  # for the student: what happened, or "" when outcome is "ok"
-    run: SandboxResult  # the sandbox run that executed it
-
-
 def sandbox_available() -> tuple[bool, str]:
     """Whether a sandbox can start here; if not, the reason and how to fix it."""
     bwrap = shutil.which("bwrap")
@@ -140,7 +134,7 @@ def sandbox_available() -> tuple[bool, str]:
     if shutil.which("prlimit") is None:
         return False, "prlimit (util-linux) is not installed: `apt-get install util-linux`"
     probe = [bwrap, "--unshare-all", "--unshare-user", "--uid", str(INSIDE_UID), "--die-with-parent"]
-    probe += [*_system_binds(), "--proc", "/proc", "--dev", "/dev", "--", "/bin/true"]
+    probe += [*system_binds(), "--proc", "/proc", "--dev", "/dev", "--", "/bin/true"]
     try:
         done = subprocess.run(probe, capture_output=True, text=True, timeout=30, env={}, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -151,93 +145,6 @@ def sandbox_available() -> tuple[bool, str]:
             return False, f"{err}\n{_USERNS_HINT}"
         return False, f"bwrap failed ({done.returncode}): {err}"
     return True, f"bubblewrap at {bwrap} starts a sandbox"
-
-
-def _system_binds() -> list[str]:
-    args: list[str] = []
-    for top in _SYSTEM_DIRS:
-        if os.path.islink(top):
-            args += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            args += ["--ro-bind", top, top]
-    return args
-
-
-def _python_binds() -> list[Path]:
-    """The interpreter, the venv and the (editable) course package, nothing else of the checkout."""
-    import course  # this package: editable installs point the venv's finder at its folder
-
-    paths = [Path(sys.base_prefix), Path(sys.prefix), Path(course.__file__).resolve().parent]
-    real = Path(os.path.realpath(sys.executable)).parent.parent
-    paths.append(real)
-    out: list[Path] = []
-    for p in paths:
-        if str(p).startswith("/usr/") or p == Path("/usr") or p in out:
-            continue
-        out.append(p)
-    return out
-
-
-class _PidsCgroup:
-    """A pids cgroup holding one sandbox: the process limit when the host uid is root."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @classmethod
-    def create(cls, max_pids: int) -> _PidsCgroup | None:
-        name = f"course-sandbox-{uuid.uuid4().hex[:12]}"
-        for root in _pids_cgroup_roots():
-            path = root / name
-            try:
-                path.mkdir()
-            except OSError:
-                continue
-            try:
-                (path / "pids.max").write_text(f"{max_pids}\n")
-                return cls(path)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    path.rmdir()
-        return None
-
-    def procs_file(self) -> str:
-        return str(self.path / "cgroup.procs")
-
-    def pids(self) -> list[int]:
-        try:
-            return [int(x) for x in (self.path / "cgroup.procs").read_text().split()]
-        except OSError:
-            return []
-
-    def kill_all(self) -> None:
-        for pid in self.pids():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-
-    def remove(self, wait: float = 5.0) -> None:
-        deadline = time.monotonic() + wait
-        while self.pids() and time.monotonic() < deadline:
-            self.kill_all()
-            time.sleep(0.02)
-        with contextlib.suppress(OSError):
-            self.path.rmdir()
-
-
-def _pids_cgroup_roots() -> Iterator[Path]:
-    v1 = Path("/sys/fs/cgroup/pids")
-    if (v1 / "cgroup.procs").exists():
-        yield v1
-    for v2 in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
-        controllers = v2 / "cgroup.controllers"
-        if controllers.exists() and "pids" in controllers.read_text().split():
-            yield v2
-
-
-def _join_cgroup(procs_file: str | None) -> None:  # runs in the child between fork and exec
-    if procs_file is not None:
-        with open(procs_file, "w") as fh:
-            fh.write(str(os.getpid()))
 
 
 class Sandbox:
@@ -274,13 +181,13 @@ class Sandbox:
             "--hostname", "sandbox",
             "--clearenv",
         ]  # fmt: skip
-        args += _system_binds()
+        args += system_binds()
         for etc_file in _ETC_FILES:
             if os.path.exists(etc_file):
                 args += ["--ro-bind", etc_file, etc_file]
         for name in ("passwd", "group", "hosts"):
             args += ["--ro-bind", str(etc_dir / name), f"/etc/{name}"]
-        for path in _python_binds():
+        for path in python_binds():
             args += ["--ro-bind", str(path), str(path)]
         for path in readonly:
             real = Path(path).resolve()
@@ -345,10 +252,10 @@ class Sandbox:
             raise SandboxError(f"workdir {workdir} is not a folder")
         lim = self.limits
         host_uid = os.geteuid() if lim.host_uid is None else lim.host_uid
-        cgroup: _PidsCgroup | None = None
+        cgroup: PidsCgroup | None = None
         if host_uid == 0:
             # RLIMIT_NPROC is not enforced for host root (see module doc): a pids cgroup is.
-            cgroup = _PidsCgroup.create(lim.max_processes + 2)  # + bwrap and its init
+            cgroup = PidsCgroup.create(lim.max_processes + 2)  # + bwrap and its init
             if cgroup is None:
                 raise SandboxError(
                     "the grader runs as root and no pids cgroup is writable, so the process limit "
@@ -359,7 +266,7 @@ class Sandbox:
         if host_uid != os.geteuid():
             if os.geteuid() != 0:
                 raise SandboxError("only root can run the sandbox as another host uid")
-            gid = pwd.getpwuid(host_uid).pw_gid if _uid_known(host_uid) else host_uid
+            gid = pwd.getpwuid(host_uid).pw_gid if uid_known(host_uid) else host_uid
             user_kwargs = {"user": host_uid, "group": gid, "extra_groups": []}
             for folder, dirs, files in os.walk(workdir):
                 for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
@@ -367,7 +274,7 @@ class Sandbox:
         try:
             with tempfile.TemporaryDirectory(prefix="course-sandbox-etc-") as etc:
                 etc_dir = Path(etc)
-                _write_etc(etc_dir, workdir)
+                write_etc(etc_dir, workdir)
                 os.chmod(etc_dir, 0o755)
                 full = self.build_argv(argv, workdir=workdir, readonly=readonly, env=env, etc_dir=etc_dir)
                 return self._supervise(full, timeout=timeout, stdin=stdin, cgroup=cgroup, **user_kwargs)
@@ -381,7 +288,7 @@ class Sandbox:
         *,
         timeout: float,
         stdin: bytes | None,
-        cgroup: _PidsCgroup | None,
+        cgroup: PidsCgroup | None,
         **user_kwargs: object,
     ) -> SandboxResult:
         cap = self.limits.max_output_bytes
@@ -393,7 +300,7 @@ class Sandbox:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={"PATH": "/usr/bin:/bin"},  # bwrap's own environ is what /proc/1/environ shows inside
-            preexec_fn=lambda: _join_cgroup(procs_file),
+            preexec_fn=lambda: join_cgroup(procs_file),
             close_fds=True,
             start_new_session=True,
             **user_kwargs,  # type: ignore[call-overload]
@@ -463,15 +370,7 @@ class Sandbox:
         )
 
 
-def _uid_known(uid: int) -> bool:
-    try:
-        pwd.getpwuid(uid)
-    except KeyError:
-        return False
-    return True
-
-
-def _kill(proc: subprocess.Popen[bytes], cgroup: _PidsCgroup | None) -> None:
+def _kill(proc: subprocess.Popen[bytes], cgroup: PidsCgroup | None) -> None:
     """SIGKILL bwrap's session: its pid-1 child dies (--die-with-parent), and with it the pid ns."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
@@ -497,85 +396,3 @@ def _reason_from_exit(returncode: int, stderr: str, limits: Limits) -> str | Non
     if sig == signal.SIGKILL:
         return "killed"
     return None
-
-
-def _write_etc(etc_dir: Path, workdir: Path) -> None:
-    (etc_dir / "passwd").write_text(
-        f"root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n"
-        f"student:x:{INSIDE_UID}:{INSIDE_GID}:student:{workdir}:/bin/sh\n"
-        "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
-    )
-    (etc_dir / "group").write_text(f"root:x:0:\nstudent:x:{INSIDE_GID}:\nnogroup:x:65534:\n")
-    (etc_dir / "hosts").write_text("127.0.0.1 localhost sandbox\n::1 localhost ip6-localhost\n")
-    for name in ("passwd", "group", "hosts"):
-        os.chmod(etc_dir / name, 0o644)
-
-
-# --- notebooks ------------------------------------------------------------------------------------
-
-_EXEC_SCRIPT = Path(__file__).with_name("sandbox_exec.py")
-_STARTUP_SECONDS = 60.0  # kernel start and notebook write, on top of the cells' own time
-
-
-def execute_notebook(
-    notebook: Path,
-    workdir: Path,
-    *,
-    timeout_per_cell: float = 30.0,
-    limits: Limits | None = None,
-    output_per_stream: int = 100_000,
-    output_per_notebook: int = 1_000_000,
-    timeout_total: float | None = None,
-) -> ExecResult:
-    """Execute `notebook` (which must be inside `workdir`) with nbclient inside the sandbox.
-
-    Kernel and client both run in the sandbox. The executed notebook is written next to the input
-    as ``<name>.executed.ipynb``; each output's text is cut at `output_per_stream` characters and
-    the notebook's outputs at `output_per_notebook`, each cut marked in the output itself.
-    """
-    import json
-
-    import nbformat
-
-    workdir = Path(workdir).resolve()
-    notebook = Path(notebook).resolve()
-    if not notebook.is_relative_to(workdir):
-        raise SandboxError(f"{notebook} is not inside the workdir {workdir}")
-    nb = nbformat.read(notebook, as_version=4)
-    n_code = sum(1 for c in nb.cells if c.cell_type == "code")
-    total = timeout_total or (_STARTUP_SECONDS + n_code * (timeout_per_cell + 5))
-    out = notebook.with_name(notebook.stem + ".executed.ipynb")
-    if out.exists():
-        out.unlink()
-    lim = limits or Limits()
-    argv = [
-        sys.executable, "-I", str(_EXEC_SCRIPT), str(notebook), str(out),
-        "--timeout-per-cell", str(timeout_per_cell),
-        "--output-per-stream", str(output_per_stream),
-        "--output-per-notebook", str(output_per_notebook),
-    ]  # fmt: skip
-    run = Sandbox(lim).run(argv, workdir=workdir, timeout=total)
-    status: dict[str, str] = {}
-    for line in reversed(run.stdout.splitlines()):
-        if line.startswith("SANDBOX-EXEC "):
-            with contextlib.suppress(ValueError):
-                status = json.loads(line.removeprefix("SANDBOX-EXEC "))
-            break
-    produced = out if out.is_file() and out.stat().st_size > 0 else None
-    if run.timed_out:
-        return ExecResult(
-            produced,
-            "timed out",
-            f"The notebook did not finish within {total:g} seconds and was stopped.",
-            run,
-        )
-    if run.truncated:
-        return ExecResult(produced, "output cap", "The notebook printed too much and was stopped.", run)
-    if status:
-        outcome, reason = status.get("outcome", "died"), status.get("reason", "")
-        if produced is None and outcome == "ok":
-            outcome, reason = "died", "The executed notebook could not be written."
-        return ExecResult(produced, outcome, reason, run)
-    reason = run.killed_reason or f"The notebook's execution ended unexpectedly (exit {run.returncode})."
-    outcome = "memory" if run.killed_reason and "memory" in run.killed_reason else "died"
-    return ExecResult(produced, outcome, reason, run)

@@ -64,8 +64,9 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Bytes, Dict, Instance, Integer, List, Unicode
 
 from course.grading.intake import copy_submission
-from course.grading.sandbox import Limits, Sandbox, SandboxError, _join_cgroup, _PidsCgroup, _write_etc
+from course.grading.sandbox import Limits, Sandbox, SandboxError
 from course.grading.sandbox_exec import MARKER, _size
+from course.grading.sandbox_host import PidsCgroup, join_cgroup, write_etc
 
 __all__ = ["PASSTHROUGH_ENV", "SandboxedExecute", "SandboxedKernelManager", "copy_folder"]
 
@@ -106,7 +107,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._runtime: Path | None = None  # etc/ (passwd, group, hosts) and ipc/ (sockets, connection file)
         self._workdir: Path | None = None
         self._own_workdir: Path | None = None
-        self._cgroup: _PidsCgroup | None = None
+        self._cgroup: PidsCgroup | None = None
         self._popen_user: dict[str, Any] = {}
 
     @property
@@ -146,12 +147,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._runtime = Path(tempfile.mkdtemp(prefix="course-kernel-"))
         (self._runtime / "etc").mkdir()
         (self._runtime / "ipc").mkdir(mode=0o700)
-        _write_etc(self._runtime / "etc", self._workdir)
+        write_etc(self._runtime / "etc", self._workdir)
         os.chmod(self._runtime / "etc", 0o755)
         if host_uid == 0:
             # RLIMIT_NPROC does not hold for host root (sandbox.py's module doc): a pids cgroup does,
             # and killing what it holds is the last word at cleanup.
-            self._cgroup = _PidsCgroup.create(lim.max_processes + 2)
+            self._cgroup = PidsCgroup.create(lim.max_processes + 2)
             if self._cgroup is None:
                 raise SandboxError(
                     "the grader runs as root and no pids cgroup is writable, so the process limit "
@@ -206,7 +207,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.show_kernel_output:  # what student code writes to fd 1/2 reaches no log
             kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         if self._cgroup is not None:
-            kw["preexec_fn"] = partial(_join_cgroup, self._cgroup.procs_file())
+            kw["preexec_fn"] = partial(join_cgroup, self._cgroup.procs_file())
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         except BaseException:
