@@ -196,3 +196,18 @@ def test_the_attackers_own_grade_is_what_its_review_earns_and_its_output_is_capp
     page = attacked["course"] / "feedback" / "attacker" / ASSIGNMENT / f"{NOTEBOOK}.html"
     assert page.stat().st_size < 2_000_000  # three million characters were printed
     assert "FIXTURE-HINT-A2" not in page.read_text(encoding="utf-8")  # no key text it did not earn
+
+
+def test_bytecode_caches_written_while_grading_do_not_count_as_changed_course_files(tmp_path):
+    """Python writes __pycache__ on a first import (a fresh clone's first `course grade`): that
+    must not flag the class, while a changed source file must."""
+    from course.grading.classgrader import _source_snapshot
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("x = 1\n")
+    before = _source_snapshot(tmp_path)
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    (tmp_path / "pkg" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\x00bytecode")
+    assert _source_snapshot(tmp_path) == before
+    (tmp_path / "pkg" / "mod.py").write_text("x = 2\n")
+    assert _source_snapshot(tmp_path) != before

@@ -32,6 +32,15 @@ from .worker import WORKER_DB_URL, WORKER_EXECUTION
 __all__ = ["ClassGrader", "GradingRun", "grade_class"]
 
 
+def _source_snapshot(folder: Path) -> dict[str, str]:
+    """A snapshot of source files: Python's own bytecode caches, which any import may write, left out."""
+    return {
+        rel: h
+        for rel, h in snapshot(folder).items()
+        if "__pycache__" not in rel.split("/") and not rel.endswith(".pyc")
+    }
+
+
 def _file_hash(path: Path) -> dict[str, str]:
     """A snapshot of one file: its sha256, or that it is absent."""
     import hashlib
@@ -112,8 +121,8 @@ class ClassGrader:
 
         run = self.run
         run.guarded = {
-            "the exercise bank": (run.bank.root, snapshot(run.bank.root)),
-            "the course package": (Path(course.__file__).parent, snapshot(Path(course.__file__).parent)),
+            "the exercise bank": (run.bank.root, _source_snapshot(run.bank.root)),
+            "the course package": (Path(course.__file__).parent, _source_snapshot(Path(course.__file__).parent)),
         }
         for path in dict.fromkeys([*config_files(run.root), run.root / "nbgrader_config.py"]):
             run.guarded[f"configuration {path}"] = (path, _file_hash(path))
@@ -124,7 +133,7 @@ class ClassGrader:
         run = self.run
         changed = []
         for name, (path, before) in run.guarded.items():
-            after = _file_hash(path) if name.startswith("configuration") else snapshot(path)
+            after = _file_hash(path) if name.startswith("configuration") else _source_snapshot(path)
             if after != before:
                 changed.append(name)
         for s in run.students:
