@@ -67,8 +67,11 @@ def jupyter_server_factory(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: playwright's sync API keeps an event loop marked running in the
+    # main thread while it is open, and a later test that calls asyncio.run() (the sandboxed
+    # kernel's tests) would fail under it.
     require_chromium()
     from playwright.sync_api import sync_playwright
 
