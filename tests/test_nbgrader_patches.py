@@ -25,7 +25,12 @@ def fresh(monkeypatch, caplog):
 
     monkeypatch.setattr(common, "jsonschema", common.jsonschema)
     monkeypatch.setattr(api, "create_engine", api.create_engine)
+    monkeypatch.setattr(api, "inspect", api.inspect)
+    monkeypatch.setattr(api.Base.metadata, "create_all", api.Base.metadata.create_all)
+    monkeypatch.setattr(api.Gradebook, "check_course", api.Gradebook.check_course)
+    monkeypatch.setattr(api.Gradebook, "close", api.Gradebook.close)
     monkeypatch.setattr(patches, "_applied", set())
+    monkeypatch.setattr(patches, "_shared", [])
     monkeypatch.setattr(patches, "_warned", set())
     caplog.set_level(logging.WARNING, logger="course.grading.patches")
     return caplog
@@ -125,6 +130,126 @@ def test_the_engine_is_left_alone_on_another_nbgrader(unchecked_version, tmp_pat
     one, two = _two_engines(tmp_path)
     assert one is not two
     assert warned(unchecked_version, "shared gradebook engine")
+
+
+# the schema made once, the connections kept ---------------------------------------------------
+
+
+def _count_gradebook_steps(monkeypatch) -> dict[str, int]:
+    """Count nbgrader's create_all and check_course calls and new database connections from now
+    on (a patch applied afterwards wraps the counters, so they see what it lets through)."""
+    import nbgrader.api as api
+    from sqlalchemy import event
+
+    counts = {"create_all": 0, "check_course": 0, "connect": 0}
+    create_all, check_course, create_engine = (
+        api.Base.metadata.create_all,
+        api.Gradebook.check_course,
+        api.create_engine,
+    )
+
+    def counted_create_all(*args, **kwargs):
+        counts["create_all"] += 1
+        return create_all(*args, **kwargs)
+
+    def counted_check_course(self, *args, **kwargs):
+        counts["check_course"] += 1
+        return check_course(self, *args, **kwargs)
+
+    def connected(*_):
+        counts["connect"] += 1
+
+    def counted_engine(url, **kwargs):
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", connected)
+        return engine
+
+    monkeypatch.setattr(api.Base.metadata, "create_all", counted_create_all)
+    monkeypatch.setattr(api.Gradebook, "check_course", counted_check_course)
+    monkeypatch.setattr(api, "create_engine", counted_engine)
+    return counts
+
+
+def _three_gradebooks(folder: Path) -> list[str]:
+    """Open a Gradebook of one new SQLite file three times, adding a student each time; the
+    students it then holds."""
+    import nbgrader.api as api
+
+    from course.grading.nbconfig import environ, nbgrader_env
+
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'gradebook.db'}"
+    with environ(PATH=nbgrader_env()["PATH"]):
+        for n in range(3):
+            with api.Gradebook(url, "a-course") as gb:
+                gb.add_student(f"s{n}")
+        with api.Gradebook(url, "a-course") as gb:
+            return sorted(s.id for s in gb.students)
+
+
+def test_the_schema_and_course_are_made_once_per_engine(fresh, tmp_path, monkeypatch):
+    counts = _count_gradebook_steps(monkeypatch)
+    assert _three_gradebooks(tmp_path / "unpatched") == ["s0", "s1", "s2"]
+    assert counts == {"create_all": 4, "check_course": 4, "connect": 4}  # every Gradebook
+    counts.update(create_all=0, check_course=0, connect=0)
+    assert patches.schema_once()
+    assert _three_gradebooks(tmp_path / "patched") == ["s0", "s1", "s2"]
+    assert counts["create_all"] == counts["check_course"] == 1  # the first Gradebook's only
+    assert counts["connect"] == 4  # connections are keep_connections' business
+
+
+def test_the_connections_are_kept(fresh, tmp_path, monkeypatch):
+    counts = _count_gradebook_steps(monkeypatch)
+    assert patches.keep_connections()
+    assert _three_gradebooks(tmp_path / "patched") == ["s0", "s1", "s2"]
+    assert counts["connect"] == 1
+    assert counts["create_all"] == counts["check_course"] == 4  # schema_once's business
+
+
+def test_the_schema_and_connections_are_left_alone_on_another_nbgrader(unchecked_version, tmp_path, monkeypatch):
+    counts = _count_gradebook_steps(monkeypatch)
+    assert patches.schema_once() is False
+    assert patches.keep_connections() is False
+    assert _three_gradebooks(tmp_path / "unpatched") == ["s0", "s1", "s2"]
+    assert counts == {"create_all": 4, "check_course": 4, "connect": 4}
+    assert warned(unchecked_version, "schema made once")
+    assert warned(unchecked_version, "connections kept open")
+
+
+# jsonschema without rfc3987_syntax -----------------------------------------------------------
+
+IRI_CHECK = """
+import sys
+from course.grading import patches
+print(patches.skip_iri_syntax())
+import nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+nbformat.validate(nb)
+print(sys.modules.get("rfc3987_syntax", "absent"))
+"""
+
+
+def test_a_grading_process_skips_the_iri_grammar(tmp_path):
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", IRI_CHECK, str(SOURCE_NB)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["True", "None"]  # applied, the import refused, and nbformat validates as before
+
+
+def test_the_iri_grammar_is_left_alone_on_another_nbgrader(unchecked_version, monkeypatch):
+    monkeypatch.delitem(sys.modules, "jsonschema", raising=False)
+    monkeypatch.delitem(sys.modules, "rfc3987_syntax", raising=False)
+    assert patches.skip_iri_syntax() is False
+    assert "rfc3987_syntax" not in sys.modules
+    assert warned(unchecked_version, "rfc3987_syntax")
+
+
+def test_the_iri_grammar_is_left_alone_once_jsonschema_is_imported(fresh):
+    import jsonschema  # noqa: F401
+
+    assert patches.skip_iri_syntax() is False
 
 
 # the kernel without debugpy ------------------------------------------------------------------

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,11 @@ from .feedback import feedback_leaks, feedback_section, inject_feedback
 from .gradebook import record_assignment
 from .hidden_test import Rescore, rescore
 from .intake import changes, copy_submission, snapshot
-from .kernelfree import choose_execution
 from .nbconfig import config_files, nbgrader_env
 from .patches import failure_reason, no_debugger_path, timed_out
 from .pool import WorkerPool
 from .preflight import preflight_notebook
+from .recorded import Recorded, read_recorded
 from .results import ClassReport, StudentResult, safe_name
 from .summary import escape_markup, write_summary
 from .worker import WORKER_DB_URL, WORKER_EXECUTION
@@ -64,6 +65,9 @@ class ClassGrader:
 
     def __init__(self, run: GradingRun, pool: WorkerPool):
         self.run, self.pool = run, pool
+        # student -> the preflight's re-score of each cell (as run.cells), where the frozen
+        # sidecar is a byte copy of the one it scored (or both are absent); else None
+        self.rescored: dict[str, list[Rescore | None]] = {}
 
     def grade(self) -> ClassReport:
         import nbformat
@@ -76,7 +80,7 @@ class ClassGrader:
         run.releases = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
         run.results = {s: StudentResult(s) for s in run.students}
         self.guard()
-        staged = self.preflight()
+        self.clear_staging()
         columns = (
             TextColumn("{task.description:<12}"),
             BarColumn(),
@@ -85,7 +89,13 @@ class ClassGrader:
             TextColumn("{task.fields[last]}"),
         )
         with Progress(*columns, console=run.console, transient=False) as progress:
-            self.autograde(progress, staged)
+            # Kernel-free, each submission is preflighted just before a worker needs it (pool.py
+            # draws ahead). Where student code runs, every submission is taken in (and its
+            # submitted/ snapshot taken) before any of it does, as check_untouched expects.
+            preflighted = self.preflight()
+            if run.execution != "none":
+                preflighted = iter(list(preflighted))
+            staged = self.autograde(progress, preflighted)
             self.rescore(staged)
             self.hold_back_unconfirmed()
             self.give_feedback(progress, [s for s in staged if run.results[s].status in ("graded", "repaired")])
@@ -147,13 +157,18 @@ class ClassGrader:
 
     # 1. preflight into a staging copy: submitted/ itself is never changed ------------------------
 
-    def preflight(self) -> list[str]:
+    def clear_staging(self) -> None:
         run = self.run
         for scratch in (run.staging, run.grading / "frozen"):
             if scratch.exists():
                 shutil.rmtree(scratch)
         run.staging.mkdir(parents=True)
-        return [s for s in run.students if self._preflight_student(s)]
+
+    def preflight(self) -> Iterator[str]:
+        """Every student whose submission can be graded, preflighted one at a time, in order."""
+        for s in self.run.students:
+            if self._preflight_student(s):
+                yield s
 
     def _preflight_student(self, student: str) -> bool:
         import nbformat
@@ -180,8 +195,10 @@ class ClassGrader:
                 r.escalate("repaired", tag, reason)
             if check.changed and check.notebook is not None:
                 fixed[name] = check.notebook
+        outcomes = []
         for rc in run.cells:
             outcome = rescore(folder, rc.slug, rc.points, run.bank)
+            outcomes.append(outcome)
             if outcome.problem:
                 tag = "no review" if "no review" in outcome.problem else "review unreadable"
                 r.note(tag, f"{rc.slug}: {outcome.problem}")
@@ -199,17 +216,31 @@ class ClassGrader:
         # What the review is graded on, frozen now: the re-score after autograde reads this copy.
         frozen = run.grading / "frozen" / student
         frozen.mkdir(parents=True, exist_ok=True)
-        for rc in run.cells:
+        same: list[Rescore | None] = []
+        for rc, outcome in zip(run.cells, outcomes):
             side = folder / f"{rc.slug}.findings.json"
             if side.is_file() and not side.is_symlink():
                 shutil.copyfile(side, frozen / side.name)
+                same.append(outcome)  # the frozen copy has the bytes just scored: the same score
+            else:
+                same.append(None if os.path.lexists(side) else outcome)  # absent from both: the same
+        self.rescored[student] = same
         return True
 
     # 2. autograde in parallel, by nbgrader itself in the workers -------------------------------
 
-    def autograde(self, progress, staged: list[str]) -> None:
+    def autograde(self, progress, preflighted: Iterable[str]) -> list[str]:
+        """Autograde each student `preflighted` yields, as it yields them; the students sent."""
         run = self.run
-        task = progress.add_task("autograding", total=len(staged), last="")
+        task = progress.add_task("autograding", total=len(run.students), last="")
+        staged: list[str] = []
+
+        def jobs() -> Iterator[dict[str, Any]]:
+            for s in preflighted:
+                staged.append(s)
+                yield {"op": "autograde", "student": s}
+            # the bar counts the students sent: one the preflight set aside is not autograded
+            progress.update(task, total=len(staged))
 
         def autograded(answer: dict[str, Any]) -> None:
             r = run.results[answer["student"]]
@@ -227,7 +258,8 @@ class ClassGrader:
                 r.note("", f"the gradebook was busy; graded on retry {answer['retries']}")
             progress.update(task, advance=1, last=escape_markup(answer["student"]))
 
-        self.pool.run([{"op": "autograde", "student": s} for s in staged], autograded, self.limit)
+        self.pool.run(jobs(), autograded, self.limit)
+        return staged
 
     # 3. re-score every sidecar outside the kernel: a difference means the notebook changed the result
 
@@ -236,39 +268,41 @@ class ClassGrader:
 
         run = self.run
         with Gradebook(run.cd.db_url, run.cd.course_id) as gb:
+            recorded = read_recorded(gb, run.assignment, [rc.grade_id for rc in run.cells])
             for s in staged:
                 r = run.results[s]
                 if r.status == "failed":
                     continue
                 try:
-                    sub = gb.find_submission(run.assignment, s)
-                    r.score, r.max_score = float(sub.score), float(sub.max_score)
-                    r.needs_manual = bool(sub.needs_manual_grade)
+                    sub = recorded.submission(s)
+                    r.score, r.max_score = sub.score, sub.max_score
+                    r.needs_manual = sub.needs_manual_grade
                 except MissingEntry:
                     r.escalate("failed", "not in gradebook", "nbgrader recorded no submission")
                     continue
-                run.outcomes[s] = [self._compare(gb, r, rc) for rc in run.cells]
+                same = self.rescored.get(s) or [None] * len(run.cells)
+                run.outcomes[s] = [self._compare(recorded, r, rc, done) for rc, done in zip(run.cells, same)]
                 for nb_path in run.folder("autograded", s).glob("*.ipynb"):
                     if timed_out(nb_path):
                         r.note("cell timed out", f"{nb_path.name}: a cell ran past the time limit and was interrupted")
 
-    def _compare(self, gb, r: StudentResult, rc: ReviewCell) -> Rescore:
-        """Re-score one review of one student and flag the student when the gradebook differs."""
+    def _compare(self, recorded: Recorded, r: StudentResult, rc: ReviewCell, done: Rescore | None) -> Rescore:
+        """Re-score one review of one student (from the frozen sidecar, unless `done` already
+        scored its very bytes) and flag the student when the gradebook differs."""
         from nbgrader.api import MissingEntry
 
         run = self.run
         folder = run.grading / "frozen" / r.student
-        outcome = rescore(folder, rc.slug, rc.points, run.bank)
+        outcome = done if done is not None else rescore(folder, rc.slug, rc.points, run.bank)
         if not (run.staging / r.student / run.assignment / f"{rc.notebook}.ipynb").exists():
             outcome = Rescore(rc.slug, 0.0, rc.points, "the notebook was not submitted")
         try:
-            auto = gb.find_grade(rc.grade_id, rc.notebook, run.assignment, r.student).auto_score
+            graded = recorded.auto_score(r.student, rc.notebook, rc.grade_id)
         except MissingEntry:
-            auto = None
-        recorded = None if auto is None else float(auto)
-        r.reviews[rc.grade_id] = {"slug": rc.slug, "gradebook": recorded, "rescored": outcome.points, "max": rc.points}
-        if recorded is None or abs(recorded - outcome.points) > 0.005:
-            shown = "nothing" if recorded is None else f"{recorded:g}"
+            graded = None
+        r.reviews[rc.grade_id] = {"slug": rc.slug, "gradebook": graded, "rescored": outcome.points, "max": rc.points}
+        if graded is None or abs(graded - outcome.points) > 0.005:
+            shown = "nothing" if graded is None else f"{graded:g}"
             why = (
                 f"{rc.grade_id}: the gradebook has {shown} of {rc.points:g}, but the submitted "
                 f"review of {rc.slug} scores {outcome.points:g}: the notebook changed the result "
@@ -358,6 +392,11 @@ def grade_class(
     running any student code, and anything else in the sandbox.
     """
     from rich.console import Console
+
+    from .patches import skip_iri_syntax
+
+    skip_iri_syntax()  # before the first import of jsonschema (nbformat's, nbgrader's)
+    from .kernelfree import choose_execution
 
     began = time.monotonic()
     run = prepare(

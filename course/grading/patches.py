@@ -3,8 +3,8 @@
 Each patch below depends on how nbgrader works inside, not on its documented interface, so each
 is applied only on a version it was checked on (`CHECKED_ON`). On any other version:
 
-- the speed-ups (`cache_metadata_validator`, `share_engines`, `no_debugger_path`,
-  `scratch_gradebook`) are SKIPPED with a warning to the log: nbgrader then does its own slower
+- the speed-ups (`cache_metadata_validator`, `share_engines`, `schema_once`,
+  `keep_connections`, `skip_iri_syntax`, `no_debugger_path`, `scratch_gradebook`) are SKIPPED with a warning to the log: nbgrader then does its own slower
   thing, and what it checks and records is the same;
 - the reading of nbgrader's log text (`failure_reason`, `is_conflict`, `is_locked`,
   `timed_out`) is SKIPPED with a warning: a failure is reported by its last line and a
@@ -36,10 +36,13 @@ __all__ = [
     "feedback_preprocessors",
     "is_conflict",
     "is_locked",
+    "keep_connections",
     "nbgrader_version",
     "no_debugger_path",
+    "schema_once",
     "scratch_gradebook",
     "share_engines",
+    "skip_iri_syntax",
     "timed_out",
 ]
 
@@ -48,12 +51,18 @@ LOCKED_RETRIES = 6  # how often a worker tries a student while SQLite says "data
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
 _applied: set[str] = set()
+_shared: list[Any] = []  # the engines share_engines made: they live as long as the worker
 
 
 def nbgrader_version() -> str:
-    import nbgrader
+    import sys
 
-    return str(nbgrader.__version__)
+    module = sys.modules.get("nbgrader")
+    if module is None:  # not imported yet: importing nbgrader imports jsonschema (skip_iri_syntax)
+        from importlib.metadata import version
+
+        return version("nbgrader")
+    return str(module.__version__)
 
 
 def checked(patch: str, otherwise: str) -> bool:
@@ -129,10 +138,118 @@ def share_engines() -> bool:
         key = (str(url), tuple(sorted(kwargs.items())))
         if key not in engines:
             engines[key] = create_engine(url, **kwargs)
+            _shared.append(engines[key])
         return engines[key]
 
     api.create_engine = cached_engine
     _applied.add("engines")
+    return True
+
+
+def _is_shared(engine: Any) -> bool:
+    return any(engine is e for e in _shared)
+
+
+def schema_once() -> bool:
+    """Every `Gradebook(...)` lists the database's tables, runs SQLAlchemy's `create_all` (a
+    PRAGMA per table, about 13 ms a student) and looks up (or adds) its course. On an engine
+    share_engines made, the first Gradebook creates (or finds) every table and the course;
+    later ones skip those steps, which would find nothing to do. (Gradebook.__init__ is
+    nbgrader's only caller of check_course, and it discards the result.) Any other engine is
+    left to nbgrader."""
+    if "schema" in _applied:
+        return True
+    if not checked("the gradebook schema made once per engine", "skipped: every Gradebook checks every table"):
+        return False
+    if not share_engines():
+        return False
+    import nbgrader.api as api
+
+    made: list[Any] = []  # shared engines whose tables the first Gradebook made or found
+    inspect, create_all = api.inspect, api.Base.metadata.create_all
+
+    class Made:
+        """What `inspect(engine)` says of a database whose tables are made: it has tables."""
+
+        def __init__(self, engine):
+            self.engine = engine
+
+        def get_table_names(self) -> list[str]:
+            return sorted(api.Base.metadata.tables)
+
+    def known(engine) -> bool:
+        return any(engine is e for e in made)
+
+    def inspect_once(subject, *args, **kwargs):
+        return Made(subject) if known(subject) else inspect(subject, *args, **kwargs)
+
+    def create_all_once(bind=None, **kwargs):
+        if known(bind):
+            return None
+        create_all(bind=bind, **kwargs)
+        if _is_shared(bind):
+            made.append(bind)
+        return None
+
+    check_course = api.Gradebook.check_course
+    courses: list[tuple[Any, str]] = []  # (shared engine, course id) already checked
+
+    def check_course_once(self, course_id: str = "default_course", **kwargs):
+        if not kwargs and any(e is self.engine and c == course_id for e, c in courses):
+            return None
+        course = check_course(self, course_id=course_id, **kwargs)
+        if not kwargs and course_id and _is_shared(self.engine):
+            courses.append((self.engine, course_id))
+        return course
+
+    api.inspect = inspect_once
+    api.Base.metadata.create_all = create_all_once
+    api.Gradebook.check_course = check_course_once
+    _applied.add("schema")
+    return True
+
+
+def keep_connections() -> bool:
+    """`Gradebook.close()` disposes of its engine's connection pool, so the next Gradebook (about
+    ten a student) opens a new database connection and SQLite parses the schema again. On an
+    engine share_engines made, close ends the session only: its connection goes back to the pool
+    (rolled back, as SQLAlchemy does on every return) for the next Gradebook of this worker."""
+    if "connections" in _applied:
+        return True
+    if not checked("the gradebook connections kept open", "skipped: every Gradebook opens a new connection"):
+        return False
+    if not share_engines():
+        return False
+    import nbgrader.api as api
+
+    close = api.Gradebook.close
+
+    def close_session(self) -> None:
+        if _is_shared(self.engine):
+            self.db.remove()
+        else:
+            close(self)
+
+    api.Gradebook.close = close_session
+    _applied.add("connections")
+    return True
+
+
+def skip_iri_syntax() -> bool:
+    """jsonschema imports rfc3987_syntax, when installed, for its "iri" format checks, building
+    its grammar (about 0.9 s a process). Neither nbformat, nbconvert nor nbgrader checks formats,
+    so a grading process that has not imported jsonschema yet does without it: jsonschema then
+    leaves "iri" unchecked, as it does where rfc3987_syntax is not installed."""
+    import sys
+
+    if "iri" in _applied:
+        return True
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return False  # too late, or already paid
+    if not checked("jsonschema without rfc3987_syntax", "skipped: jsonschema builds the IRI grammar"):
+        return False
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import fails: ImportError
+    _applied.add("iri")
     return True
 
 

@@ -1,8 +1,9 @@
 """The worker pool: N grading worker processes, one student at a time each, a hard time limit per job.
 
 The main process hands out students one at a time, so a slow submission never holds up a queue
-behind it, and kills a worker (and its kernel) that overruns a hard limit. worker.py is the
-other end of the pipe.
+behind it, and kills a worker (and its kernel) that overruns a hard limit. Jobs may come from a
+generator that prepares each one (the class grader's preflight): the pool draws a few ahead while
+the workers grade. worker.py is the other end of the pipe.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import selectors
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,31 @@ from .hidden_test import GradingError
 __all__ = ["WorkerPool", "run_jobs"]
 
 OnResult = Callable[[dict[str, Any]], None]
+AHEAD = 16  # jobs drawn from a generator before a worker is free for them
+
+
+class _Jobs:
+    """The jobs not yet sent: those drawn from the source, then the rest of the source."""
+
+    def __init__(self, jobs: Iterable[dict[str, Any]]):
+        self.source: Iterator[dict[str, Any]] | None = iter(jobs)
+        self.drawn: list[dict[str, Any]] = []
+
+    def draw(self) -> bool:
+        """Take one more job from the source; False when it has none left."""
+        if self.source is not None:
+            job = next(self.source, None)
+            if job is not None:
+                self.drawn.append(job)
+                return True
+            self.source = None
+        return False
+
+    def __bool__(self) -> bool:
+        return bool(self.drawn) or self.draw()
+
+    def pop(self) -> dict[str, Any]:
+        return self.drawn.pop(0)
 
 
 def _descendants(pid: int) -> list[int]:
@@ -124,7 +150,7 @@ class WorkerPool:
     def _busy(self) -> bool:
         return any(w.job is not None for w in self.workers)
 
-    def _replace(self, w: _Worker, todo: list[dict[str, Any]], on_result: OnResult, error: str, now: float) -> None:
+    def _replace(self, w: _Worker, todo: _Jobs, on_result: OnResult, error: str, now: float) -> None:
         """Kill `w` with its kernels, answer its job as failed, and start another if needed."""
         job, started = w.job, w.started
         self._drop(w, kill=True)
@@ -133,7 +159,7 @@ class WorkerPool:
         if todo or self._busy():
             self._spawn()
 
-    def _read(self, w: _Worker, todo: list[dict[str, Any]], on_result: OnResult) -> None:
+    def _read(self, w: _Worker, todo: _Jobs, on_result: OnResult) -> None:
         chunk = os.read(w.stdout.fileno(), 65536)
         if not chunk:
             if not w.ready:
@@ -152,15 +178,20 @@ class WorkerPool:
             w.job = None
             on_result(answer)
 
-    def run(self, jobs: list[dict[str, Any]], on_result: OnResult, limit: float) -> None:
-        todo = list(jobs)
-        while len(self.workers) < min(self.size, len(todo)):
+    def run(self, jobs: Iterable[dict[str, Any]], on_result: OnResult, limit: float) -> None:
+        """Run every job (a list, or a generator that prepares each) and call on_result(answer)
+        for each. While every worker is busy, up to AHEAD jobs are drawn ahead."""
+        todo = _Jobs(jobs)
+        wanted = min(self.size, len(jobs)) if isinstance(jobs, Sized) else self.size
+        while len(self.workers) < wanted and todo:
             self._spawn()
         while todo or self._busy():
             for w in self.workers:
                 if w.ready and w.job is None and todo:
-                    w.send(todo.pop(0))
-            for key, _ in self.sel.select(timeout=0.5):
+                    w.send(todo.pop())
+            # Draw the next job (its preparation runs here) while the workers grade.
+            ahead = len(todo.drawn) < AHEAD and todo.draw()
+            for key, _ in self.sel.select(timeout=0 if ahead else 0.5):
                 self._read(key.data, todo, on_result)
             now = time.monotonic()
             for w in list(self.workers):
