@@ -103,10 +103,14 @@ class _Worker:
             self.proc.wait(timeout=10)
         self.log.close()
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        """No more jobs: the worker exits once it has read to the end of its input."""
         with contextlib.suppress(Exception):
             assert self.proc.stdin is not None
             self.proc.stdin.close()
+
+    def close(self) -> None:
+        self.finish()
         try:
             self.proc.wait(timeout=30)
         except Exception:
@@ -205,6 +209,8 @@ class WorkerPool:
                     )
 
     def close(self) -> None:
+        for w in self.workers:
+            w.finish()  # every worker winds down at once, not one after another
         for w in list(self.workers):
             self._drop(w, kill=False)
 
