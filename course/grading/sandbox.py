@@ -162,7 +162,7 @@ class Sandbox:
         env: Mapping[str, str] | None = None,
         etc_dir: Path,
     ) -> list[str]:
-        """The bwrap command line for `argv` (without starting it). See docs/sandbox-notes.md."""
+        """The bwrap command line for `argv` (without starting it). See docs/sandbox.md."""
         bwrap = shutil.which("bwrap")
         if bwrap is None:
             raise SandboxError(f"bwrap (bubblewrap) is not installed: {_INSTALL_HINT}")
@@ -187,15 +187,19 @@ class Sandbox:
                 args += ["--ro-bind", etc_file, etc_file]
         for name in ("passwd", "group", "hosts"):
             args += ["--ro-bind", str(etc_dir / name), f"/etc/{name}"]
+        # The private /tmp comes before every bind: a venv, a checkout or a workdir under /tmp (a
+        # CI clone, a temporary folder) is then bound on top of it instead of hidden beneath it.
+        args += [
+            "--proc", "/proc",  # a procfs of the new pid namespace: the host's processes are absent
+            "--dev", "/dev",  # null, zero, full, random, urandom, tty, shm: no host devices
+            "--size", str(lim.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp",
+        ]  # fmt: skip
         for path in python_binds():
             args += ["--ro-bind", str(path), str(path)]
         for path in readonly:
             real = Path(path).resolve()
             args += ["--ro-bind", str(real), str(real)]
         args += [
-            "--proc", "/proc",  # a procfs of the new pid namespace: the host's processes are absent
-            "--dev", "/dev",  # null, zero, full, random, urandom, tty, shm: no host devices
-            "--size", str(lim.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp",
             "--bind", str(workdir), str(workdir),  # the one writable place
             "--chdir", str(workdir),
         ]  # fmt: skip
