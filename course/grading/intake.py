@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from ..review.sidecar import not_a_file
+
 __all__ = [
     "DEFAULT_IGNORE",
     "SNAPSHOT_LIMITS",
@@ -135,15 +137,7 @@ def _name_problem(name: str) -> str | None:
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+    return not_a_file(mode) or "a regular file"
 
 
 def _mb(n: int) -> str:
