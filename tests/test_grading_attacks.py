@@ -201,7 +201,7 @@ def test_the_attackers_own_grade_is_what_its_review_earns_and_its_output_is_capp
 def test_bytecode_caches_written_while_grading_do_not_count_as_changed_course_files(tmp_path):
     """Python writes __pycache__ on a first import (a fresh clone's first `course grade`): that
     must not flag the class, while a changed source file must."""
-    from course.grading.classgrader import _source_snapshot
+    from course.grading.guard import _source_snapshot
 
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "mod.py").write_text("x = 1\n")

@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from course.cli import main
-from course.grading.intake import Limits, changes, copy_submission, snapshot
+from course.grading.intake import Limits, copy_submission
+from course.grading.snapshot import changes, snapshot
 from course.review import store as store_mod
 from course.review.store import (
     MAX_COMMENT,

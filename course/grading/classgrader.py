@@ -19,37 +19,20 @@ from .cells import ReviewCell
 from .context import GradingRun, prepare
 from .feedback import feedback_leaks, feedback_section, inject_feedback
 from .gradebook import record_assignment
+from .guard import changed_course_files, guard
 from .hidden_test import Rescore, rescore
-from .intake import changes, copy_submission, snapshot
-from .nbconfig import config_files, nbgrader_env
+from .intake import copy_submission
+from .nbconfig import nbgrader_env
 from .patches import failure_reason, no_debugger_path, timed_out
 from .pool import WorkerPool
 from .preflight import preflight_notebook
 from .recorded import Recorded, read_recorded
 from .results import ClassReport, StudentResult, safe_name
+from .snapshot import snapshot
 from .summary import escape_markup, write_summary
 from .worker import WORKER_DB_URL, WORKER_EXECUTION
 
 __all__ = ["ClassGrader", "GradingRun", "grade_class"]
-
-
-def _source_snapshot(folder: Path) -> dict[str, str]:
-    """A snapshot of source files: Python's own bytecode caches, which any import may write, left out."""
-    return {
-        rel: h
-        for rel, h in snapshot(folder).items()
-        if "__pycache__" not in rel.split("/") and not rel.endswith(".pyc")
-    }
-
-
-def _file_hash(path: Path) -> dict[str, str]:
-    """A snapshot of one file: its sha256, or that it is absent."""
-    import hashlib
-
-    try:
-        return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()} if path.is_file() else {}
-    except OSError as exc:
-        return {path.name: f"unreadable: {exc}"}
 
 
 def _cell_timeout(cfg) -> float:
@@ -127,32 +110,12 @@ class ClassGrader:
     # 0. what no student code may change: the bank, the configuration, the package, submitted/ --
 
     def guard(self) -> None:
-        import course
-
-        run = self.run
-        run.guarded = {
-            "the exercise bank": (run.bank.root, _source_snapshot(run.bank.root)),
-            "the course package": (Path(course.__file__).parent, _source_snapshot(Path(course.__file__).parent)),
-        }
-        for path in dict.fromkeys([*config_files(run.root), run.root / "nbgrader_config.py"]):
-            run.guarded[f"configuration {path}"] = (path, _file_hash(path))
+        guard(self.run)
 
     def check_untouched(self) -> None:
         """After the last student process is gone: anything changed is named, and the grades it
         could have touched are not trusted (every student flagged, feedback held back)."""
-        run = self.run
-        changed = []
-        for name, (path, before) in run.guarded.items():
-            after = _file_hash(path) if name.startswith("configuration") else _source_snapshot(path)
-            if after != before:
-                changed.append(name)
-        for s in run.students:
-            r = run.results[s]
-            if s in run.seen and (diff := changes(run.seen[s], snapshot(run.folder("submitted", s)))):
-                r.escalate("flagged", "submission changed", f"submitted/ changed while the class was graded: {diff[0]}")
-            if changed and r.status in ("graded", "repaired"):
-                r.escalate("flagged", "course files changed", f"{', '.join(changed)} changed during grading")
-        if changed:
+        if changed_course_files(self.run):
             self.hold_back_unconfirmed()
 
     # 1. preflight into a staging copy: submitted/ itself is never changed ------------------------
