@@ -5,7 +5,7 @@ nbgrader's Execute preprocessor, `ScoreReviewCells` gives each review grade cell
 hidden test would have printed and returned: the per-defect feedback on stdout, then the points
 as the cell's value (or, for a review that earned nothing, the error the hidden test raises).
 nbgrader's own SaveAutoGrades, late penalties, autograded/ notebook and feedback then run as
-usual, so formgrader and the gradebook cannot tell the two paths apart (tests/test_kernelfree.py
+usual, so formgrader and the gradebook cannot tell the two paths apart (tests/test_grading.py
 compares every cell of every fixture student).
 
 Only grade cells that call `grade_review` can be scored this way: nbgrader gives a code grade
