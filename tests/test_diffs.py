@@ -1,4 +1,4 @@
-"""course.diffs against real git: paths, statuses and line numbers must agree with git's own."""
+"""course.diff against real git: paths, statuses and line numbers must agree with git's own."""
 
 from __future__ import annotations
 

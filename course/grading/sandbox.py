@@ -22,7 +22,7 @@ Two entry points::
 
 `execute_notebook` starts ``sandbox_exec.py`` inside the sandbox; it runs nbclient (as nbgrader's
 Execute preprocessor does) with the kernel beside it, so the kernel's ZMQ ports are on the
-sandbox's own loopback. docs/sandbox-notes.md explains every flag and what this does not cover.
+sandbox's own loopback. docs/sandbox.md explains every flag and what this does not cover.
 
 Limits, and how each is enforced:
 
