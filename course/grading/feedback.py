@@ -8,40 +8,15 @@ page a student fetches) and checks a student's pages against `allowed_key_texts`
 from __future__ import annotations
 
 import re
-import textwrap
 from html import escape
 from pathlib import Path
 
-from .hidden_test import Rescore
+from .hidden_test import Rescore, feedback_text
 
 __all__ = ["SECTION_ID", "feedback_leaks", "feedback_section", "feedback_text", "inject_feedback"]
 
 SECTION_ID = "course-review-feedback"
 _SECTION = re.compile(rf"\n?<!-- {SECTION_ID} -->.*?<!-- /{SECTION_ID} -->\n?", re.S)
-_MARKS = {"found": "+", "miscategorised": "~", "missed": "-", "false-positive": "?"}
-
-
-def feedback_text(outcome: Rescore) -> str:
-    """The feedback block grade_review prints (stdout only)."""
-    from ..scoring.disclosure import disclose
-
-    head = f"Review of {outcome.slug}: {outcome.points:g} of {outcome.max_points:g} points"
-    if outcome.problem is not None:
-        return f"{head}\n  {outcome.problem}"
-    result = outcome.result
-    assert result is not None
-    out = [head + f" (precision {result.precision:.2f}, recall {result.recall:.2f})"]
-    if outcome.stale:
-        out.append("  note: this review was made against another version of the diff")
-    for item in disclose(outcome.slug, result):
-        title = f" {item.title}" if item.title else ""
-        out.append(f"  {_MARKS[item.kind]} {item.label}{':' if title else ''}{title}")
-        for para in item.text.splitlines():
-            out.extend(textwrap.wrap(para, 96, initial_indent="      ", subsequent_indent="      ") or [""])
-    verdict = result.verdict or "none"
-    mark = "right" if result.verdict_correct else f"expected {result.verdict_expected}"
-    out.append(f"  verdict: {verdict} ({mark})")
-    return "\n".join(out)
 
 
 def _style(sid: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..keys.bank import Bank
     from ..scoring.match import Score
 
-__all__ = ["GradingError", "Rescore", "ReviewScoredZero", "grade_review", "points_for", "rescore"]
+__all__ = [
+    "GradingError",
+    "Rescore",
+    "ReviewScoredZero",
+    "feedback_text",
+    "grade_review",
+    "points_for",
+    "rescore",
+    "zero_reason",
+]
 
 
 class GradingError(Exception):
@@ -113,8 +123,6 @@ def grade_review(slug: str, points: float = 10) -> float:
     """
     with quiet():
         try:
-            from .feedback import feedback_text
-
             outcome = rescore(".", slug, points)
         except GradingError:
             raise
@@ -134,3 +142,29 @@ def zero_reason(outcome: Rescore) -> str | None:
     if outcome.points <= 0:
         return f"your review of {outcome.slug} scored 0 of {outcome.max_points:g} points (see above)"
     return None
+
+
+_MARKS = {"found": "+", "miscategorised": "~", "missed": "-", "false-positive": "?"}
+
+
+def feedback_text(outcome: Rescore) -> str:
+    """The feedback block grade_review prints (stdout only)."""
+    from ..scoring.disclosure import disclose
+
+    head = f"Review of {outcome.slug}: {outcome.points:g} of {outcome.max_points:g} points"
+    if outcome.problem is not None:
+        return f"{head}\n  {outcome.problem}"
+    result = outcome.result
+    assert result is not None
+    out = [head + f" (precision {result.precision:.2f}, recall {result.recall:.2f})"]
+    if outcome.stale:
+        out.append("  note: this review was made against another version of the diff")
+    for item in disclose(outcome.slug, result):
+        title = f" {item.title}" if item.title else ""
+        out.append(f"  {_MARKS[item.kind]} {item.label}{':' if title else ''}{title}")
+        for para in item.text.splitlines():
+            out.extend(textwrap.wrap(para, 96, initial_indent="      ", subsequent_indent="      ") or [""])
+    verdict = result.verdict or "none"
+    mark = "right" if result.verdict_correct else f"expected {result.verdict_expected}"
+    out.append(f"  verdict: {verdict} ({mark})")
+    return "\n".join(out)

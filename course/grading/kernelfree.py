@@ -25,8 +25,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..keys.bank import Bank
 from .cells import grade_review_calls
-from .feedback import feedback_text
-from .hidden_test import GradingError, rescore, zero_reason
+from .hidden_test import GradingError, feedback_text, rescore, zero_reason
 
 __all__ = [
     "EXECUTIONS",
