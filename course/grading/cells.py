@@ -14,7 +14,9 @@ __all__ = [
     "ReviewCell",
     "assignment_reviews",
     "graded_slugs",
+    "is_autograded_code",
     "opened_slugs",
+    "other_graded_cells",
     "refuse_sidecars_in_source",
     "review_cells",
     "reviewed_slugs",
@@ -22,6 +24,12 @@ __all__ = [
 
 _OPEN = re.compile(r"""Review\.open\(\s*["']([a-z0-9][a-z0-9-]*)\.diff["']""")
 DEFAULT_POINTS = 10  # grade_review's default
+
+
+def is_autograded_code(cell: Any) -> bool:
+    """An nbgrader grade cell of code that is not also a solution: what autograding scores."""
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 @dataclass(frozen=True)
@@ -69,9 +77,9 @@ def review_cells(notebook: Path) -> list[ReviewCell]:
     nb = nbformat.read(notebook, as_version=4)
     found = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+        if not is_autograded_code(cell):
             continue
+        meta = cell.metadata["nbgrader"]
         for slug, value in grade_review_calls(cell.source):
             if float(value) != float(meta.get("points", -1)):
                 raise GradingError(
@@ -117,3 +125,16 @@ def refuse_sidecars_in_source(folder: Path, error: type[Exception]) -> None:
             "submission, so these would replace the students' reviews. Delete them (they came "
             "from running the source notebook) and run again."
         )
+
+
+def other_graded_cells(source: Path) -> list[str]:
+    """Grade ids of the autograded code cells in source/<assignment> that are not one
+    grade_review call: cells only a kernel can grade."""
+    import nbformat
+
+    found = []
+    for path in sorted(Path(source).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if is_autograded_code(cell) and len(grade_review_calls(cell.source)) != 1:
+                found.append(f"{path.stem}/{cell.metadata['nbgrader'].get('grade_id')}")
+    return found

@@ -24,7 +24,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..keys.bank import Bank
-from .cells import grade_review_calls
+from .cells import grade_review_calls, is_autograded_code, other_graded_cells
 from .hidden_test import GradingError, feedback_text, rescore, zero_reason
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "NotReviewOnly",
     "ScoreReviewCells",
     "choose_execution",
-    "other_graded_cells",
     "replace_execute",
 ]
 
@@ -65,9 +64,9 @@ class ScoreReviewCells(NbGraderPreprocessor):
         folder = Path(resources.get("metadata", {}).get("path") or ".")
         bank = _bank(os.environ.get("COURSE_BANK") or None)  # the worker is told the class grader's bank
         for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            if not is_autograded_code(cell):
                 continue
+            meta = cell.metadata["nbgrader"]
             # The source of a grade cell here is the release's, restored by OverwriteCells: the
             # hidden lines are back, so the slug and points are the instructor's, not the student's.
             calls = grade_review_calls(cell.source)
@@ -112,21 +111,6 @@ def replace_execute(configured: list[str], mode: str) -> list[str]:
 
 
 EXECUTIONS = ("auto", "none", "sandbox", "unsandboxed")
-
-
-def other_graded_cells(source: Path) -> list[str]:
-    """Grade ids of the autograded code cells in source/<assignment> that are not one
-    grade_review call: cells only a kernel can grade."""
-    import nbformat
-
-    found = []
-    for path in sorted(Path(source).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            meta = cell.metadata.get("nbgrader", {})
-            graded_code = cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
-            if graded_code and len(grade_review_calls(cell.source)) != 1:
-                found.append(f"{path.stem}/{meta.get('grade_id')}")
-    return found
 
 
 def choose_execution(requested: str, source: Path) -> str:

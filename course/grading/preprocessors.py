@@ -5,6 +5,8 @@ from __future__ import annotations
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
+from .cells import is_autograded_code
+
 __all__ = ["LimitOutputSize", "SanitizeMarkdownCells", "ShortenTestTracebacks"]
 
 TRUNCATED = "\n... output truncated by the grader: {dropped:,} more characters were printed ...\n"
@@ -52,8 +54,7 @@ class ShortenTestTracebacks(NbGraderPreprocessor):
     """
 
     def preprocess_cell(self, cell, resources, index):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+        if is_autograded_code(cell):
             for output in cell.outputs:
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
