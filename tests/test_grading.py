@@ -49,14 +49,14 @@ EXPECTED = {
     "corrupt-sidecar": ("graded", 0.0),
     "wrong-categories": ("graded", 5.0),  # 1.5 + 0.5 + 1 = 3/6
     "flags-every-line": ("graded", 0.0),  # 5.5 credit, 18 false positives cost 8.5
-    "tamperer": ("flagged", 10.0),  # gradebook has the faked 10; the review re-scores to 0
+    "tamperer": ("flagged", 0.0),  # the kernel faked 10; the gradebook is given the re-scored 0
     "reads-the-key": ("flagged", 5.0),  # A: 3/6, honestly scored, but printed key.toml while graded
     "copied-grade-cell": ("repaired", 8.33),  # A, C: 5/6
     "deleted-grade-cell": ("repaired", 4.17),  # A, two false positives: 2.5/6
     "retyped-grade-cell": ("repaired", 6.67),  # A, B: 4/6
     "infinite-loop": ("graded", 10.0),  # the loop times out; the hidden test still runs
     "prints-megabytes": ("graded", 5.0),  # B, C: 3/6
-    "unreadable-notebook": ("failed", None),
+    "unreadable-notebook": ("repaired", 5.0),  # the blank release notebook, its review from the sidecar
 }
 
 
@@ -591,8 +591,8 @@ def test_the_class_is_graded_into_the_gradebook_db_url_names(graded_class):
 def test_the_class_grader_exits_1_because_two_students_need_the_instructor(graded_class):
     result = graded_class["result"]
     assert result.exit_code == 1, result.output
-    assert "9 graded 3 repaired 2 flagged 1 failed" in " ".join(result.output.split())  # rich may wrap
-    assert graded_class["summary"]["counts"] == {"graded": 9, "repaired": 3, "flagged": 2, "failed": 1}
+    assert "9 graded 4 repaired 2 flagged 0 failed" in " ".join(result.output.split())  # rich may wrap
+    assert graded_class["summary"]["counts"] == {"graded": 9, "repaired": 4, "flagged": 2, "failed": 0}
 
 
 @pytest.mark.slow
@@ -630,13 +630,11 @@ def test_repairs_and_failures_say_why(graded_class):
     assert rows["copied-grade-cell"]["tags"] == ["copy-pasted cell"]
     assert rows["deleted-grade-cell"]["tags"] == ["deleted cell"]
     assert rows["retyped-grade-cell"]["tags"] == ["cell type changed"]
-    assert rows["unreadable-notebook"]["reasons"][0].startswith(
-        "set aside: cart-review.ipynb is not valid notebook JSON"
-    )
-    assert (
-        "its review of fixture-cart re-scores to 5 of 10 (enter it by hand if you wish)"
-        in rows["unreadable-notebook"]["notes"]
-    )
+    unreadable = rows["unreadable-notebook"]["reasons"][0]
+    assert unreadable.startswith("cart-review.ipynb is not valid notebook JSON")
+    assert "graded in the blank release notebook instead, its reviews from the findings files" in unreadable
+    assert "enter its other answers by hand in formgrader" in unreadable
+    assert rows["unreadable-notebook"]["tags"] == ["unreadable notebook"]
     assert rows["infinite-loop"]["tags"] == ["cell timed out"]
     assert rows["no-sidecar"]["tags"] == ["no review"]
     assert rows["corrupt-sidecar"]["tags"] == ["review unreadable"]
@@ -708,7 +706,7 @@ def test_feedback_never_reveals_a_defect_the_student_did_not_find(graded_class):
             assert "grade_review(" not in text, page  # the hidden test source
             assert not set(leaks(text, texts)) - allowed, (page, set(leaks(text, texts)) - allowed)
             checked += 1
-    assert checked == 12
+    assert checked == 13  # every graded or repaired student, the unreadable notebook's blank copy too
 
 
 # the built wheel carries no key ----------------------------------------------------------
@@ -763,7 +761,7 @@ def test_class_report_on_the_graded_fixture_class(graded_class):
     assert recall["edge-case"] == pytest.approx(13 / 28)
     status = dict(zip(report.students["student"], report.students["status"]))
     assert status["tamperer"] == "flagged" and status["reads-the-key"] == "flagged"
-    assert status["copied-grade-cell"] == "repaired" and status["unreadable-notebook"] == "failed"
+    assert status["copied-grade-cell"] == "repaired" and status["unreadable-notebook"] == "repaired"
 
 
 def test_grading_refuses_a_source_folder_holding_a_sidecar(tmp_path, monkeypatch):
@@ -792,7 +790,7 @@ def test_a_review_only_assignment_is_graded_without_running_student_code(kernel_
     # but the review grade cells, which the grader filled in itself
     autograded = kernel_free_class["course"] / "autograded"
     notebooks = sorted(autograded.glob(f"*/{ASSIGNMENT}/{NOTEBOOK}.ipynb"))
-    assert len(notebooks) == 14  # every student but the one whose notebook cannot be read
+    assert len(notebooks) == 15  # every student: an unreadable notebook is replaced by the blank release one
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
@@ -814,7 +812,10 @@ def test_kernel_free_grades_every_cell_as_the_executed_path_should(graded_class,
         return
     executed = dict(graded_class["cells"][student])
     rescored = next(s for s in graded_class["summary"]["students"] if s["student"] == student)["reviews"][GRADE_ID]
-    executed[GRADE_ID] = (rescored["rescored"], executed[GRADE_ID][1])
+    if rescored["gradebook"] != rescored["rescored"]:
+        # the kernel's faked score was replaced by the re-score and left for a grader to look at
+        assert executed[GRADE_ID] == (rescored["rescored"], True)
+        executed[GRADE_ID] = (rescored["rescored"], False)
     assert kernel_free_class["cells"][student] == executed
     row = next(s for s in kernel_free_class["summary"]["students"] if s["student"] == student)
     assert row["status"] == ("graded" if status == "flagged" else status), row

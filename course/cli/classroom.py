@@ -132,6 +132,14 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
     help="Run each notebook as your own user, with every file you can read in its reach (only where "
     "no sandbox can start, for code you trust).",
 )
+@click.option(
+    "--student",
+    "students",
+    multiple=True,
+    metavar="ID",
+    help="Grade only this student (repeat for several): the rest of the class keeps its grades, "
+    "feedback and summary rows.",
+)
 def grade(
     assignment: str,
     jobs: int,
@@ -140,6 +148,7 @@ def grade(
     bank_dir: str | None,
     db_url: str | None,
     execution: str | None,
+    students: tuple[str, ...],
 ) -> None:
     """Grade a whole class: preflight, parallel autograde, re-score, feedback, summary.
 
@@ -176,6 +185,7 @@ def grade(
             bank=bank_dir,
             db_url=db_url,
             execution=execution or "auto",
+            students=list(students) or None,
         )
     except GradingError as exc:
         raise click.ClickException(str(exc)) from None

@@ -20,15 +20,14 @@ from .context import GradingRun, prepare
 from .feedback import feedback_leaks, feedback_section, inject_feedback
 from .gradebook import record_assignment
 from .guard import changed_course_files, guard
+from .handgrades import read_hand_grades, settle
 from .hidden_test import Rescore, rescore
-from .intake import copy_submission
 from .nbconfig import nbgrader_env
 from .patches import failure_reason, no_debugger_path, timed_out
 from .pool import WorkerPool
-from .preflight import preflight_notebook
 from .recorded import Recorded, read_recorded
 from .results import ClassReport, StudentResult, safe_name
-from .snapshot import snapshot
+from .stage import stage_student
 from .summary import escape_markup, write_summary
 from .worker import WORKER_DB_URL, WORKER_EXECUTION
 
@@ -62,6 +61,7 @@ class ClassGrader:
         release = run.grading / "release" / run.assignment
         run.releases = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
         run.results = {s: StudentResult(s) for s in run.students}
+        self.hand = self._read_grades()  # what graders entered, before anything is graded
         self.guard()
         self.clear_staging()
         columns = (
@@ -87,7 +87,7 @@ class ClassGrader:
         return ClassReport(
             run.assignment,
             run.root,
-            [run.results[s] for s in run.students],
+            [run.results[s] for s in [*run.students, *run.others]],
             run.grading / "summary.json",
             run.grading / "summary.txt",
             run.root / run.cd.feedback_directory,
@@ -114,81 +114,57 @@ class ClassGrader:
 
     def check_untouched(self) -> None:
         """After the last student process is gone: anything changed is named, and the grades it
-        could have touched are not trusted (every student flagged, feedback held back)."""
-        if changed_course_files(self.run):
+        could have touched are not trusted (every student flagged, feedback held back); every
+        grade column of every student is still what the grader left (else put back, flagged)."""
+        from nbgrader.api import Gradebook
+
+        run = self.run
+        with Gradebook(run.cd.db_url, run.cd.course_id) as gb:
+            self._apply(settle(gb, run.assignment, self.hand, graded=(), rescored={}))
+        if changed_course_files(run):
             self.hold_back_unconfirmed()
+
+    def _read_grades(self) -> dict:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.run.cd.db_url, self.run.cd.course_id) as gb:
+            return read_hand_grades(gb, self.run.assignment)
+
+    def _apply(self, settled) -> None:
+        """A settle's flags and notes, on the students it names (any student of the gradebook)."""
+        run = self.run
+        for student, texts in settled.flags.items():
+            r = run.results.get(student)
+            if r is None:  # a student not graded in this run: only the summary can tell
+                r = run.results[student] = StudentResult(student, status="flagged")
+                run.others.append(student)
+            for text in texts:
+                r.escalate("flagged", "gradebook changed", text)
+        for student, texts in settled.notes.items():
+            for text in texts:
+                if student in run.results:
+                    run.results[student].note("", text)
 
     # 1. preflight into a staging copy: submitted/ itself is never changed ------------------------
 
     def clear_staging(self) -> None:
+        """Last run's copies of the students graded now (of everyone, unless --student)."""
         run = self.run
         for scratch in (run.staging, run.grading / "frozen"):
-            if scratch.exists():
-                shutil.rmtree(scratch)
-        run.staging.mkdir(parents=True)
+            if run.only is None:
+                shutil.rmtree(scratch, ignore_errors=True)
+            else:
+                for s in run.students:
+                    shutil.rmtree(scratch / s, ignore_errors=True)
+        run.staging.mkdir(parents=True, exist_ok=True)
 
     def preflight(self) -> Iterator[str]:
-        """Every student whose submission can be graded, preflighted one at a time, in order."""
+        """Every student whose submission can be graded, staged one at a time, in order (stage.py)."""
         for s in self.run.students:
-            if self._preflight_student(s):
+            same = stage_student(self.run, s)
+            if same is not None:
+                self.rescored[s] = same
                 yield s
-
-    def _preflight_student(self, student: str) -> bool:
-        import nbformat
-
-        run, r = self.run, self.run.results[student]
-        # The submission is hostile input: copied without following links, under hard caps,
-        # regular files only (intake.py). Everything after reads the staged copy alone.
-        source = run.folder("submitted", student)
-        folder = run.staging / student / run.assignment
-        run.seen[student] = snapshot(source)
-        intake = copy_submission(source, folder, student=student)
-        for problem in intake.problems:
-            r.note("file refused", problem)
-        fixed: dict[str, Any] = {}
-        for name, rel_nb in run.releases.items():
-            path = folder / f"{name}.ipynb"
-            if not path.exists():
-                r.note("notebook missing", f"{name}.ipynb was not submitted (or was refused): nbgrader scores it 0")
-                continue
-            check = preflight_notebook(path, rel_nb)
-            if check.failure:
-                r.escalate("failed", "unreadable notebook", f"set aside: {check.failure}")
-            for tag, reason in check.repairs:
-                r.escalate("repaired", tag, reason)
-            if check.changed and check.notebook is not None:
-                fixed[name] = check.notebook
-        outcomes = []
-        for rc in run.cells:
-            outcome = rescore(folder, rc.slug, rc.points, run.bank)
-            outcomes.append(outcome)
-            if outcome.problem:
-                tag = "no review" if "no review" in outcome.problem else "review unreadable"
-                r.note(tag, f"{rc.slug}: {outcome.problem}")
-            if r.status == "failed":
-                r.note(
-                    "",
-                    f"its review of {rc.slug} re-scores to {outcome.points:g} of {rc.points:g} "
-                    "(enter it by hand if you wish)",
-                )
-        if r.status == "failed":
-            shutil.rmtree(run.staging / student, ignore_errors=True)
-            return False
-        for name, nb in fixed.items():
-            nbformat.write(nb, folder / f"{name}.ipynb")
-        # What the review is graded on, frozen now: the re-score after autograde reads this copy.
-        frozen = run.grading / "frozen" / student
-        frozen.mkdir(parents=True, exist_ok=True)
-        same: list[Rescore | None] = []
-        for rc, outcome in zip(run.cells, outcomes):
-            side = folder / f"{rc.slug}.findings.json"
-            if side.is_file() and not side.is_symlink():
-                shutil.copyfile(side, frozen / side.name)
-                same.append(outcome)  # the frozen copy has the bytes just scored: the same score
-            else:
-                same.append(None if os.path.lexists(side) else outcome)  # absent from both: the same
-        self.rescored[student] = same
-        return True
 
     # 2. autograde in parallel, by nbgrader itself in the workers -------------------------------
 
@@ -248,6 +224,22 @@ class ClassGrader:
                 for nb_path in run.folder("autograded", s).glob("*.ipynb"):
                     if timed_out(nb_path):
                         r.note("cell timed out", f"{nb_path.name}: a cell ran past the time limit and was interrupted")
+            # The gradebook holds the re-scored reviews and every hand-entered grade it held before.
+            points = {
+                (s, rc.notebook, rc.grade_id): o.points
+                for s, mine in run.outcomes.items()
+                for rc, o in zip(run.cells, mine)
+            }
+            self._apply(settle(gb, run.assignment, self.hand, graded=staged, rescored=points))
+            self.hand = read_hand_grades(gb, run.assignment)  # what the final check compares against
+            for s in staged:
+                r = run.results[s]
+                try:
+                    sub = gb.find_submission(run.assignment, s)
+                except MissingEntry:
+                    continue
+                r.score, r.max_score, r.needs_manual = float(sub.score), float(sub.max_score), sub.needs_manual_grade
+                r.late_penalty = float(sub.late_submission_penalty or 0.0)
 
     def _compare(self, recorded: Recorded, r: StudentResult, rc: ReviewCell, done: Rescore | None) -> Rescore:
         """Re-score one review of one student (from the frozen sidecar, unless `done` already
@@ -347,12 +339,14 @@ def grade_class(
     bank: str | os.PathLike | None = None,
     db_url: str | None = None,
     execution: str = "auto",
+    students: list[str] | None = None,
 ) -> ClassReport:
     """Preflight, autograde in parallel, re-score, give feedback, and summarise one assignment.
 
     The gradebook is the one nbgrader's configuration names (see `course_config`), or `db_url`.
     `execution` (kernelfree.choose_execution): "auto" grades review-only assignments without
-    running any student code, and anything else in the sandbox.
+    running any student code, and anything else in the sandbox. `students` (`--student`) grades
+    those alone: everyone else's gradebook rows, copies, feedback and summary rows are kept.
     """
     from rich.console import Console
 
@@ -371,11 +365,13 @@ def grade_class(
         console=console or Console(),
         limit=limit,
         began=began,
+        only=students,
     )
     run.execution = choose_execution(execution, run.root / run.cd.source_directory / assignment)
     run.logs.mkdir(parents=True, exist_ok=True)
-    for old in run.logs.glob("*.log"):
-        old.unlink()
+    for s in run.students if students is not None else ["*"]:
+        for old in run.logs.glob(f"{safe_name(s) if s != '*' else s}.log"):
+            old.unlink()
     env = nbgrader_env(
         {"COURSE_BANK": str(run.bank.root.resolve()), WORKER_DB_URL: run.cd.db_url, WORKER_EXECUTION: run.execution}
     )
@@ -387,5 +383,5 @@ def grade_class(
     # The workers import nbgrader while this process prepares the class.
     with WorkerPool(min(jobs, len(run.students)), cmd, env, run.logs) as pool:
         report = ClassGrader(run, pool).grade()
-    write_summary(report)
+    write_summary(report, keep_others=students is not None)
     return report

@@ -39,6 +39,8 @@ class GradingRun:
     recorded: str = ""
     seen: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> snapshot of submitted/ at intake
     guarded: dict[str, tuple[Path, dict[str, str]]] = field(default_factory=dict)  # name -> (folder, snapshot)
+    only: list[str] | None = None  # `--student`: these students alone are graded; the rest are kept
+    others: list[str] = field(default_factory=list)  # students not graded now whom a check flagged
     execution: str = "none"  # "none" (kernel-free), "sandbox" or "unsandboxed": see kernelfree.choose_execution
 
     @property
@@ -95,4 +97,13 @@ def prepare(assignment: str, root, bank, *, db_url, **options: Any) -> GradingRu
     )
     if not students:
         raise GradingError(f"no submissions of {assignment} under {submitted}")
+    only = options.get("only")
+    if only is not None:
+        unknown = [s for s in only if s not in students]
+        if unknown:
+            raise GradingError(
+                f"no submission of {assignment} under {submitted} for {', '.join(map(repr, unknown))} "
+                f"(there are {len(students)}: {', '.join(students[:5])}{', ...' if len(students) > 5 else ''})"
+            )
+        students = [s for s in students if s in set(only)]
     return GradingRun(assignment, root, cd, cfg, bank, cells, students, **options)

@@ -26,6 +26,7 @@ class StudentResult:
     score: float | None = None  # the gradebook's autograded total
     max_score: float | None = None
     needs_manual: bool = False
+    late_penalty: float = 0.0  # nbgrader's late penalty (its LateSubmissionPlugin), taken off the score
     reviews: dict[str, dict[str, Any]] = field(default_factory=dict)  # grade_id -> gradebook/rescore
     seconds: float = 0.0
 
@@ -50,6 +51,8 @@ class StudentResult:
             "score": self.score,
             "max_score": self.max_score,
             "needs_manual_grading": self.needs_manual,
+            "late_penalty": self.late_penalty,
+            "final_score": None if self.score is None else round(max(self.score - self.late_penalty, 0.0), 4),
             "tags": self.tags,
             "reasons": self.reasons,
             "notes": self.notes,
