@@ -33,13 +33,19 @@ c.OverwriteCells.add_missing_cells = True
 # Student-written Markdown and HTML outputs never run script in a feedback page: Markdown cells
 # are rendered with raw HTML off, and nbconvert sanitizes every HTML, SVG, Markdown and
 # JavaScript output.
+# Every path to feedback (`course grade`, formgrader's Generate Feedback, `nbgrader
+# generate_feedback`) gives the same page: CourseReviewFeedback re-scores the reviews `course
+# grade` froze and refuses a student it did not grade cleanly; the exporter puts the course's
+# per-defect section into the page and writes no page that shows key text the student did not earn.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "course.grading.preprocessors.ShortenTestTracebacks",
     "course.grading.preprocessors.SanitizeMarkdownCells",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "course.grading.preprocessors.CourseReviewFeedback",
 ]
+c.GenerateFeedback.exporter_class = "course.grading.preprocessors.CourseFeedbackExporter"
 c.HTMLExporter.sanitize_html = True
 
 # nbgrader's LimitOutput counts lines: one print of three million characters passes it and

@@ -49,6 +49,9 @@ def _config(root: str, submitted: str) -> Any:
         configured = cfg.Autograde.get("autograde_preprocessors") or Autograde.autograde_preprocessors.default_value
         names = [p if isinstance(p, str) else f"{p.__module__}.{p.__name__}" for p in configured]
         cfg.Autograde.autograde_preprocessors = replace_execute(names, mode)
+    # The class grader confirmed each student it asks feedback for (its summary comes later) and
+    # scans every page itself: the course's feedback preprocessor need not do either (preprocessors.py).
+    cfg.CourseReviewFeedback.in_course_grade = True
     wanted = feedback_preprocessors([str(p) for p in cfg.GenerateFeedback.get("preprocessors", [])])
     if wanted is not None:
         cfg.GenerateFeedback.preprocessors = wanted
