@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from .page import Index, build_files, describe, diff_size, finding_anchor, span_
 if TYPE_CHECKING:  # pragma: no cover
     from .review import Review
 
-__all__ = ["DiffViewer"]
+__all__ = ["DiffViewer", "draft_key"]
 
 STATIC = Path(__file__).parent / "static"
 MAX_COMMENT = 5000
@@ -29,6 +30,17 @@ SYNC_HIGHLIGHT_LINES = 1500
 
 
 # the widget ---------------------------------------------------------------------------------
+
+
+def draft_key(review: Review) -> str:
+    """Where the page keeps an unsaved finding (localStorage): one key per sidecar and diff.
+
+    A draft is the browser's, not the review's: it must outlive a cell re-run and a page reload
+    (a synced trait dies with the widget), and it is not a finding, so it never goes in the
+    sidecar. The key is a hash, so no path is written into the browser's storage.
+    """
+    ident = f"{review.sidecar.resolve()}\0{review.bundle.diff_sha256}"
+    return hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def _css() -> str:
@@ -78,6 +90,7 @@ class DiffViewer(anywidget.AnyWidget):
                 "description": render_markdown(bundle.description),
                 "sidecar": review.sidecar.name,
                 "practice": bool(review.practice_mode),
+                "draft_key": draft_key(review),
             },
             choices={"categories": list(CATEGORIES), "severities": list(SEVERITIES), "verdicts": list(VERDICTS)},
             **kwargs,

@@ -10,6 +10,11 @@ const VERDICT_LABEL = { approve: "Approve", "request-changes": "Request changes"
 const STATUS_LABEL = { found: "found", miscategorised: "found, other category", missed: "missed" };
 const REFRESH_EVERY_MS = 1500;
 const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (see the output)" };
+// An unsaved finding is kept in the browser's localStorage under this prefix and the review's
+// draft_key (a hash of the sidecar's path and the diff), so a cell re-run or a page reload
+// brings the open form back as it was. It is removed when the finding is saved or cancelled.
+const DRAFT_PREFIX = "cra-draft:";
+const MAX_DRAFT = 5000; // characters of comment, as course/review/viewer.py MAX_COMMENT
 
 /** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
 function h(tag, props, ...children) {
@@ -72,14 +77,16 @@ function render({ model, el }) {
   // Lumino (JupyterLab, Notebook 7) matches a shortcut by walking up from the key event's target
   // and stops at an element marked data-lm-suppress-shortcuts. Notebook 7 listens in the capture
   // phase, before onKey could stop the event, so the mark is what keeps j, k, a, b, dd... away
-  // from the notebook. It is lifted just for Ctrl/Cmd/Alt combinations and Shift+Enter, which
-  // stay the notebook's (save, run the cell), except Ctrl+Enter while a finding is being edited.
+  // from the notebook. Outside the form it is lifted just for Ctrl/Cmd/Alt combinations and
+  // Shift+Enter, which stay the notebook's (save, run the cell). Inside the finding form it is
+  // never lifted: every key there is the form's (Shift+Enter is a new line, as on GitHub; a
+  // notebook shortcut would run the cell or act on the notebook while the learner types).
   root.dataset.lmSuppressShortcuts = "true";
   const onKeyCapture = (e) => {
     if (!(e.target instanceof Node) || !root.contains(e.target)) return;
+    const inForm = e.target instanceof Element && !!e.target.closest(".cra-form");
     const combo = e.ctrlKey || e.metaKey || e.altKey || (e.shiftKey && e.key === "Enter");
-    const saving = st.form && (e.ctrlKey || e.metaKey) && e.key === "Enter";
-    if (combo && !saving) delete root.dataset.lmSuppressShortcuts;
+    if (combo && !inForm) delete root.dataset.lmSuppressShortcuts;
     else root.dataset.lmSuppressShortcuts = "true";
   };
   window.addEventListener("keydown", onKeyCapture, true);
@@ -116,6 +123,54 @@ function render({ model, el }) {
     refreshTimer: 0, // a deferred refresh (see refresh)
     lastError: 0, // request number of the last refusal shown in the banner
   };
+
+  // drafts -----------------------------------------------------------------------------------
+
+  function draftKey() {
+    const pr = model.get("pr") || {};
+    return typeof pr.draft_key === "string" && pr.draft_key ? DRAFT_PREFIX + pr.draft_key : null;
+  }
+
+  /** Write the open form to localStorage (or forget it when there is none). */
+  function keepDraft() {
+    const key = draftKey();
+    if (!key) return;
+    try {
+      const f = st.form;
+      if (!f) { localStorage.removeItem(key); return; }
+      localStorage.setItem(key, JSON.stringify({
+        mode: f.mode, id: f.id || null, file: f.mode === "new" ? f.file : null, rows: f.mode === "new" ? f.rows : null,
+        category: f.draft.category || "", severity: f.draft.severity || "major", comment: f.draft.comment || "",
+      }));
+    } catch (_err) {
+      // storage disabled or full: the draft lives on in this page only
+    }
+  }
+
+  /** The draft a re-run or a reload left behind, checked like any other untrusted input. */
+  function restoreDraft() {
+    const key = draftKey();
+    if (!key) return;
+    let d = null;
+    try { d = JSON.parse(localStorage.getItem(key) || "null"); } catch (_err) { return; }
+    if (!d || typeof d !== "object") return;
+    const text = (v) => (typeof v === "string" ? v : "");
+    const draft = { category: text(d.category), severity: text(d.severity) || "major", comment: text(d.comment).slice(0, MAX_DRAFT) };
+    if (d.mode === "edit") {
+      const f = (model.get("findings") || []).find((x) => x.id === d.id);
+      if (!f) return;
+      st.form = { mode: "edit", id: f.id, draft: { ...draft, label: f.label } };
+      st.current = f.id;
+    } else if (d.mode === "new") {
+      const file = (model.get("files") || [])[d.file];
+      const rows = d.rows;
+      if (!Number.isInteger(d.file) || !file || !Array.isArray(rows) || rows.length !== 2 || !rows.every(Number.isInteger)) return;
+      if (rows[0] < 0 || rows[0] > rows[1] || rows[1] >= file.rows.length) return;
+      st.form = { mode: "new", file: d.file, rows: [rows[0], rows[1]], draft };
+      st.sel = { file: d.file, a: rows[0], b: rows[1] };
+    }
+    if (st.form) root.dataset.draftRestored = "true";
+  }
 
   // messages -------------------------------------------------------------------------------
 
@@ -510,9 +565,9 @@ function render({ model, el }) {
       className: "cra-comment-input", rows: 3, value: d.comment || "",
       placeholder: "What is wrong, and why does it matter?", attrs: { "aria-label": "comment" },
     });
-    category.addEventListener("change", () => { d.category = category.value; });
-    severity.addEventListener("change", () => { d.severity = severity.value; });
-    comment.addEventListener("input", () => { d.comment = comment.value; });
+    category.addEventListener("change", () => { d.category = category.value; keepDraft(); });
+    severity.addEventListener("change", () => { d.severity = severity.value; keepDraft(); });
+    comment.addEventListener("input", () => { d.comment = comment.value; keepDraft(); });
     const where = form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : d.label;
     const el = h("form", { className: "cra-form", onsubmit: (e) => { e.preventDefault(); save(); } },
       h("div", { className: "cra-form-head" },
@@ -543,6 +598,7 @@ function render({ model, el }) {
     const hi = Math.max(a, b);
     const draft = st.form && st.form.mode === "new" ? st.form.draft : { category: "", severity: "major", comment: "" };
     st.form = { mode: "new", file: fi, rows: [lo, hi], draft };
+    keepDraft();
     paintFindings();
     if (focusField) root.querySelector(".cra-form .cra-category")?.focus();
   }
@@ -552,6 +608,7 @@ function render({ model, el }) {
     if (!f) return;
     st.form = { mode: "edit", id, draft: { category: f.category, severity: f.severity, comment: f.comment, label: f.label } };
     st.current = id;
+    keepDraft();
     paintFindings();
     root.querySelector(".cra-form .cra-comment-input")?.focus();
   }
@@ -560,6 +617,7 @@ function render({ model, el }) {
     const hadForm = !!st.form;
     st.form = null;
     st.sel = null;
+    keepDraft();
     paintFindings();
     if (hadForm) root.focus({ preventScroll: true });
   }
@@ -580,6 +638,7 @@ function render({ model, el }) {
         if (ack.id) st.current = ack.id;
         st.form = null;
         st.sel = null;
+        keepDraft();
         paintFindings();
         root.focus({ preventScroll: true });
       } else {
@@ -659,8 +718,9 @@ function render({ model, el }) {
       return;
     }
     if (inField) {
-      // Keys typed into the form belong to the form: never to JupyterLab's shortcuts.
-      if (!mod && !e.altKey && !(e.shiftKey && e.key === "Enter")) e.stopPropagation();
+      // Keys typed into the form belong to the form: never to JupyterLab's or Notebook 7's
+      // shortcuts, Shift+Enter (a new line in the comment) and Ctrl/Alt combinations included.
+      e.stopPropagation();
       return;
     }
     if (mod || e.altKey) return;
@@ -812,6 +872,7 @@ function render({ model, el }) {
   document.addEventListener("visibilitychange", onVisible);
 
   const t0 = performance.now();
+  restoreDraft();
   paintHeader();
   paintBanner();
   paintToolbar();
