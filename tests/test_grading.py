@@ -600,7 +600,7 @@ def test_the_class_grader_exits_1_because_two_students_need_the_instructor(grade
 def test_every_fixture_student_gets_the_exact_score_and_status(graded_class, student):
     status, points = EXPECTED[student]
     row = next(s for s in graded_class["summary"]["students"] if s["student"] == student)
-    assert row["status"] == status, row
+    assert row["status"] == status, json.dumps(row)[:3000]
     assert graded_class["recorded"][student] == points
     if status in ("graded", "repaired") or student == "reads-the-key":
         assert row["reviews"][GRADE_ID] == {"slug": SLUG, "gradebook": points, "rescored": points, "max": 10.0}
@@ -650,6 +650,16 @@ def test_megabytes_of_output_are_cut_down_in_what_is_kept(graded_class):
     course = graded_class["course"]
     assert (course / "autograded" / "prints-megabytes" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").stat().st_size < 150_000
     assert (course / "feedback" / "prints-megabytes" / ASSIGNMENT / f"{NOTEBOOK}.html").stat().st_size < 400_000
+    row = next(s for s in graded_class["summary"]["students"] if s["student"] == "prints-megabytes")
+    assert "output cut" in row["tags"], row  # the row says which limit it hit
+    assert any("was too long and was cut" in n for n in row["notes"]), row
+
+
+@pytest.mark.slow
+def test_in_the_sandbox_the_row_says_the_output_was_cut(sandboxed_class):
+    row = next(s for s in sandboxed_class["summary"]["students"] if s["student"] == "prints-megabytes")
+    assert "output cut" in row["tags"] and row["status"] == "graded", row
+    assert not [s for s in sandboxed_class["summary"]["students"] if "output cut" in s["tags"] and s is not row]
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ from .hidden_test import Rescore, rescore
 from .nbconfig import nbgrader_env
 from .patches import failure_reason, no_debugger_path, timed_out
 from .pool import WorkerPool
+from .ranout import limits_hit
 from .recorded import Recorded, read_recorded
 from .results import ClassReport, StudentResult, safe_name
 from .stage import stage_student
@@ -224,6 +225,8 @@ class ClassGrader:
                 for nb_path in run.folder("autograded", s).glob("*.ipynb"):
                     if timed_out(nb_path):
                         r.note("cell timed out", f"{nb_path.name}: a cell ran past the time limit and was interrupted")
+                    for tag, text in limits_hit(nb_path):
+                        r.note(tag, text)
             # The gradebook holds the re-scored reviews and every hand-entered grade it held before.
             points = {
                 (s, rc.notebook, rc.grade_id): o.points
