@@ -23,11 +23,14 @@ __all__ = [
     "BankError",
     "Exercise",
     "find_bank",
+    "find_private_bank",
 ]
 
 INCIDENTS = ("dec-2025", "mar-02-2026", "mar-05-2026", "security", "general")
 DIFFICULTIES = ("easy", "medium", "hard")
 PROOF_TIMEOUT = 60.0
+PRIVATE_BANK_ENV = "COURSE_PRIVATE_BANK"
+_FIND = object()  # Bank(private=...) not given: find_private_bank()
 
 
 class BankError(Exception):
@@ -55,6 +58,22 @@ def find_bank(start: str | os.PathLike | None = None) -> Path:
         f"no exercise bank found above {here}: run from the course directory or set COURSE_BANK "
         "(the bank holds the answer keys, so it is only on instructors' and graders' machines)"
     )
+
+
+def find_private_bank() -> Path | None:
+    """The private bank: assignment-only exercises kept apart from the public one, or None.
+
+    `COURSE_PRIVATE_BANK` names it (set only on instructors' and graders' machines; an
+    environment variable, so every worker and nbgrader run that `course` starts sees it as it
+    sees COURSE_BANK). Its exercises grade, check, build and report like the public ones;
+    practice mode never opens them (course.practice)."""
+    env = os.environ.get(PRIVATE_BANK_ENV)
+    if not env:
+        return None
+    path = Path(env).expanduser()
+    if not path.is_dir():
+        raise BankError(f"{PRIVATE_BANK_ENV}={env}: no such folder")
+    return path
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -171,6 +190,7 @@ class Exercise:
     verdict: str
     tags: tuple[str, ...]
     description: str
+    private: bool = False  # from the private bank: assignments only, never practice
     _key: Key | None = field(default=None, repr=False)
 
     @classmethod
@@ -227,24 +247,62 @@ class Exercise:
 
 
 class Bank:
-    """All exercises under one folder, in slug order."""
+    """All exercises under one folder, in slug order, and those of the private bank beside them.
 
-    def __init__(self, root: str | os.PathLike | None = None):
+    `private`: the private bank's folder, None for none, or (by default) `find_private_bank()`.
+    A slug in both banks is an error naming both files."""
+
+    def __init__(self, root: str | os.PathLike | None = None, *, private: str | os.PathLike | object | None = _FIND):
         self.root = Path(root) if root is not None else find_bank()
         if not self.root.is_dir():
             raise BankError(f"{self.root}: the exercise bank folder does not exist")
+        found = find_private_bank() if private is _FIND else private
+        self.private_root = Path(found) if isinstance(found, (str, os.PathLike)) else None
+        if self.private_root is not None:
+            if not self.private_root.is_dir():
+                raise BankError(f"{self.private_root}: the private exercise bank folder does not exist")
+            if self.private_root.resolve() == self.root.resolve():
+                raise BankError(f"{self.private_root}: the private bank is the public bank's own folder")
         self._cache: dict[str, Exercise] = {}
 
+    def public_only(self) -> Bank:
+        """The public exercises alone (what practice mode may open)."""
+        return Bank(self.root, private=None)
+
+    @staticmethod
+    def _folders(root: Path) -> dict[str, Path]:
+        return {p.name: p for p in root.iterdir() if (p / "exercise.toml").is_file()}
+
+    def _index(self) -> dict[str, tuple[Path, bool]]:
+        """slug -> (folder, private), over both banks; a slug in both is an error."""
+        index = {slug: (path, False) for slug, path in self._folders(self.root).items()}
+        if self.private_root is None:
+            return index
+        for slug, path in self._folders(self.private_root).items():
+            if slug in index:
+                raise BankError(
+                    f"exercise '{slug}' is in both banks: {index[slug][0] / 'exercise.toml'} and "
+                    f"{path / 'exercise.toml'} (a slug names one exercise: rename one of them)"
+                )
+            index[slug] = (path, True)
+        return index
+
     def slugs(self) -> list[str]:
-        return sorted(p.name for p in self.root.iterdir() if (p / "exercise.toml").is_file())
+        return sorted(self._index())
+
+    def private_slugs(self) -> list[str]:
+        return sorted(slug for slug, (_, private) in self._index().items() if private)
 
     def get(self, slug: str) -> Exercise:
         if slug not in self._cache:
-            path = self.root / slug
-            if not (path / "exercise.toml").is_file():
-                known = ", ".join(self.slugs()) or "none"
+            index = self._index()
+            if slug not in index:
+                known = ", ".join(sorted(index)) or "none"
                 raise BankError(f"{self.root}: no exercise '{slug}' (known: {known})")
-            self._cache[slug] = Exercise.load(path)
+            path, private = index[slug]
+            exercise = Exercise.load(path)
+            exercise.private = private
+            self._cache[slug] = exercise
         return self._cache[slug]
 
     def __iter__(self) -> Iterator[Exercise]:
