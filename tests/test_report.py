@@ -109,15 +109,18 @@ def build_small_class(course: Path) -> Path:
             ],
             B: [],
         },
+        verdicts={A: "request-changes", B: "approve"},
         submitted_at=DUE - dt.timedelta(hours=2),
     )
     b.student(
         "bob",
         reviews={A: [f(6, "edge-case"), f(11, "security")], B: [f(13, "edge-case")]},
+        verdicts={A: "request-changes", B: "request-changes"},
         submitted_at=DUE + dt.timedelta(hours=1),
         status="repaired",
         reasons=["copy-pasted grade cell restored"],
         manual=2.0,
+        late_penalty=1.0,  # what nbgrader's LateSubmissionPlugin records for an hour late
     )
     b.student(
         "carol", reviews={A: [f(6, "logic"), f(7, "security"), f(11, "logic")], B: [f(6, "logic"), f(13, "edge-case")]}
@@ -265,6 +268,21 @@ def test_per_student_numbers_and_statuses(small_report):
         {"alice": 0.5, "bob": 0.5, "carol": 0.75, "dave": 0.5, "erin": math.nan, "frank": 0.0, XSS: 0.25}, nan_ok=True
     )
     assert s.loc["bob", "reasons"] == "copy-pasted grade cell restored"
+    # one scale: re-scored points out of the review points (5 a review; a corrupt sidecar earns none)
+    assert s["review_points"].to_dict() == pytest.approx(
+        {"alice": 5.0, "bob": 3.12, "carol": 8.12, "dave": 1.88, "erin": math.nan, "frank": 0.0, XSS: 1.25}, nan_ok=True
+    )
+    assert s["review_max"].to_dict() == pytest.approx(
+        {k: math.nan if k == "erin" else 10.0 for k in s.index}, nan_ok=True
+    )
+
+
+def test_verdicts_per_exercise(small_report):
+    v = small_report.verdicts.set_index("slug")
+    # readable reviews: A by alice, bob, carol, frank, XSS (dave's is corrupt); B by all six
+    assert v.loc[A, ["expected", "reviews", "right", "wrong", "no_verdict"]].tolist() == ["request-changes", 5, 2, 0, 3]
+    assert v.loc[B, ["expected", "reviews", "right", "wrong", "no_verdict"]].tolist() == ["request-changes", 6, 1, 1, 4]
+    assert v.loc[B, "right_rate"] == pytest.approx(1 / 6)
 
 
 def test_gradebook_and_timing_columns(small_report):
@@ -275,7 +293,10 @@ def test_gradebook_and_timing_columns(small_report):
         s.loc["alice", "gradebook_max"],
         s.loc["alice", "needs_manual_grade"],
     ) == (5.0, 12.0, 1)
-    assert (s.loc["bob", "gradebook_score"], s.loc["bob", "needs_manual_grade"]) == (1.88 + 1.25 + 2.0, 0)
+    # nbgrader's late penalty: the final score is the raw score less it
+    assert (s.loc["bob", "gradebook_raw"], s.loc["bob", "late_penalty"]) == (pytest.approx(1.88 + 1.25 + 2.0), 1.0)
+    assert (s.loc["bob", "gradebook_score"], s.loc["bob", "needs_manual_grade"]) == (pytest.approx(4.13), 0)
+    assert (s.loc["alice", "gradebook_raw"], s.loc["alice", "late_penalty"]) == (5.0, 0.0)
     assert (s.loc["alice", "hours_before_due"], s.loc["alice", "late"]) == (2.0, False)
     assert (s.loc["bob", "hours_before_due"], s.loc["bob", "late"]) == (-1.0, True)
     assert s.loc["alice", "review_minutes"] == 30.0
@@ -482,6 +503,78 @@ def test_report_opens_in_chromium_with_every_figure(page):
     assert XSS in student_cells  # shown as text, not run
 
 
+def section(text: str, anchor: str) -> str:
+    """The page from <h2 id="anchor"> to the next <h2>."""
+    start = text.index(f'<h2 id="{anchor}">')
+    end = text.find("<h2", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def test_needs_attention_lists_only_those_students(page):
+    part = section(page.read_text(encoding="utf-8"), "attention")
+    rows = part.count("<tr><td")
+    assert rows == 4  # bob repaired, dave flagged (and corrupt), erin missing, the failed XSS id
+    assert "Nobody needs attention" not in part and "4 of 7" in part
+
+
+def test_nobody_needs_attention_is_one_line(tmp_path):
+    write_bank(tmp_path / "exercises")
+    b = ClassBuilder(tmp_path, "week1", slugs=[A], duedate=DUE)
+    for name in ("ann", "ben", "cat"):
+        b.student(name, reviews={A: [f(6, "logic")]})
+    report = class_report(b.write(), "week1")
+    part = section(write_report(report, tmp_path / "out").read_text(encoding="utf-8"), "attention")
+    assert "<table" not in part and "<td" not in part
+    assert "Nobody needs attention" in part
+
+
+def test_one_scale_points_out_of_the_maximum(page):
+    text = page.read_text(encoding="utf-8")
+    assert "<b>3.23 / 10 (32%)</b><span>mean review points (re-scored)</span>" in text
+    students = section(text, "students")
+    assert '<td class="num">5 / 10 (50%)</td>' in students  # alice's review points
+    assert '<td class="num">4.13 / 12 (34%)</td>' in students  # bob's final score, late penalty taken off
+    assert '<td class="num">−1 (raw 5.13)</td>' in students
+    assert '<td class="num">0.50</td>' not in students and "mean score" not in text  # no 0-1 scale left
+
+
+def write_approve_bank(root: Path) -> str:
+    """One correct change (verdict approve, no defects, a decoy on line 7)."""
+    slug = "order-totals-fine"
+    folder = root / slug
+    for tree, text in (("before", BEFORE), ("after", BEFORE.replace("Sum prices", "Add up prices"))):
+        (folder / tree / "shop").mkdir(parents=True)
+        (folder / tree / FILE).write_text(text)
+    (folder / "exercise.toml").write_text(META + 'verdict = "approve"\n')
+    (folder / "key.toml").write_text('[[decoy]]\nfile = "shop/totals.py"\nlines = [7, 7]\nwhy_fine = "Fine."\n')
+    return slug
+
+
+def test_approve_exercises_show_who_approved(tmp_path, run):
+    write_bank(tmp_path / "exercises")
+    fine = write_approve_bank(tmp_path / "exercises")
+    b = ClassBuilder(tmp_path, "week1", slugs=[A, fine], duedate=DUE)
+    b.student("ann", reviews={A: [f(6, "logic")], fine: []}, verdicts={A: "request-changes", fine: "approve"})
+    b.student("ben", reviews={A: [], fine: []}, verdicts={A: "approve", fine: "approve"})
+    b.student("cat", reviews={A: [], fine: [f(7, "logic")]}, verdicts={fine: "request-changes"})
+    b.student("dan", reviews={A: [f(6, "logic")]}, verdicts={A: "request-changes"})
+    report = class_report(b.write(), "week1")
+    v = report.verdicts
+    assert list(v["slug"]) == [fine, A]  # approve exercises first
+    assert v.iloc[0][["expected", "reviews", "right", "wrong", "no_verdict", "with_findings"]].tolist() == [
+        "approve", 4, 2, 1, 1, 1,
+    ]  # fmt: skip
+    assert v.iloc[1][["right", "wrong", "no_verdict"]].tolist() == [2, 1, 1]
+    text = write_report(report, tmp_path / "out").read_text(encoding="utf-8")
+    assert "Approve exercise: Tidy up order totals" in section(text, "verdicts")
+    assert "2 of 4 reviews approved it (50%)" in text
+    result = run("report", "week1", "--course", tmp_path, "--out", tmp_path / "out")
+    assert (
+        f"  APPROVE exercise {fine}: 2 of 4 approved (50%); 1 requested changes, "
+        "1 raised findings on a correct change" in result.output.splitlines()
+    )
+
+
 # the command ------------------------------------------------------------------------------------
 
 
@@ -499,9 +592,13 @@ def test_cli_report_writes_the_page(run, tmp_path, small_class):
     assert (
         lines[0] == "week1: 6 of 7 students submitted (1 missing); 1 flagged, 1 failed, 1 repaired; 1 corrupt sidecar"
     )
-    assert lines[1] == "  mean score 0.35, median precision 100%, 3 false positives"
+    # 19.375 points over six submitters: alice 5, bob 3.125, carol 8.125, dave 1.875, frank 0, XSS 1.25
+    assert lines[1] == "  mean review points 3.23 / 10 (32%) (re-scored), median precision 100%, 3 false positives"
     assert lines[2] == f"  missed most:  33% detected  The first item is left out of the subtotal ({B})"
     assert "  weakest category: edge-case (recall 36%)" in lines
+    assert f"  right verdict (request-changes): 2 of 5 (40%) in {A}" in lines
+    assert "  late penalties: 1 student, 1 point in all (final score = raw score - penalty)" in lines
+    assert "  shared answers: none found" in lines
     assert lines[-1] == f"wrote {tmp_path / 'out' / REPORT_NAME}"
     assert (tmp_path / "out" / FIGURE_DIR / "detection.png").is_file()
 

@@ -38,11 +38,14 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
     category, precision and score distributions, common false positives, time to submit,
     and every student's status. Writes an HTML page with PNG figures.
 
-    Exits 1 when there is nothing to report (no submissions).
+    Also: verdicts per exercise, late penalties, and students who share answers. The bank is
+    found as `course grade` finds it (COURSE_BANK, else exercises/ in the course). Exits 1 when
+    there is nothing to report (no submissions).
     """
     from ..grading import GradingError
     from ..grading.nbconfig import configured_db_url
     from ..report import class_report, write_report
+    from ..report.text import summary_lines
 
     try:
         db_url = db_url or configured_db_url(Path(course_dir).resolve())
@@ -50,39 +53,14 @@ def report(assignment: str, out_dir: str | None, course_dir: str, bank_dir: str 
         raise click.ClickException(str(exc)) from None
     try:
         result = class_report(course_dir, assignment, load_bank(bank_dir) if bank_dir else None, db_url=db_url)
-    except (BankError, ValueError) as exc:
+    except BankError as exc:
+        raise click.ClickException(f"{exc} (or pass --bank DIR)") from None
+    except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if result.empty:
         raise click.ClickException(result.message)
-    s = result.summary()
-    counts = ", ".join(f"{n} {name}" for name, n in s["status"].items() if n and name not in ("graded", "missing"))
-    click.echo(
-        f"{assignment}: {s['submitted']} of {s['students']} students submitted"
-        + (f" ({s['missing']} missing)" if s["missing"] else "")
-        + (f"; {counts}" if counts else "")
-        + (
-            f"; {s['corrupt_sidecars']} corrupt sidecar{'s' * (s['corrupt_sidecars'] != 1)}"
-            if s["corrupt_sidecars"]
-            else ""
-        )
-    )
-    if s["mean_score"] is not None:
-        precision = "n/a" if s["median_precision"] is None else f"{s['median_precision']:.0%}"
-        click.echo(
-            f"  mean score {s['mean_score']:.2f}, median precision {precision}, {s['false_positives']} false positives"
-        )
-    for row in result.defects.dropna(subset=["detection_rate"]).head(3).itertuples():
-        click.echo(f"  missed most: {row.detection_rate:>4.0%} detected  {row.title} ({row.slug})")
-    if "weakest_category" in s:
-        click.echo(
-            f"  weakest category: {s['weakest_category']['category']} (recall {s['weakest_category']['recall']:.0%})"
-        )
-    for problem in result.problems[:5]:
-        # student ids and file names are untrusted: no terminal escape sequences
-        shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in problem)
-        click.echo(f"  note: {shown}")
-    if len(result.problems) > 5:
-        click.echo(f"  note: ... and {len(result.problems) - 5} more (see the report)")
+    for line in summary_lines(result):
+        click.echo(line)
     page = write_report(result, out_dir)
     click.echo(f"wrote {page}")
 

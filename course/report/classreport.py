@@ -21,6 +21,16 @@ Definitions (what the numbers mean):
   the defects.
 - A *false positive* is a finding that credited no defect; the common ones are grouped by the
   decoy they hit, or by their first line when they hit none.
+- *Points*: each review's points are its grade cell's (`grade_review(slug, points=N)`, from the
+  grader's summary or the gradebook's cell sources). `review_points` is the re-scored points
+  over the assignment's reviews (score x points, summed; a corrupt sidecar earns none, as in the
+  gradebook) out of `review_max`. `gradebook_raw` is nbgrader's total (hand-graded answers
+  included), `late_penalty` nbgrader's penalty, `gradebook_score` the final score (raw less
+  penalty) out of `gradebook_max`.
+- *Verdicts*: per exercise, the reviews whose verdict is the key's (`verdicts`); approve
+  exercises first.
+- *Shared answers* (`shared`): groups of students whose reviews are identical or near-identical,
+  with the evidence (shared.py says what counts).
 """
 
 from __future__ import annotations
@@ -46,10 +56,12 @@ from .load import (
     read_gradebook,
     read_grader_summary,
     resolve_bank,
+    review_points,
     reviewed_slugs,
     safe_name,
 )
 from .reviews import FP_COLUMNS, OUTCOME_COLUMNS, REVIEW_COLUMNS, score_all
+from .shared import SharedGroup, shared_answers
 
 __all__ = ["ClassReport", "class_report"]
 
@@ -69,6 +81,9 @@ class ClassReport:
     categories: pd.DataFrame
     false_positives: pd.DataFrame
     common_false_positives: pd.DataFrame
+    verdicts: pd.DataFrame = field(default_factory=lambda: frames.empty(frames.VERDICT_COLUMNS))
+    shared: list[SharedGroup] = field(default_factory=list)
+    points: dict[str, float] = field(default_factory=dict)  # slug -> the review's points
     problems: list[str] = field(default_factory=list)
     empty: bool = False
     message: str = ""
@@ -94,6 +109,15 @@ class ClassReport:
             "status": {status: int(counts.get(status, 0)) for status in frames.STATUSES},
             "corrupt_sidecars": int((self.reviews["status"] == "corrupt").sum()) if len(self.reviews) else 0,
             "mean_score": _plain(sub["score"].mean()) if len(sub) else None,
+            "mean_review_points": _plain(sub["review_points"].mean()) if len(sub) else None,
+            "review_max": _plain(sub["review_max"].max()) if len(sub) else None,
+            "late": int((st["late_penalty"].fillna(0) > 0).sum()),
+            "shared_groups": len(self.shared),
+            "shared_students": sum(len(g.students) for g in self.shared),
+            "verdicts": [
+                {k: _plain(v[k]) for k in ("slug", "expected", "reviews", "right", "right_rate")}
+                for _, v in self.verdicts.iterrows()
+            ],
             "median_precision": _plain(sub.loc[sub["findings"] > 0, "precision"].median()) if len(sub) else None,
             "false_positives": len(self.false_positives),
         }
@@ -199,13 +223,14 @@ def class_report(
         raise ValueError(f"not an assignment name: {assignment!r}")
     c = _read_class(course_dir, assignment, db_url)
     slugs, keys, titles = _load_keys(c, bank)
+    points = review_points(c.grader, c.gradebook.sources)
     report = ClassReport(
         assignment, course_dir, tuple(slugs), titles,
         students=pd.DataFrame(), reviews=frames.empty(REVIEW_COLUMNS), outcomes=frames.empty(OUTCOME_COLUMNS),
         defects=frames.empty(frames.DEFECT_COLUMNS), categories=frames.empty(frames.CATEGORY_COLUMNS),
         false_positives=frames.empty(FP_COLUMNS), common_false_positives=frames.empty(frames.COMMON_FP_COLUMNS),
         problems=c.problems, synthetic=(course_dir / "SYNTHETIC.txt").is_file(), duedate=c.gradebook.duedate,
-        generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), points=points,
     )  # fmt: skip
     if not c.submissions:
         report.empty, report.message = True, _nothing_message(c)
@@ -226,8 +251,10 @@ def class_report(
     report.outcomes = pd.DataFrame(scored.outcomes, columns=OUTCOME_COLUMNS)
     report.false_positives = pd.DataFrame(scored.false_positives, columns=FP_COLUMNS)
     report.students = frames.students_frame(
-        c.everyone, c.grader.students, c.gradebook, c.submissions, reviews, course_dir, assignment
+        c.everyone, c.grader.students, c.gradebook, c.submissions, reviews, course_dir, assignment, points
     )
+    report.verdicts = frames.verdicts_frame(slugs, keys, titles, reviews)
+    report.shared = shared_answers(scored.sidecars)
     report.defects = frames.defects_frame(slugs, keys, report.outcomes, reviews)
     report.categories = frames.categories_frame(report.outcomes)
     report.common_false_positives = frames.common_false_positives(report.false_positives, reviews, keys)

@@ -152,16 +152,29 @@ def _precision(report: ClassReport) -> Figure | None:
     return fig
 
 
+def review_scale(report: ClassReport) -> tuple[pd.Series, float | None, str]:
+    """Each submitter's re-scored review points and their maximum, or (points unknown) the
+    share of the maximum in percent: one scale for every figure and table."""
+    sub = report.submitted
+    tops = sub["review_max"].dropna().unique()
+    if len(tops) == 1 and tops[0] > 0:
+        return sub["review_points"], float(tops[0]), f"review points (re-scored, out of {tops[0]:g})"
+    return sub["score"] * 100, None, "review score (re-scored, % of the review points)"
+
+
 def _scores(report: ClassReport) -> Figure | None:
-    scores = report.submitted["score"].dropna()
-    if not len(scores):
+    values, top, label = review_scale(report)
+    values = values.dropna()
+    if not len(values):
         return None
+    top_value = top if top is not None else 100.0
+    mean = values.mean()
     return _histogram(
-        scores,
-        np.linspace(0, 1, 21),
-        (scores.mean(), f"mean {scores.mean():.2f}"),
-        "review score (0-1, mean over the assignment's reviews)",
-        f"Scores ({len(scores)} students)",
+        values,
+        np.linspace(0, top_value, 21),
+        (mean, f"mean {mean:.3g} ({mean / top_value:.0%})" if top is not None else f"mean {mean:.0f}%"),
+        label,
+        f"Review points ({len(values)} students)",
     )
 
 
@@ -211,17 +224,19 @@ def _timing(report: ClassReport) -> Figure | None:
         return None
     from matplotlib.figure import Figure
 
-    minutes = sub.dropna(subset=["review_minutes", "score"])
+    values, top, label = review_scale(report)
+    minutes = sub.assign(_y=values).dropna(subset=["review_minutes", "_y"])
     fig = Figure(figsize=(10, 3.4), dpi=100, layout="constrained")
     axes = fig.subplots(1, 2 if len(minutes) else 1, squeeze=False)[0]
     _submit_times(axes[0], timing, report.duedate)
     if len(minutes):
         ax = axes[1]
-        ax.scatter(minutes["review_minutes"], minutes["score"], s=12, alpha=0.6, color=FOUND, edgecolors="none")
+        ax.scatter(minutes["review_minutes"], minutes["_y"], s=12, alpha=0.6, color=FOUND, edgecolors="none")
         ax.set_xlabel("minutes from first to last flag")
-        ax.set_ylabel("score")
-        ax.set_ylim(-0.03, 1.03)
-        _tidy(ax, "Review time and score")
+        ax.set_ylabel(label.split(" (")[0])
+        top_value = top if top is not None else 100.0
+        ax.set_ylim(-0.03 * top_value, 1.03 * top_value)
+        _tidy(ax, "Review time and review points")
     return fig
 
 
@@ -248,7 +263,7 @@ FIGURE_ALT = {
     "detection": "Bar chart: detection rate per defect, most missed first",
     "categories": "Bar chart: recall per defect category",
     "precision": "Histogram: precision per student",
-    "scores": "Histogram: review score per student",
+    "scores": "Histogram: re-scored review points per student",
     "false_positives": "Bar chart: most common false positives, decoys highlighted",
-    "timing": "Histogram: time of submission relative to the deadline, and review time against score",
+    "timing": "Histogram: time of submission relative to the deadline, and review time against review points",
 }

@@ -20,12 +20,15 @@ OUTCOMES = ("found", "miscategorised", "missed")
 STUDENT_COLUMNS = [
     "student", "status", "reasons", "submitted", "submitted_at", "hours_before_due", "late",
     "review_minutes", "score", "precision", "recall", "findings", "false_positives",
-    "decoy_hits", "reviews", "no_sidecar", "corrupt", "gradebook_score", "gradebook_max",
-    "needs_manual_grade", "grader_score", "grader_rescore",
+    "decoy_hits", "reviews", "no_sidecar", "corrupt", "review_points", "review_max", "gradebook_raw",
+    "late_penalty", "gradebook_score", "gradebook_max", "needs_manual_grade", "grader_score", "grader_rescore",
 ]  # fmt: skip
 DEFECT_COLUMNS = [
     "slug", "defect", "title", "category", "also", "severity", "weight", "file", "lines", "where",
     "reviews", "found", "miscategorised", "missed", "corrupt", "detection_rate", "found_rate",
+]  # fmt: skip
+VERDICT_COLUMNS = [
+    "slug", "title", "expected", "reviews", "right", "wrong", "no_verdict", "right_rate", "with_findings",
 ]  # fmt: skip
 CATEGORY_COLUMNS = ["category", "defects", "opportunities", "detected", "found", "recall", "found_rate", "often_called"]
 COMMON_FP_COLUMNS = [
@@ -46,12 +49,14 @@ def _none_for_nan(column: pd.Series) -> pd.Series:
 # per student ---------------------------------------------------------------------------------
 
 
-def _review_totals(reviews: pd.DataFrame) -> pd.DataFrame:
-    """Per-student sums of the reviews, indexed by student, with pooled precision and recall."""
+def _review_totals(reviews: pd.DataFrame, points: dict[str, float]) -> pd.DataFrame:
+    """Per-student sums of the reviews, indexed by student, with pooled precision and recall, and
+    the re-scored review points (a corrupt sidecar earns none, as in the gradebook)."""
     r = reviews.assign(
         is_corrupt=reviews["status"] == "corrupt",
         is_missing=reviews["status"] == "no-sidecar",
         readable=reviews["status"] != "corrupt",
+        earned=reviews["score"].fillna(0.0) * reviews["slug"].map(points).fillna(0.0).astype(float),
     )
     agg = r.groupby("student", sort=False).agg(
         findings=("findings", "sum"),
@@ -66,7 +71,9 @@ def _review_totals(reviews: pd.DataFrame) -> pd.DataFrame:
         corrupt=("is_corrupt", "sum"),
         first_flag=("first_flag", "min"),
         last_flag=("last_flag", "max"),
+        review_points=("earned", "sum"),
     )
+    agg["review_points"] = agg["review_points"].round(2)
     findings = agg["findings"]
     precision = np.where(
         findings > 0, agg["credited"] / findings.where(findings > 0), np.where(agg["defects"] > 0, 0.0, 1.0)
@@ -106,8 +113,8 @@ def _with_times(base: pd.DataFrame, gb: Gradebook, course_dir: Path, assignment:
         base = base.merge(gb.submissions.rename(columns={"timestamp": "submitted_at"}), on="student", how="left")
     else:
         base["submitted_at"] = pd.Series(pd.NaT, index=base.index, dtype="datetime64[us, UTC]")
-        base["gradebook_score"] = np.nan
-        base["gradebook_max"] = np.nan
+        for col in ("gradebook_raw", "late_penalty", "gradebook_score", "gradebook_max"):
+            base[col] = np.nan
         base["needs_manual_grade"] = np.nan
     base["submitted_at"] = pd.to_datetime(base["submitted_at"], utc=True)
     unknown = base["submitted"] & base["submitted_at"].isna()
@@ -137,19 +144,28 @@ def students_frame(
     reviews: pd.DataFrame,
     course_dir: Path,
     assignment: str,
+    points: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """One row per known student, handed in or not (STUDENT_COLUMNS)."""
+    """One row per known student, handed in or not (STUDENT_COLUMNS). `points` are each
+    review's points (slug -> points); review_points is NaN where one is unknown."""
+    points = points or {}
     base = pd.DataFrame({"student": pd.Series(everyone, dtype=object)})
     handed = set(submissions) | (set(gb.submissions["student"]) if len(gb.submissions) else set())
     base["submitted"] = base["student"].isin(handed)
     base = _with_statuses(base, grader, handed, submissions)
     if len(reviews):
-        base = base.merge(_review_totals(reviews).reset_index(), on="student", how="left")
+        base = base.merge(_review_totals(reviews, points).reset_index(), on="student", how="left")
     else:
         for col in _COUNTS:
             base[col] = 0
-        for col in ("score", "precision", "recall", "review_minutes"):
+        for col in ("score", "precision", "recall", "review_minutes", "review_points"):
             base[col] = np.nan
+    slugs = set(reviews["slug"]) if len(reviews) else set()
+    if slugs and slugs <= set(points):
+        base["review_max"] = sum(points[s] for s in slugs)
+        base.loc[base["review_points"].isna(), "review_max"] = np.nan
+    else:
+        base["review_points"] = base["review_max"] = np.nan
     for col in _COUNTS:
         base[col] = base[col].fillna(0).astype(int)
     base = _with_times(base, gb, course_dir, assignment)
@@ -279,3 +295,30 @@ def common_false_positives(fps: pd.DataFrame, reviews: pd.DataFrame, keys: dict[
         kind="stable",
     )
     return out[COMMON_FP_COLUMNS].reset_index(drop=True)
+
+
+# verdicts -------------------------------------------------------------------------------------
+
+
+def verdicts_frame(
+    slugs: list[str], keys: dict[str, Key], titles: dict[str, str], reviews: pd.DataFrame
+) -> pd.DataFrame:
+    """Per exercise, how many readable reviews gave the key's verdict (VERDICT_COLUMNS); approve
+    exercises first, since nothing in them should block the change. A review without a sidecar
+    has no verdict; corrupt ones are left out."""
+    r = reviews[reviews["status"] != "corrupt"]
+    rows = []
+    for slug in slugs:
+        mine = r[r["slug"] == slug]
+        expected = keys[slug].verdict
+        given = mine["verdict"]
+        n = len(mine)
+        right = int((given == expected).sum())
+        none = int(given.isna().sum())
+        rows.append(
+            (slug, titles.get(slug, slug), expected, n, right, n - right - none, none,
+             right / n if n else np.nan, int((mine["findings"] > 0).sum()))
+        )  # fmt: skip
+    out = pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+    out["_approve"] = out["expected"] != "approve"
+    return out.sort_values(["_approve", "right_rate"], kind="stable").drop(columns="_approve").reset_index(drop=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..grading.cells import graded_slugs
+from ..grading.cells import grade_review_calls, graded_slugs
 from ..keys.bank import Bank, BankError, find_bank
 
 SIDECAR_SUFFIX = ".findings.json"
@@ -65,6 +65,7 @@ class GraderSummary:
 
     students: dict[str, GraderEntry] = field(default_factory=dict)
     slugs: list[str] = field(default_factory=list)  # its top-level "cells", when it lists them
+    points: dict[str, float] = field(default_factory=dict)  # slug -> the review cell's points, from "cells"
 
 
 def read_grader_summary(course_dir: Path, assignment: str, problems: list[str]) -> GraderSummary:
@@ -95,7 +96,26 @@ def read_grader_summary(course_dir: Path, assignment: str, problems: list[str]) 
     cells = data.get("cells")
     if isinstance(cells, list):
         out.slugs = [str(c["slug"]) for c in cells if isinstance(c, dict) and isinstance(c.get("slug"), str)]
+        for c in cells:
+            if isinstance(c, dict) and isinstance(c.get("slug"), str) and _is_points(c.get("points")):
+                out.points[c["slug"]] = float(c["points"])
     return out
+
+
+def _is_points(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1e6
+
+
+def review_points(grader: GraderSummary, cell_sources: Iterable[str]) -> dict[str, float]:
+    """Each review's points (its grade cell's `grade_review(slug, points=N)`): from the grader's
+    summary, else from the cell sources the gradebook recorded. A slug found in neither is
+    left out (the report then shows that review as a percentage only)."""
+    points: dict[str, float] = {}
+    for source in cell_sources:
+        for slug, value in grade_review_calls(source):
+            if _is_points(value):
+                points.setdefault(slug, float(value))
+    return points | grader.points
 
 
 # the gradebook -------------------------------------------------------------------------------
@@ -112,7 +132,7 @@ class Gradebook:
     known_assignment: bool = False
 
 
-SUBMISSION_COLUMNS = ["student", "timestamp", "gradebook_score", "gradebook_max", "needs_manual_grade", "late_penalty"]
+SUBMISSION_COLUMNS = ["student", "timestamp", "gradebook_raw", "gradebook_max", "needs_manual_grade", "late_penalty"]
 
 
 def _query_gradebook(session: Any, assignment: str, out: Gradebook) -> None:
@@ -153,14 +173,16 @@ def _query_gradebook(session: Any, assignment: str, out: Gradebook) -> None:
 
 
 def _tidy_submissions(subs: pd.DataFrame) -> pd.DataFrame:
-    """One row per student; the gradebook's score after the late penalty."""
+    """One row per student: the gradebook's raw score, nbgrader's late penalty, and the final
+    score (raw less penalty, as nbgrader's formgrader and CSV export compute it)."""
     subs["student"] = subs["student"].astype(str)
     subs["timestamp"] = pd.to_datetime(subs["timestamp"], utc=True, errors="coerce")
-    for col in ("gradebook_score", "gradebook_max", "late_penalty"):
+    for col in ("gradebook_raw", "gradebook_max", "late_penalty"):
         subs[col] = subs[col].astype(float)
-    subs["gradebook_score"] = subs["gradebook_score"] - subs["late_penalty"]
+    subs["late_penalty"] = subs["late_penalty"].fillna(0.0)
+    subs["gradebook_score"] = subs["gradebook_raw"] - subs["late_penalty"]
     subs["needs_manual_grade"] = subs["needs_manual_grade"].astype(int)
-    return subs.drop(columns="late_penalty").drop_duplicates("student", keep="last")
+    return subs.drop_duplicates("student", keep="last")
 
 
 def read_gradebook(course_dir: Path, assignment: str, db_url: str | None, problems: list[str]) -> Gradebook:

@@ -17,6 +17,7 @@ from .frames import ATTENTION, STATUSES
 
 if TYPE_CHECKING:
     from .classreport import ClassReport
+    from .shared import SharedGroup
 
 REPORT_NAME = "class-report.html"
 FIGURE_DIR = "class-report"
@@ -44,6 +45,14 @@ def _num(value: Any, digits: int = 2) -> str:
     if isinstance(value, (int, np.integer)) or (float(value).is_integer() and digits == 0):
         return f"{int(value)}"
     return f"{float(value):.{digits}f}"
+
+
+def _points(value: Any, top: Any, share: Any = None) -> str:
+    """Points out of a maximum, with the percentage: "6.5 / 10 (65%)"; a share alone ("65%")
+    when the points are unknown."""
+    if _missing(value) or _missing(top) or not top:
+        return _pct(share)
+    return f"{round(value, 2):g} / {top:g} ({value / top:.0%})"
 
 
 def _when(value: Any) -> str:
@@ -80,15 +89,21 @@ COMMON_FORMATS: dict[str, Format] = {k: None for k, _, _ in COMMON_COLUMNS} | {
     "decoy": lambda v: "decoy" if v else "",
     "share": _pct,
 }
+VERDICT_COLUMNS: Columns = [
+    ("title", "exercise", "text"), ("slug", "slug", "text"), ("expected", "right verdict", ""),
+    ("reviews", "reviews", "num"), ("right", "gave it", "num"), ("wrong", "gave the other", "num"),
+    ("no_verdict", "no verdict", "num"), ("right_rate", "right", "num"), ("with_findings", "with findings", "num"),
+]  # fmt: skip
+VERDICT_FORMATS: dict[str, Format] = {k: None for k, _, _ in VERDICT_COLUMNS} | {"right_rate": _pct}
 STUDENT_COLUMNS: Columns = [
     ("student", "student", "id"), ("status", "status", "status"), ("reasons", "reasons", "long"),
-    ("score", "score", "num"), ("precision", "precision", "num"), ("recall", "recall", "num"),
+    ("points", "review points (re-scored)", "num"), ("precision", "precision", "num"), ("recall", "recall", "num"),
     ("findings", "findings", "num"), ("false_positives", "false pos.", "num"), ("no_sidecar", "no sidecar", "num"),
-    ("corrupt", "corrupt", "num"), ("gradebook", "gradebook", "num"), ("rescore", "recorded → re-scored", "num"),
+    ("corrupt", "corrupt", "num"), ("gradebook", "gradebook: final score", "num"),
+    ("penalty", "late penalty (raw score)", "num"), ("rescore", "recorded → re-scored", "num"),
     ("submitted_at", "submitted (UTC)", "num"), ("late", "", ""),
 ]  # fmt: skip
 STUDENT_FORMATS: dict[str, Format] = {k: None for k, _, _ in STUDENT_COLUMNS} | {
-    "score": _num,
     "precision": _pct,
     "recall": _pct,
     "submitted_at": _when,
@@ -96,7 +111,7 @@ STUDENT_FORMATS: dict[str, Format] = {k: None for k, _, _ in STUDENT_COLUMNS} | 
 }
 NOISY_COLUMNS: Columns = [
     ("student", "student", "id"), ("false_positives", "false positives", "num"), ("findings", "findings", "num"),
-    ("precision", "precision", "num"), ("score", "score", "num"),
+    ("precision", "precision", "num"), ("points", "review points", "num"),
 ]  # fmt: skip
 
 
@@ -106,7 +121,10 @@ def _student_table(students: pd.DataFrame) -> pd.DataFrame:
     def gradebook(score: float, top: float, to_grade: float) -> str:
         if pd.isna(score):
             return "—"
-        return f"{score:g} / {top:g}" + (f" ({int(to_grade)} to grade)" if not pd.isna(to_grade) and to_grade else "")
+        return _points(score, top) + (f", {int(to_grade)} to grade" if not pd.isna(to_grade) and to_grade else "")
+
+    def penalty(late: float, raw: float) -> str:
+        return "" if pd.isna(late) or not late else f"−{late:g} (raw {raw:g})"
 
     def rescore(recorded: float, again: float) -> str:
         differs = not (pd.isna(recorded) or pd.isna(again)) and abs(recorded - again) > 0.005
@@ -118,8 +136,22 @@ def _student_table(students: pd.DataFrame) -> pd.DataFrame:
             for a, b, m in zip(students["gradebook_score"], students["gradebook_max"], students["needs_manual_grade"])
         ],
         status=students["status"].astype(str),
+        points=[
+            _points(p, t, s) for p, t, s in zip(students["review_points"], students["review_max"], students["score"])
+        ],
+        penalty=[penalty(a, b) for a, b in zip(students["late_penalty"], students["gradebook_raw"])],
         rescore=[rescore(a, b) for a, b in zip(students["grader_score"], students["grader_rescore"])],
     )
+
+
+def _group(g: SharedGroup) -> dict[str, Any]:
+    """One group of students sharing answers, as the page lists it (at most 12 pieces of evidence)."""
+    return {
+        "students": list(g.students),
+        "slugs": ", ".join(g.slugs),
+        "evidence": [(e.slug, e.kind, ", ".join(e.students), e.detail) for e in g.evidence[:12]],
+        "more": max(0, len(g.evidence) - 12),
+    }
 
 
 def _cards(report: ClassReport) -> list[tuple[Any, str]]:
@@ -131,7 +163,9 @@ def _cards(report: ClassReport) -> list[tuple[Any, str]]:
         (s["status"]["repaired"], "repaired"),
         (s["status"]["failed"], "failed"),
         (s["corrupt_sidecars"], "corrupt sidecars"),
-        (_num(s["mean_score"]), "mean score"),
+        (_points(s["mean_review_points"], s["review_max"], s["mean_score"]), "mean review points (re-scored)"),
+        (s["late"], "late penalties"),
+        (s["shared_groups"], "shared-answer groups"),
         (_pct(s["median_precision"]), "median precision"),
     ]
 
@@ -149,7 +183,7 @@ def _environment() -> Any:
 def render_html(report: ClassReport, figure_src: dict[str, str]) -> str:
     """The report page; `figure_src` maps a figure name to its src (a relative path or data: URL)."""
     st = _student_table(report.students)
-    attention = st[st["status"].isin(ATTENTION) | (st["corrupt"] > 0)]
+    attention = st[st["status"].isin(list(ATTENTION)) | (st["corrupt"] > 0)]
     order = {name: i for i, name in enumerate(STATUSES)}
     attention = attention.assign(_o=attention["status"].map(order)).sort_values(["_o", "student"], kind="stable")
     noisy = st[st["false_positives"] >= 3].sort_values(["false_positives", "student"], ascending=[False, True])
@@ -168,6 +202,10 @@ def render_html(report: ClassReport, figure_src: dict[str, str]) -> str:
             defects=_rows(report.defects, DEFECT_FORMATS),
             defect_columns=DEFECT_COLUMNS,
             categories=_rows(report.categories, CATEGORY_FORMATS),
+            verdicts=_rows(report.verdicts, VERDICT_FORMATS),
+            verdict_columns=VERDICT_COLUMNS,
+            approve=[v for v in _rows(report.verdicts, VERDICT_FORMATS) if v["expected"] == "approve"],
+            shared=[_group(g) for g in report.shared],
             category_columns=CATEGORY_COLUMNS,
             common=_rows(report.common_false_positives.head(15), COMMON_FORMATS),
             common_columns=COMMON_COLUMNS,

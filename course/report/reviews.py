@@ -9,6 +9,7 @@ from ..review.finding import Finding
 from ..review.store import SidecarCorrupt, read_sidecar
 from ..scoring.match import Score, score
 from .load import SIDECAR_SUFFIX, Submission
+from .shared import ReviewedSidecar
 
 NAN = float("nan")
 
@@ -79,6 +80,7 @@ class Scored(NamedTuple):
     reviews: list[ReviewRow]
     outcomes: list[OutcomeRow]
     false_positives: list[FalsePositiveRow]
+    sidecars: list[ReviewedSidecar]  # every readable sidecar's findings, for the shared-answer check
 
 
 class _Read(NamedTuple):
@@ -162,7 +164,7 @@ def _review_row(sid: str, slug: str, source: str | None, read: _Read, key: Key, 
 
 def score_all(submissions: dict[str, Submission], slugs: list[str], keys: dict[str, Key]) -> Scored:
     """Read and score every review: the one Python loop; everything after it is pandas."""
-    out = Scored([], [], [])
+    out = Scored([], [], [], [])
     decoy_index = {slug: {id(d): i for i, d in enumerate(keys[slug].decoys)} for slug in slugs}
     for sid, sub in submissions.items():
         for slug in slugs:
@@ -181,4 +183,6 @@ def score_all(submissions: dict[str, Submission], slugs: list[str], keys: dict[s
             out.outcomes.extend(outcomes)
             out.false_positives.extend(fps)
             out.reviews.append(_review_row(sid, slug, source, read, keys[slug], result, outcomes, fps))
+            if read.status == "reviewed":
+                out.sidecars.append(ReviewedSidecar(sid, slug, read.verdict, read.findings))
     return out

@@ -102,6 +102,7 @@ class _Student:
     manual: float | None
     autograded: bool
     recorded: dict[str, float] = field(default_factory=dict)  # the gradebook's points per review, set by write()
+    late_penalty: float | None = None  # nbgrader's late penalty, on the student's first notebook
 
 
 class ClassBuilder:
@@ -154,8 +155,10 @@ class ClassBuilder:
         gradebook: Mapping[str, float] | None = None,
         manual: float | None = None,
         autograded: bool = True,
+        late_penalty: float | None = None,
     ) -> ClassBuilder:
-        """Add one student; `submitted=False` makes one who never handed anything in."""
+        """Add one student; `submitted=False` makes one who never handed anything in.
+        `late_penalty` is what nbgrader's LateSubmissionPlugin would record (on the first notebook)."""
         if submitted and submitted_at is None:
             base = self.duedate or DEFAULT_DUE
             submitted_at = base - _dt.timedelta(hours=len(self.students) + 1)
@@ -170,6 +173,7 @@ class ClassBuilder:
                 gradebook=dict(gradebook) if gradebook is not None else None,
                 manual=manual,
                 autograded=autograded and submitted,
+                late_penalty=late_penalty,
             )
         )
         return self
@@ -370,7 +374,7 @@ def _write_gradebook(builder: ClassBuilder, path: Path) -> None:
                 "extension": None,
             }
         )
-        for nb_name, nb_cells in cells.items():
+        for n_nb, (nb_name, nb_cells) in enumerate(cells.items()):
             snb = uuid.uuid4().hex
             nbs.append(
                 {
@@ -378,7 +382,7 @@ def _write_gradebook(builder: ClassBuilder, path: Path) -> None:
                     "assignment_id": sub_id,
                     "notebook_id": notebook_ids[nb_name],
                     "flagged": False,
-                    "late_submission_penalty": None,
+                    "late_submission_penalty": st.late_penalty if n_nb == 0 else None,
                 }
             )
             for cell_id, what in nb_cells:
@@ -804,6 +808,7 @@ class SyntheticClass:
     slugs: list[str]
     profiles: dict[str, str] = field(default_factory=dict)  # student -> profile or situation
     seed: int = 0
+    copied: list[str] = field(default_factory=list)  # [the classmate copied, *the copiers], when any
 
 
 def _file_lines(bank: Bank, slug: str, key: Key) -> dict[tuple[str, str], list[int]]:
@@ -898,11 +903,14 @@ def synthetic_class(
     tampered: float = 0.01,
     failed: float = 0.005,
     duedate: _dt.datetime = DEFAULT_DUE,
+    copiers: int = 0,
 ) -> SyntheticClass:
     """Generate and write a graded synthetic class of `n_students` into `course_dir`.
 
     Without `bank`, two synthetic exercises are written to `course_dir/exercises`. The same
-    seed gives the same class (finding ids and file contents included).
+    seed gives the same class (finding ids and file contents included). `copiers` students hand
+    in byte-identical copies of one classmate's sidecars (`SyntheticClass.copied` says who);
+    with the default 0 the class is the same as before the option existed.
     """
     rng = random.Random(seed)
     course_dir = Path(course_dir)
@@ -988,5 +996,25 @@ def synthetic_class(
             manual=manual,
             **kwargs,
         )
+    _copy_answers(builder, made, copiers)
     builder.write()
     return made
+
+
+def _copy_answers(builder: ClassBuilder, made: SyntheticClass, copiers: int) -> None:
+    """Give `copiers` graded students one classmate's reviews, verdicts and all: the same Finding
+    objects, so the same sidecar bytes (`made.copied` is [source, *copiers])."""
+    if not copiers:
+        return
+    rng = random.Random(f"copiers-{made.seed}")
+    graded = [st for st in builder.students if st.submitted_at is not None and st.status is None and st.autograded]
+    sources = [st for st in graded if any(isinstance(v, list) and v for v in st.reviews.values())]
+    if not sources or len(graded) <= copiers:
+        raise ValueError(f"cannot make {copiers} copiers in a class of {len(graded)} graded students")
+    source = rng.choice(sources)
+    chosen = rng.sample([st for st in graded if st is not source], copiers)
+    for st in chosen:
+        st.reviews = dict(source.reviews)
+        st.verdicts = dict(source.verdicts)
+        made.profiles[st.id] = f"copier of {source.id}"
+    made.copied = [source.id, *sorted(st.id for st in chosen)]
