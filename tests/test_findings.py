@@ -162,3 +162,112 @@ def test_written_file_is_plain_utf8_json_with_a_trailing_newline(path):
     raw = path.read_bytes()
     assert raw.endswith(b"\n") and "naïve → wrong".encode() in raw
     assert not [p for p in os.listdir(path.parent) if p.endswith(".tmp")]
+
+
+# re-running and re-executing a notebook (issue #13, item 2) ----------------------------------------
+
+
+def test_an_add_with_a_known_id_is_idempotent_and_leaves_the_file_untouched(path):
+    store = FindingStore(path, "demo")
+    first = store.add("a.py", 1, "logic", "x", finding_id="code-1")
+    before = (path.read_bytes(), os.stat(path).st_mtime_ns)
+    again = FindingStore(path, "demo").add("a.py", 1, "logic", "x", finding_id="code-1")
+    assert again == first
+    assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+
+
+def test_a_store_that_does_not_persist_keeps_changes_in_memory(path):
+    FindingStore(path, "demo").add("a.py", 1, "logic", "saved by the learner")
+    before = path.read_bytes()
+    held = FindingStore(path, "demo", persist=False)
+    f = held.add("a.py", 2, "security", "from a re-executed cell")
+    held.set_verdict("approve")
+    held.update(f.id, comment="edited")
+    assert [x.comment for x in held.findings] == ["saved by the learner", "edited"]
+    assert path.read_bytes() == before
+    held.replace_all([], None, force=True)  # the instructor's solution writes on purpose
+    assert read_sidecar(path).findings == ()
+
+
+def write_demo_bundle(folder):
+    from course.diff import render_bundle, unified_diff
+
+    diff = unified_diff({"a.py": "x = 1\n"}, {"a.py": "x = 2\ny = 3\n"})
+    (folder / "demo.diff").write_text(render_bundle("demo", "T", "bot", "Why.", diff), encoding="utf-8")
+
+
+def test_rerunning_a_flag_cell_does_not_duplicate_the_finding(tmp_path):
+    from course.review import Review
+    from course.review import review as review_module
+
+    write_demo_bundle(tmp_path)
+    review = Review.open(tmp_path / "demo.diff")
+    one = review.flag("a.py", 1, "logic", "x changed")
+    review_module._STORES.clear()  # a kernel restart
+    again = Review.open(tmp_path / "demo.diff")
+    assert again.flag("a.py", 1, "logic", "x changed") == one
+    assert len(again.findings) == 1
+    assert again.flag("a.py", 1, "logic", "another comment") != one  # a different flag is new
+    assert len(again.findings) == 2
+
+
+@pytest.mark.slow
+def test_nbgrader_validate_leaves_the_learners_findings_byte_identical(tmp_path):
+    """nbgrader's Validate button runs the notebook again in a hidden kernel in the learner's
+    own folder: a flag() cell there must write nothing (it once added a duplicate)."""
+    import shutil
+    import subprocess
+    import sys
+
+    import nbformat
+
+    write_demo_bundle(tmp_path)
+    # What the learner saved: a finding flagged in the viewer (a random id) with the same span,
+    # category and comment as the code cell, one flagged by that cell, and a verdict.
+    (tmp_path / "demo.findings.json").write_text(
+        json.dumps(
+            {
+                "schema": 1,
+                "exercise": "demo",
+                "diff_sha256": None,
+                "verdict": "request-changes",
+                "findings": [
+                    {
+                        "id": "a1b2c3d4e5",
+                        "path": "a.py",
+                        "side": "new",
+                        "start": 1,
+                        "end": 1,
+                        "category": "logic",
+                        "severity": "major",
+                        "comment": "x changed",
+                        "created": "2026-01-01T00:00:00.000Z",
+                        "updated": "2026-01-01T00:00:00.000Z",
+                    },
+                ],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    before = (tmp_path / "demo.findings.json").read_bytes()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell("from course.review import Review\nreview = Review.open('demo.diff')\nreview"),
+        nbformat.v4.new_code_cell("review.flag('a.py', 2, 'edge-case', 'y is new')\nreview.verdict = 'approve'"),
+        nbformat.v4.new_code_cell("review.flag('a.py', 1, 'logic', 'x changed')\nreview.findings"),
+    ]
+    nbformat.write(nb, tmp_path / "review.ipynb")
+    bin_dir = os.path.dirname(sys.executable)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("NBGRADER_EXECUTION", None)
+    nbgrader = shutil.which("nbgrader", path=env["PATH"])
+    assert nbgrader, "nbgrader is not installed in this environment"
+    run = subprocess.run(
+        [nbgrader, "validate", "review.ipynb"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "demo.findings.json").read_bytes() == before
+    assert not list(tmp_path.glob(".demo.viewed.json"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import weakref
@@ -39,11 +40,29 @@ def _load_viewed(sidecar: Path) -> set[str]:
     return _VIEWED[key]
 
 
+def re_executing() -> bool:
+    """True in a kernel that nbgrader started to re-run a notebook: its Validate button (which
+    runs the notebook in a hidden kernel in the learner's own folder) and autograde both set
+    NBGRADER_EXECUTION for the kernel (nbgrader/validator.py, nbgrader's Execute). Such a run
+    must never write a learner's findings: the sidecar is the answer, not the cells."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def code_finding_id(path: str, side: str, start: int, end: int, category: str, comment: str) -> str:
+    """The id of a finding flagged from code: the same flag gives the same id, so re-running a
+    `review.flag(...)` cell (after a restart, in a re-executed copy) never adds a second one.
+
+    It is a hash of what the finding says, not of the cell that said it: nbclient sends no cell
+    id, and two cells flagging the same span, category and comment flag one thing."""
+    text = json.dumps([path, side, start, end, category, comment], ensure_ascii=False)
+    return "code-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
 def _shared_store(path: Path, slug: str, sha: str) -> FindingStore:
     key = path.resolve()
     store = _STORES.get(key)
     if store is None or store.exercise != slug or store.diff_sha256 != sha:
-        store = FindingStore(path, slug, sha)
+        store = FindingStore(path, slug, sha, persist=not re_executing())
         _STORES[key] = store
     else:
         store.refresh()
@@ -131,14 +150,36 @@ class Review:
         side: str = "new",
         severity: str = "major",
     ) -> Finding:
-        """Flag lines `line`..`end` of `path` (side "new", or "old" for removed lines)."""
+        """Flag lines `line`..`end` of `path` (side "new", or "old" for removed lines).
+
+        Idempotent: flagging the same span with the same category and comment again (a re-run
+        cell) returns the finding already saved, even if it was edited since in the viewer."""
+        end = line if end is None else end
+        fid = code_finding_id(path, side, line, end, category, comment)
+        return self._flag(path, line, category, comment, end=end, side=side, severity=severity, finding_id=fid)
+
+    def _flag(
+        self,
+        path: str,
+        line: int,
+        category: str,
+        comment: str = "",
+        *,
+        end: int | None = None,
+        side: str = "new",
+        severity: str = "major",
+        finding_id: str | None = None,
+    ) -> Finding:
+        """Add a finding; the viewer's flags (a click is a new finding each time) have no id yet."""
         if category not in CATEGORIES:
             raise ValueError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
         if severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, not {severity!r}")
         end = line if end is None else end
         self.check_anchor(path, side, line, end)
-        finding = self.store.add(path, line, category, comment, end=end, side=side, severity=severity)
+        finding = self.store.add(
+            path, line, category, comment, end=end, side=side, severity=severity, finding_id=finding_id
+        )
         self._changed()
         return finding
 
@@ -163,7 +204,9 @@ class Review:
 
     def replace_findings(self, findings: list[Finding], verdict: str | None) -> None:
         """Replace every finding and the verdict at once (the instructor's solution does)."""
-        self.store.replace_all(findings, verdict)
+        # The instructor's solution (course.keys.solve) writes even while nbgrader validates a
+        # source notebook: `course build` checks that it scores full marks from the file.
+        self.store.replace_all(findings, verdict, force=True)
         self._changed()
 
     # reading progress ----------------------------------------------------------------------
@@ -178,6 +221,9 @@ class Review:
             raise ValueError(f"{path!r} is not a file of this diff")
         viewed = _load_viewed(self.sidecar)
         (viewed.add if value else viewed.discard)(path)
+        if not self.store.persist:
+            self._changed()
+            return
         try:  # progress is a convenience: failing to save it must not disturb the review
             atomic_write_text(_viewed_path(self.sidecar), json.dumps(sorted(viewed)) + "\n")
         except OSError:

@@ -92,12 +92,17 @@ class FindingStore:
     Every change re-reads the file under a lock, applies itself and writes atomically, so two
     viewers, two browser tabs or two kernels on the same review never undo each other's work.
     A corrupt sidecar makes the store read-only until the student moves the file aside.
+
+    A store made with `persist=False` (a notebook re-executed by nbgrader's validate or
+    autograde) reads the file but keeps every change in memory: nothing that re-runs a
+    learner's notebook may write the learner's findings.
     """
 
-    def __init__(self, path: str | os.PathLike, exercise: str, diff_sha256: str | None = None):
+    def __init__(self, path: str | os.PathLike, exercise: str, diff_sha256: str | None = None, *, persist: bool = True):
         self.path = Path(path)
         self.exercise = exercise
         self.diff_sha256 = diff_sha256
+        self.persist = persist
         self._state = Sidecar(exercise, diff_sha256, None, ())
         self._stamp: tuple[int, int] | None = None
         self.error: SidecarCorrupt | None = None
@@ -164,7 +169,9 @@ class FindingStore:
         # submitted (both nbgrader configs ignore `.*.findings.json.lock`).
         return FileLock(self.path.with_name(f".{self.path.name}.lock"), timeout=LOCK_TIMEOUT)
 
-    def _mutate(self, change) -> Sidecar:
+    def _mutate(self, change, *, force: bool = False) -> Sidecar:
+        if not (self.persist or force):
+            return self._mutate_in_memory(change)
         with self._locked():
             try:
                 current = self._read()
@@ -172,6 +179,9 @@ class FindingStore:
                 self.error = exc
                 raise
             new = change(current)
+            if new is current:  # nothing to change (an idempotent add): the file stays as it is
+                self._state, self.error, self._stamp = current, None, self._file_stamp()
+                return current
             new = replace(new, diff_sha256=self.diff_sha256 or new.diff_sha256)
             _check_writable(new)  # never write what read_sidecar would refuse
             atomic_write_text(self.path, json.dumps(new.to_json(), indent=2, ensure_ascii=False) + "\n")
@@ -179,6 +189,14 @@ class FindingStore:
             self.error = None
             self._stamp = self._file_stamp()
             return new
+
+    def _mutate_in_memory(self, change) -> Sidecar:
+        if self.error is not None:
+            raise self.error
+        new = change(self._state)
+        _check_writable(new)
+        self._state = new
+        return new
 
     def add(
         self,
@@ -190,11 +208,14 @@ class FindingStore:
         end: int | None = None,
         side: str = "new",
         severity: str = "major",
+        finding_id: str | None = None,
     ) -> Finding:
+        """Add a finding. With `finding_id` the add is idempotent: when a finding with that id
+        is already there, it is returned as it is and the file is not touched."""
         stamp = now()
         finding = Finding.from_dict(
             {
-                "id": uuid.uuid4().hex[:10],
+                "id": finding_id or uuid.uuid4().hex[:10],
                 "path": path,
                 "side": side,
                 "start": start,
@@ -206,8 +227,14 @@ class FindingStore:
                 "updated": stamp,
             }
         )
-        self._mutate(lambda s: replace(s, findings=(*s.findings, finding)))
-        return finding
+        kept: list[Finding] = []
+
+        def change(s: Sidecar) -> Sidecar:
+            kept.extend(f for f in s.findings if f.id == finding.id)
+            return s if kept else replace(s, findings=(*s.findings, finding))
+
+        self._mutate(change)
+        return kept[0] if kept else finding
 
     def update(self, finding_id: str, **changes: Any) -> Finding:
         allowed = {"path", "side", "start", "end", "category", "severity", "comment"}
@@ -245,8 +272,10 @@ class FindingStore:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)} or None, not {verdict!r}")
         self._mutate(lambda s: replace(s, verdict=verdict))
 
-    def replace_all(self, findings: list[Finding], verdict: str | None) -> None:
-        self._mutate(lambda s: replace(s, findings=tuple(findings), verdict=verdict))
+    def replace_all(self, findings: list[Finding], verdict: str | None, *, force: bool = False) -> None:
+        """Replace everything; `force` writes even when the store does not persist (the
+        instructor's solution, written while nbgrader validates a source notebook)."""
+        self._mutate(lambda s: replace(s, findings=tuple(findings), verdict=verdict), force=force)
 
     def quarantine(self) -> Path | None:
         """Move a corrupt sidecar aside (never delete it) and start an empty review."""

@@ -241,7 +241,7 @@ class DiffViewer(anywidget.AnyWidget):
     def _msg_flag(self, msg: dict) -> dict:
         file = self._file(msg)
         side, start, end = span_for_rows(file, *self._rows(msg))
-        finding = self._review.flag(
+        finding = self._review._flag(
             file["path"],
             start,
             str(msg.get("category")),
