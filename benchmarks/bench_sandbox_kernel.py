@@ -1,9 +1,8 @@
-"""Per-notebook time: plain Execute vs SandboxedExecute (kernel only in the sandbox) vs
-`sandbox.execute_notebook` (client and kernel in the sandbox), on one small notebook.
+"""Per-notebook time: plain Execute vs SandboxedExecute (only the kernel in the sandbox), on one small notebook.
 
     .venv/bin/python benchmarks/bench_sandbox_kernel.py [runs]
 
-The notebook has 3 code cells, the first importing course.review. All three run in this one
+The notebook has 3 code cells, the first importing course.review. Both run in this one
 process, alternating, so each pays the same warm caches; the first round is included (max).
 Prints min / median / max seconds of each, and the medians' differences to plain Execute.
 """
@@ -26,7 +25,6 @@ from nbgrader.preprocessors import Execute
 
 from course.grading.sandbox import sandbox_available
 from course.grading.sandbox_kernel import SandboxedExecute
-from course.grading.sandbox_notebook import execute_notebook
 
 CELLS = [
     "import course.review\nx = sum(range(10_000))\nprint(x)",
@@ -61,13 +59,6 @@ def sandboxed_kernel(path: Path) -> None:
     _check(out, "SandboxedExecute")
 
 
-def sandboxed_client(path: Path) -> None:
-    result = execute_notebook(path, path.parent, timeout_per_cell=30)
-    if result.outcome != "ok" or result.notebook is None:
-        raise SystemExit(f"execute_notebook failed: {result.reason}\n{result.run.stderr[-2000:]}")
-    _check(nbformat.read(result.notebook, as_version=4), "execute_notebook")
-
-
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     ok, why = sandbox_available()
@@ -76,7 +67,6 @@ def main() -> None:
     contenders: dict[str, Callable[[Path], None]] = {
         "plain Execute": plain,
         "SandboxedExecute": sandboxed_kernel,
-        "execute_notebook": sandboxed_client,
     }
     times: dict[str, list[float]] = {name: [] for name in contenders}
     with tempfile.TemporaryDirectory() as tmp:

@@ -462,3 +462,49 @@ def test_under_nbgrader_the_kernel_has_nbgrader_env_and_writes_nothing_back(auto
     assert texts(plain.cells[1]) == "autograde True\n"  # plain Execute hands the kernel the grader's secrets
     assert not list(course.rglob("planted.txt"))
     assert list(autograded["plain"].rglob("planted.txt"))  # plain Execute lets it write into autograded/
+
+
+# --- limits: each hit stops only this notebook, and its row says which -------------------------------
+
+
+def test_a_memory_bomb_is_stopped_and_named(folder: Path, tmp_path: Path) -> None:
+    from course.grading.ranout import limits_hit
+    from course.grading.sandbox import Limits
+
+    nb = notebook("hog = bytearray(8 * 1024 ** 3)", "print('the next cell runs')")
+    out, _ = run(nb, folder, limits=Limits(memory_mb=1024), timeout=20)
+    assert [o.ename for o in out.cells[0].outputs if o.output_type == "error"] == ["MemoryError"]
+    assert texts(out.cells[1]) == "the next cell runs\n"
+    path = tmp_path / "hog.ipynb"
+    nbformat.write(out, path)
+    assert limits_hit(path) == [("out of memory", "hog.ipynb: cell 1 ran out of memory (MemoryError) and was stopped")]
+
+
+def test_a_kernel_that_dies_fails_only_its_notebook_and_is_named(folder: Path, tmp_path: Path) -> None:
+    from nbclient.exceptions import DeadKernelError
+
+    nb = notebook("import os\nos._exit(3)", "print('never')")
+    with pytest.raises(DeadKernelError):
+        run(nb, folder, timeout=20)
+    assert not survivors(str(folder))  # nothing of it is left running
+
+
+def test_output_cut_in_the_sandbox_is_named(folder: Path, tmp_path: Path) -> None:
+    from course.grading.ranout import limits_hit
+
+    out, resources = run(notebook("print('x' * 300_000)", "print('fine')"), folder, output_per_stream=4000)
+    assert resources["sandbox"]["output_cut"]
+    path = tmp_path / "loud.ipynb"
+    nbformat.write(out, path)
+    assert [tag for tag, _ in limits_hit(path)] == ["output cut"]
+
+
+def test_a_kernel_that_ignores_interrupts_is_timed_out_and_left_nothing(folder: Path) -> None:
+    from nbclient.exceptions import CellTimeoutError
+
+    nb = notebook("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(600)", "print('x')")
+    start = time.monotonic()
+    with pytest.raises(CellTimeoutError):
+        run(nb, folder, timeout=2)
+    assert time.monotonic() - start < 30
+    assert not survivors(str(folder))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .outputcap import MARKER
 from .preprocessors import TRUNCATED
-from .sandbox_exec import MARKER
 
 __all__ = ["limits_hit"]
 

@@ -15,14 +15,9 @@ Two entry points::
     )
     result.returncode, result.stdout, result.truncated, result.timed_out, result.killed_reason
 
-    executed = execute_notebook(copy_of_submission / "review.ipynb", copy_of_submission,
-                                timeout_per_cell=30, limits=Limits())
-    executed.outcome  # "ok" | "timed out" | "memory" | "output cap" | "died"
-    executed.reason   # a sentence a student can read
-
-`execute_notebook` starts ``sandbox_exec.py`` inside the sandbox; it runs nbclient (as nbgrader's
-Execute preprocessor does) with the kernel beside it, so the kernel's ZMQ ports are on the
-sandbox's own loopback. docs/sandbox.md explains every flag and what this does not cover.
+Notebooks run through `sandbox_kernel.SandboxedExecute` (nbgrader's Execute, with only the
+kernel started by `Sandbox.build_argv`). docs/sandbox.md explains every flag and what this does
+not cover.
 
 Limits, and how each is enforced:
 
