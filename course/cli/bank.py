@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..diff.bundle import Bundle
 from ..diff.model import DiffError
 from ..keys.bank import BankError
 from ..keys.check import check_exercise
@@ -19,12 +20,16 @@ from .main import bank_option, load_bank, main
 @bank_option
 @click.option("--no-proofs", is_flag=True, help="Skip running the proofs (fast structural check only).")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds each proof may run.")
+@click.option(
+    "--strict", is_flag=True, help="Warnings (the bank's bar) fail too, as they do for the course's own bank."
+)
 @click.argument("slugs", nargs=-1)
-def check(bank_dir: str | None, no_proofs: bool, timeout: float, slugs: tuple[str, ...]) -> None:
-    """Prove the bank: keys point at lines in the diff, decoys miss defects, and every proof
-    fails on after/ and passes on fixed/.
+def check(bank_dir: str | None, no_proofs: bool, timeout: float, strict: bool, slugs: tuple[str, ...]) -> None:
+    """Prove the bank: keys point at lines in the diff and at lines the fix repairs, decoys miss
+    defects, every proof fails on after/ and passes on fixed/, and the bank's bar is kept.
 
-    Checks every exercise, or only SLUGS. Exits 1 when any exercise has a problem.
+    Checks every exercise, or only SLUGS, and reports every problem of each. Exits 1 when any
+    exercise has a problem (or, with --strict, a warning). docs/exercise-format.md lists the rules.
     """
     bank = load_bank(bank_dir)
     names = list(slugs) or bank.slugs()
@@ -35,10 +40,12 @@ def check(bank_dir: str | None, no_proofs: bool, timeout: float, slugs: tuple[st
         exercise = None
         try:
             exercise = bank.get(slug)
-            problems = [str(p) for p in check_exercise(exercise, proofs=not no_proofs, timeout=timeout)]
+            found = check_exercise(exercise, proofs=not no_proofs, timeout=timeout)
+            problems = [str(p) for p in found if p.level == "problem"]
+            warnings = [str(p) for p in found if p.level == "warning"]
         except BankError as exc:
-            problems = [str(exc)]
-        if problems or exercise is None:
+            problems, warnings = exc.problems, []
+        if problems or exercise is None or (strict and warnings):
             bad += 1
             click.echo(f"FAIL {slug}")
             for p in problems:
@@ -49,7 +56,9 @@ def check(bank_dir: str | None, no_proofs: bool, timeout: float, slugs: tuple[st
             if exercise.key.decoys:
                 what += f", {len(exercise.key.decoys)} decoy{'s' * (len(exercise.key.decoys) != 1)}"
             click.echo(f"ok   {slug} ({what})")
-    click.echo(f"{len(names) - bad} of {len(names)} exercises sound")
+        for w in warnings:
+            click.echo(f"  warning: {w}")
+    click.echo(f"{len(names) - bad} of {len(names)} exercises sound{' (strict)' * strict}")
     if bad:
         sys.exit(1)
 
@@ -98,16 +107,48 @@ def score(findings: str, slug: str | None, bank_dir: str | None, as_json: bool) 
 @click.argument("slug")
 @bank_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
-def bundle(slug: str, bank_dir: str | None, output: str | None) -> None:
-    """Print the public bundle (<slug>.diff) of one exercise: what students get."""
+@click.option(
+    "--numbered",
+    is_flag=True,
+    help="Number each line of the diff as the viewer's gutter does (old, new), to key spans.",
+)
+def bundle(slug: str, bank_dir: str | None, output: str | None, numbered: bool) -> None:
+    """Print the public bundle (<slug>.diff) of one exercise: what students get.
+
+    With --numbered, each line of the diff shows its old and new numbers as the viewer's
+    gutter shows them: a key's side "new" span uses the second column (added and unchanged
+    lines), side "old" the first (removed lines). Not a bundle any more: for authors only.
+    """
     try:
-        text = load_bank(bank_dir).get(slug).bundle_text
+        exercise = load_bank(bank_dir).get(slug)
+        text = numbered_bundle(exercise.bundle) if numbered else exercise.bundle_text
     except (BankError, DiffError) as exc:
         raise click.ClickException(str(exc)) from None
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+def numbered_bundle(bundle: Bundle) -> str:
+    """The bundle's headers and description, then each file of its diff with the viewer's
+    gutter: old number, new number, sign (+ added, - removed, blank unchanged), the line."""
+    out = [f"Exercise: {bundle.slug}", f"Title: {bundle.title}", f"Author: {bundle.author}", ""]
+    out += [bundle.description, ""] if bundle.description else []
+    out.append(f'{"old":>5} {"new":>5}   (a key\'s side = "old" counts the first column, side = "new" the second)')
+    sign = {"add": "+", "remove": "-", "context": " "}
+    for fd in bundle.diff.files:
+        renamed = f" (from {fd.old_path})" if fd.old_path and fd.old_path != fd.path else ""
+        out += ["", f"=== {fd.path} [{fd.status}]{renamed}"]
+        if fd.binary:
+            out.append("      binary file: not reviewable")
+        for hunk in fd.hunks:
+            out.append(f"{'':>11} @@ -{hunk.old_start},{hunk.old_length} +{hunk.new_start},{hunk.new_length} @@")
+            for line in hunk.lines:
+                old = str(line.old) if line.old is not None else ""
+                new = str(line.new) if line.new is not None else ""
+                out.append(f"{old:>5} {new:>5} {sign[line.kind]} {line.text}".rstrip())
+    return "\n".join(out) + "\n"
 
 
 @main.command()

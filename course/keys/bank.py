@@ -34,7 +34,27 @@ _FIND = object()  # Bank(private=...) not given: find_private_bank()
 
 
 class BankError(Exception):
-    """An exercise is missing or malformed; the message names the file and the problem."""
+    """An exercise is missing or malformed; the message names the file and the problem.
+
+    `problems` holds every problem found (one a line of the message), not only the first."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or [message]
+
+
+def _collect(problems: list[str], call: Any, *args: Any) -> Any:
+    """Run one field's parse; on a BankError note its problems and return None."""
+    try:
+        return call(*args)
+    except BankError as exc:
+        problems.extend(exc.problems)
+    return None
+
+
+def _raise_all(problems: list[str]) -> None:
+    if problems:
+        raise BankError("\n".join(problems), problems)
 
 
 def find_bank(start: str | os.PathLike | None = None) -> Path:
@@ -84,6 +104,10 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise BankError(f"{path}: missing") from None
     except tomllib.TOMLDecodeError as exc:
         raise BankError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise BankError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise BankError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _need(table: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -118,61 +142,87 @@ def _tables(value: Any, where: str) -> list[dict[str, Any]]:
     return value
 
 
+def _defect(d: Any, i: int, where: str, ids: set[str]) -> Defect:
+    if not isinstance(d, dict):
+        raise BankError(f"{where}: defect {i + 1} must be a table ([[defect]])")
+    did = _need(d, "id", str, f"{where}: defect {i + 1}")
+    w = f"{where}: defect '{did}'"
+    problems: list[str] = []
+    if did in ids:
+        problems.append(f"{w}: duplicate id")
+    ids.add(did)
+    also = d.get("also", [])
+    if not isinstance(also, list):
+        problems.append(f"{w}: 'also' must be a list")
+        also = []
+    for a in also:
+        _collect(problems, _one_of, a, CATEGORIES, "also", w)
+    hints = d.get("hints", [])
+    if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+        problems.append(f"{w}: 'hints' must be a list of strings")
+        hints = []
+    also_at = []
+    for j, a in enumerate(_collect(problems, _tables, d.get("also_at", []), f"{w}: 'also_at'") or []):
+        aw = f"{w}: also_at {j + 1}"
+        spot = (
+            _collect(problems, _need, a, "file", str, aw),
+            _collect(problems, _one_of, a.get("side", "new"), SIDES, "side", aw),
+            _collect(problems, _span, a, aw),
+        )
+        if None not in spot:
+            also_at.append((spot[0], spot[1], *spot[2]))
+    fields = {
+        "file": _collect(problems, _need, d, "file", str, w),
+        "side": _collect(problems, _one_of, d.get("side", "new"), SIDES, "side", w),
+        "lines": _collect(problems, _span, d, w),
+        "category": _collect(problems, _one_of, d.get("category"), CATEGORIES, "category", w),
+        "severity": _collect(problems, _one_of, d.get("severity"), SEVERITIES, "severity", w),
+        "title": _collect(problems, _need, d, "title", str, w),
+        "explanation": _collect(problems, _need, d, "explanation", str, w),
+        "proof": _collect(problems, _need, d, "proof", str, w),
+    }
+    _raise_all(problems)
+    fields["explanation"] = fields["explanation"].strip()
+    try:
+        return Defect(id=did, hints=tuple(hints), also=tuple(also), also_at=tuple(also_at), **fields)
+    except ValueError as exc:
+        raise BankError(f"{w}: {exc}") from None
+
+
+def _decoy(d: Any, i: int, where: str) -> Decoy:
+    w = f"{where}: decoy {i + 1}"
+    if not isinstance(d, dict):
+        raise BankError(f"{w} must be a table ([[decoy]])")
+    problems: list[str] = []
+    fields = {
+        "file": _collect(problems, _need, d, "file", str, w),
+        "side": _collect(problems, _one_of, d.get("side", "new"), SIDES, "side", w),
+        "lines": _collect(problems, _span, d, w),
+        "why_fine": _collect(problems, _need, d, "why_fine", str, w),
+    }
+    _raise_all(problems)
+    fields["why_fine"] = fields["why_fine"].strip()
+    try:
+        return Decoy(**fields)
+    except ValueError as exc:
+        raise BankError(f"{w}: {exc}") from None
+
+
 def parse_key(data: dict[str, Any], where: str, verdict: str) -> Key:
+    """The key from key.toml's tables; a BankError lists every problem found, each naming the file."""
+    problems: list[str] = []
     unknown = set(data) - {"defect", "decoy"}
     if unknown:
-        raise BankError(f"{where}: unknown tables {', '.join(sorted(unknown))}")
-    defects: list[Defect] = []
+        problems.append(f"{where}: unknown tables {', '.join(sorted(unknown))}")
     ids: set[str] = set()
-    for i, d in enumerate(data.get("defect", [])):
-        w = f"{where}: defect {i + 1}"
-        did = _need(d, "id", str, w)
-        w = f"{where}: defect '{did}'"
-        if did in ids:
-            raise BankError(f"{w}: duplicate id")
-        ids.add(did)
-        also = d.get("also", [])
-        if not isinstance(also, list):
-            raise BankError(f"{w}: 'also' must be a list")
-        for a in also:
-            _one_of(a, CATEGORIES, "also", w)
-        hints = d.get("hints", [])
-        if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
-            raise BankError(f"{w}: 'hints' must be a list of strings")
-        defects.append(
-            Defect(
-                id=did,
-                file=_need(d, "file", str, w),
-                side=_one_of(d.get("side", "new"), SIDES, "side", w),
-                lines=_span(d, w),
-                category=_one_of(d.get("category"), CATEGORIES, "category", w),
-                severity=_one_of(d.get("severity"), SEVERITIES, "severity", w),
-                title=_need(d, "title", str, w),
-                explanation=_need(d, "explanation", str, w).strip(),
-                hints=tuple(hints),
-                proof=_need(d, "proof", str, w),
-                also=tuple(also),
-                also_at=tuple(
-                    (
-                        _need(a, "file", str, f"{w}: also_at {j + 1}"),
-                        _one_of(a.get("side", "new"), SIDES, "side", f"{w}: also_at {j + 1}"),
-                        *_span(a, f"{w}: also_at {j + 1}"),
-                    )
-                    for j, a in enumerate(_tables(d.get("also_at", []), f"{w}: 'also_at'"))
-                ),
-            )
-        )
-    decoys = []
-    for i, d in enumerate(data.get("decoy", [])):
-        w = f"{where}: decoy {i + 1}"
-        decoys.append(
-            Decoy(
-                file=_need(d, "file", str, w),
-                side=_one_of(d.get("side", "new"), SIDES, "side", w),
-                lines=_span(d, w),
-                why_fine=_need(d, "why_fine", str, w).strip(),
-            )
-        )
+    tables = {name: data.get(name, []) for name in ("defect", "decoy")}
+    for name, value in tables.items():
+        if not isinstance(value, list):
+            problems.append(f"{where}: '{name}' must be a list of tables ([[{name}]])")
+            tables[name] = []
+    defects = [_collect(problems, _defect, d, i, where, ids) for i, d in enumerate(tables["defect"])]
+    decoys = [_collect(problems, _decoy, d, i, where) for i, d in enumerate(tables["decoy"])]
+    _raise_all(problems)
     return Key(defects=tuple(defects), decoys=tuple(decoys), verdict=verdict)
 
 
@@ -198,24 +248,23 @@ class Exercise:
         root = Path(root)
         where = str(root / "exercise.toml")
         meta = _load_toml(root / "exercise.toml")
+        problems: list[str] = []
         tags = meta.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise BankError(f"{where}: 'tags' must be a list of strings")
-        for sub in ("before", "after"):
-            if not (root / sub).is_dir():
-                raise BankError(f"{root}: missing folder {sub}/")
-        return cls(
-            slug=root.name,
-            root=root,
-            title=_need(meta, "title", str, where),
-            author=meta.get("author", ""),
-            incident=_one_of(meta.get("incident"), INCIDENTS, "incident", where),
-            language=_need(meta, "language", str, where),
-            difficulty=_one_of(meta.get("difficulty"), DIFFICULTIES, "difficulty", where),
-            verdict=_one_of(meta.get("verdict", "request-changes"), VERDICTS, "verdict", where),
-            tags=tuple(tags),
-            description=_need(meta, "description", str, where).strip(),
-        )
+            problems.append(f"{where}: 'tags' must be a list of strings")
+        problems += [f"{root}: missing folder {sub}/" for sub in ("before", "after") if not (root / sub).is_dir()]
+        fields = {
+            "title": _collect(problems, _need, meta, "title", str, where),
+            "author": _collect(problems, _need, {"author": meta.get("author", "")}, "author", str, where),
+            "incident": _collect(problems, _one_of, meta.get("incident"), INCIDENTS, "incident", where),
+            "language": _collect(problems, _need, meta, "language", str, where),
+            "difficulty": _collect(problems, _one_of, meta.get("difficulty"), DIFFICULTIES, "difficulty", where),
+            "verdict": _collect(problems, _one_of, meta.get("verdict", "request-changes"), VERDICTS, "verdict", where),
+            "description": _collect(problems, _need, meta, "description", str, where),
+        }
+        _raise_all(problems)
+        fields["description"] = fields["description"].strip()
+        return cls(slug=root.name, root=root, tags=tuple(tags), **fields)
 
     @property
     def key(self) -> Key:
@@ -263,6 +312,7 @@ class Bank:
                 raise BankError(f"{self.private_root}: the private exercise bank folder does not exist")
             if self.private_root.resolve() == self.root.resolve():
                 raise BankError(f"{self.private_root}: the private bank is the public bank's own folder")
+            self._index()  # a slug in both banks is an error at once, not at the first lookup
         self._cache: dict[str, Exercise] = {}
 
     def public_only(self) -> Bank:

@@ -1,17 +1,38 @@
-"""`course check`: every key points at lines of its diff, and every proof fails on after/ and
-passes on fixed/."""
+"""`course check`: every rule an exercise must keep, in one place (docs/exercise-format.md).
+
+Problems mis-grade or break an exercise (a key off its diff, a defect keyed where the fix does
+not touch, a proof that does not fail then pass) and fail `course check`. Warnings are the
+bank's bar (size of the change, hints, explanations, a fix that changes more than its
+defects): they are shown, and fail only `course check --strict`, which the course's own bank
+keeps (tests/test_exercise_bank.py). Every problem of an exercise is reported, not the first.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..diff.model import DiffError
 from ..diff.parse import Diff
 from .bank import PROOF_TIMEOUT, BankError, Exercise
+from .fixes import fix_changes, fix_findings
 from .model import Key
 from .proofs import run_proofs
 
-__all__ = ["Problem", "check_exercise"]
+__all__ = [
+    "CHANGED_LINES",
+    "EXPLANATION_MIN",
+    "HINTS",
+    "Problem",
+    "check_exercise",
+    "problems_only",
+]
+
+# The bank's bar (../shared/EXERCISES.md): warnings, errors under --strict.
+CHANGED_LINES = (40, 250)  # lines added plus removed in before/ -> after/
+HINTS = (2, 4)  # per defect, least revealing first
+EXPLANATION_MIN = 120  # characters at least: enough to teach the pattern, not only the line
+_NODE = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|::|$))[\w./-]+\.py(::[\w\[\]./-]+)+$")
 
 
 @dataclass(frozen=True)
@@ -19,9 +40,15 @@ class Problem:
     exercise: str
     where: str  # "exercise", a defect id, "decoy 2", ...
     message: str
+    level: str = "problem"  # "problem" (fails course check) or "warning" (fails --strict)
 
     def __str__(self) -> str:
         return f"{self.exercise}: {self.where}: {self.message}"
+
+
+def problems_only(found: list[Problem]) -> list[Problem]:
+    """The problems, warnings left out."""
+    return [p for p in found if p.level == "problem"]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -29,17 +56,28 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = PROOF_TIMEOUT) -> list[Problem]:
-    """Everything that can be wrong with one exercise, as a list (empty when it is sound)."""
+    """Everything that can be wrong with one exercise, problems then warnings (empty when sound)."""
     slug = exercise.slug
+    problems: list[Problem] = []
     try:
         key = exercise.key
+    except BankError as exc:
+        problems += [Problem(slug, "exercise", p) for p in exc.problems]
+        key = None
+    try:
         diff = exercise.diff
-    except (BankError, DiffError, ValueError) as exc:
-        return [Problem(slug, "exercise", str(exc))]
-    problems = _verdict_problems(exercise, key) + _span_problems(slug, key, diff)
+    except (BankError, DiffError, ValueError, OSError) as exc:
+        return [*problems, Problem(slug, "exercise", str(exc))]
+    if key is None:
+        return problems + _size_warnings(slug, diff)
+    problems += _verdict_problems(exercise, key) + _span_problems(slug, key, diff)
+    problems += _fix_problems(exercise, key, diff)
     if proofs:
         problems += _proof_problems(exercise, key, timeout)
-    return problems
+    else:
+        problems += _proof_files(exercise, key)[0]
+    found = problems + _size_warnings(slug, diff) + _teaching_warnings(slug, key)
+    return sorted(found, key=lambda p: p.level != "problem")
 
 
 def _verdict_problems(exercise: Exercise, key: Key) -> list[Problem]:
@@ -48,8 +86,9 @@ def _verdict_problems(exercise: Exercise, key: Key) -> list[Problem]:
         problems.append(Problem(slug, "exercise", "verdict is 'approve' but key.toml lists defects"))
     if exercise.verdict == "request-changes" and not key.defects:
         problems.append(Problem(slug, "exercise", "verdict is 'request-changes' but key.toml lists no defects"))
-    if not (exercise.root / "fixed").is_dir() and key.defects:
-        problems.append(Problem(slug, "exercise", "missing folder fixed/"))
+    for folder in ("fixed", "proofs"):
+        if not (exercise.root / folder).is_dir() and key.defects:
+            problems.append(Problem(slug, "exercise", f"missing folder {folder}/"))
     return problems
 
 
@@ -84,25 +123,95 @@ def _span_problems(slug: str, key: Key, diff: Diff) -> list[Problem]:
     return problems
 
 
-def _proof_problems(exercise: Exercise, key: Key, timeout: float) -> list[Problem]:
-    """Each defect's proof fails on after/ and passes on fixed/."""
+def _fix_problems(exercise: Exercise, key: Key, diff: Diff) -> list[Problem]:
+    """fixed/ repairs each defect on its lines, leaves decoys alone, and changes little else."""
+    slug = exercise.slug
+    if not (exercise.root / "fixed").is_dir():
+        return []  # named by _verdict_problems when there are defects to fix
+    try:
+        changes = fix_changes(exercise.root / "after", exercise.root / "fixed")
+    except (DiffError, OSError) as exc:
+        return [Problem(slug, "exercise", f"fixed/ cannot be compared with after/: {exc}")]
+    problems, warnings = fix_findings(key, diff, changes)
+    return [Problem(slug, w, m) for w, m in problems] + [Problem(slug, "fixed/", m, "warning") for m in warnings]
+
+
+def _size_warnings(slug: str, diff: Diff) -> list[Problem]:
+    low, high = CHANGED_LINES
+    changed = sum(f.added + f.removed for f in diff.files)
+    if low <= changed <= high:
+        return []
+    return [
+        Problem(
+            slug,
+            "exercise",
+            f"before/ -> after/ changes {changed} lines; a review exercise changes {low} to {high}",
+            "warning",
+        )
+    ]
+
+
+def _teaching_warnings(slug: str, key: Key) -> list[Problem]:
+    low, high = HINTS
+    shortest = EXPLANATION_MIN
+    warnings = []
+    for d in key.defects:
+        if d.hints and not low <= len(d.hints) <= high:
+            warnings.append(
+                Problem(
+                    slug, d.id, f"key.toml 'hints': {len(d.hints)} given; give {low} to {high}, least revealing first"
+                )
+            )
+        if len(d.explanation) < shortest:
+            warnings.append(
+                Problem(
+                    slug,
+                    d.id,
+                    f"key.toml 'explanation': {len(d.explanation)} characters; at least {shortest} "
+                    "teach the pattern, not only the line",
+                )
+            )
+        if d.hints and len(d.hints[0]) > len(d.explanation):
+            warnings.append(Problem(slug, d.id, "key.toml 'hints': the first hint is longer than the explanation"))
+    return [Problem(w.exercise, w.where, w.message, "warning") for w in warnings]
+
+
+def _proof_files(exercise: Exercise, key: Key) -> tuple[list[Problem], list]:
+    """Problems with each defect's proof id and file, and the defects whose proofs can run."""
     slug, problems, runnable = exercise.slug, [], []
     for d in key.defects:
         file_part = d.proof.split("::", 1)[0]
-        if not (exercise.root / "proofs" / file_part).is_file():
+        if not _NODE.match(d.proof):
+            problems.append(
+                Problem(
+                    slug,
+                    d.id,
+                    f"key.toml 'proof' {d.proof!r} is not a pytest node id under proofs/ (file.py::test_name)",
+                )
+            )
+        elif not (exercise.root / "proofs" / file_part).is_file():
             problems.append(Problem(slug, d.id, f"proof file proofs/{file_part} does not exist"))
         else:
             runnable.append(d)
+    return problems, runnable
+
+
+def _proof_problems(exercise: Exercise, key: Key, timeout: float) -> list[Problem]:
+    """Each defect's proof fails on after/ and passes on fixed/."""
+    slug = exercise.slug
+    problems, runnable = _proof_files(exercise, key)
     nodes = [d.proof for d in runnable]
-    after = run_proofs(exercise, nodes, "after", timeout) if nodes else {}
-    fixed = run_proofs(exercise, nodes, "fixed", timeout) if nodes else {}
+    if not nodes:
+        return problems
+    after = run_proofs(exercise, nodes, "after", timeout)
+    fixed = run_proofs(exercise, nodes, "fixed", timeout) if (exercise.root / "fixed").is_dir() else {}
     for d in runnable:
         if not after[d.proof].failed:
             why = "passed" if after[d.proof].passed else "did not run cleanly"
             problems.append(
                 Problem(slug, d.id, f"proof {d.proof} should fail on after/ but {why}:\n{_tail(after[d.proof].output)}")
             )
-        if not fixed[d.proof].passed:
+        if d.proof in fixed and not fixed[d.proof].passed:
             problems.append(
                 Problem(
                     slug, d.id, f"proof {d.proof} should pass on fixed/ but did not:\n{_tail(fixed[d.proof].output)}"
