@@ -1,7 +1,8 @@
 """The `course` command: a thin click group over the packages below it. Each command's
-docstring is its --help; bank commands live in bank.py, a term's commands in classroom.py."""
+docstring is its --help; bank commands live in bank.py, a term's commands in classroom.py,
+`course assignment new` in assignment.py."""
 
-from . import bank, classroom  # noqa: F401 - importing them registers their commands
+from . import assignment, bank, classroom  # noqa: F401 - importing them registers their commands
 from .main import main
 
 __all__ = ["main"]
