@@ -2,13 +2,17 @@
 
 Builds a course from one assignment of source/, simulates a class (a careful reviewer, a
 hurried one, one who flags everything, one who tampers with the grader, one who broke a
-cell...), grades it with `course grade`, and says where the feedback and the summary are.
+cell, one who hands in a classmate's findings file...), grades it with `course grade`, writes the
+class report with `course report`, and says where the report, a feedback page and the summary
+are. The demo course carries a copy of the exercises it reviews (exercises/), so `course grade`
+and `course report` find the bank there, as in any course directory.
 The simulation helpers are also what benchmarks/bench_grade.py uses to make a large class.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import json
 import os
 import random
@@ -47,13 +51,19 @@ ROSTER = (
     Student("dennis", "copy-paste", "pasted a second copy of a grade cell"),
     Student("margaret", "no-review", "forgot to flag anything at all"),
     Student("donald", "broken-upload", "whose notebook was cut short on upload"),
+    Student("charles", "copier", "handed in a copy of grace's findings files"),
 )
+COPIED = "careful"  # whose files the copier hands in
 
 
-def _finding(n: int, path: str, side: str, start: int, end: int, category: str, comment: str) -> dict[str, Any]:
-    stamp = "2026-03-06T09:00:00.000Z"
+def _finding(
+    rng: random.Random, path: str, side: str, start: int, end: int, category: str, comment: str
+) -> dict[str, Any]:
+    """A finding as the viewer saves it: a random 10-digit id, the time it was made."""
+    moment = _dt.datetime(2026, 3, 6, 9, 0, tzinfo=_dt.UTC) + _dt.timedelta(seconds=rng.uniform(0, 5400))
+    stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {
-        "id": f"f{n:03d}",
+        "id": f"{rng.getrandbits(40):010x}",
         "path": path,
         "side": side,
         "start": start,
@@ -78,15 +88,7 @@ class _Student:
 
     def flag(self, d: Any, category: str | None = None) -> None:
         self.found.append(
-            _finding(
-                len(self.found) + 1,
-                d.file,
-                d.side,
-                d.lines[0],
-                d.lines[0],
-                category or d.category,
-                "this breaks when ...",
-            )
+            _finding(self.rng, d.file, d.side, d.lines[0], d.lines[0], category or d.category, "this breaks when ...")
         )
 
     def other(self, category: str) -> str:
@@ -103,13 +105,7 @@ class _Student:
         for decoy in self.key.decoys[:1]:
             self.found.append(
                 _finding(
-                    len(self.found) + 1,
-                    decoy.file,
-                    decoy.side,
-                    decoy.lines[0],
-                    decoy.lines[0],
-                    "error-handling",
-                    "is this safe?",
+                    self.rng, decoy.file, decoy.side, decoy.lines[0], decoy.lines[0], "error-handling", "is this safe?"
                 )
             )
 
@@ -127,11 +123,9 @@ class _Student:
             self.found.pop()
 
     def spray(self) -> None:
-        n = 0
         for fd, line in self.diff.lines():
             if line.kind == "add":
-                n += 1
-                self.found.append(_finding(n, fd.path, line.side, line.number, line.number, "logic", "?"))
+                self.found.append(_finding(self.rng, fd.path, line.side, line.number, line.number, "logic", "?"))
         self.verdict = "request-changes"
 
     def approver(self) -> None:
@@ -143,7 +137,7 @@ class _Student:
     def tamperer(self) -> None:
         self.verdict = "request-changes"
         fd, line = next(iter(self.diff.lines()))
-        self.found.append(_finding(1, fd.path, line.side, line.number, line.number, "logic", "?"))
+        self.found.append(_finding(self.rng, fd.path, line.side, line.number, line.number, "logic", "?"))
 
 
 _STYLES = {
@@ -217,7 +211,8 @@ def make_class(
     notebooks = sorted(release.glob("*.ipynb"))
     cells = assignment_reviews(course / "source" / assignment)
     rng = random.Random(seed)
-    for student in roster:
+    copied = next((s.name for s in roster if s.style == COPIED), None)
+    for student in sorted(roster, key=lambda s: s.style == "copier"):  # copiers last: their source exists
         folder = course / "submitted" / student.name / assignment
         folder.mkdir(parents=True, exist_ok=True)
         for nb_path in notebooks:
@@ -230,14 +225,21 @@ def make_class(
                 text = text[: len(text) // 2]  # what an interrupted upload leaves behind
             (folder / nb_path.name).write_text(text, encoding="utf-8")
         for c in cells:
+            if student.style == "copier":
+                source = course / "submitted" / str(copied) / assignment / f"{c.slug}.findings.json"
+                if copied is not None and source.is_file():
+                    shutil.copyfile(source, folder / source.name)
+                continue
             data = simulate(bank.get(c.slug), student.style, rng)
             if data is not None:
                 (folder / f"{c.slug}.findings.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         (folder / "timestamp.txt").write_text("2026-03-06 09:00:00.000000 UTC\n")
 
 
-def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> None:
-    """A fresh course directory holding one assignment, its release built by nbgrader."""
+def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> Bank:
+    """A fresh course directory holding one assignment, its release built by nbgrader, and a
+    copy of the exercises it reviews in exercises/ (found there by `course grade` and `course
+    report`, as in any course directory); returns that bank."""
     from ..grading.build import build
     from ..grading.nbconfig import environ
 
@@ -256,10 +258,16 @@ def make_course(target: Path, root: Path, assignment: str, bank: Bank) -> None:
         target / "source" / assignment,
         ignore=shutil.ignore_patterns("*.findings.json", ".*"),
     )
-    with environ(COURSE_BANK=str(bank.root.resolve())):
+    for slug in dict.fromkeys(c.slug for c in assignment_reviews(root / "source" / assignment)):
+        shutil.copytree(
+            bank.get(slug).root, target / "exercises" / slug, ignore=shutil.ignore_patterns("__pycache__", ".*")
+        )
+    own = Bank(target / "exercises")
+    with environ(COURSE_BANK=str(own.root.resolve())):
         report = build(target, assignments=[assignment], check=False, echo=lambda line: None)
     if not report.ok:
         raise GradingError("; ".join(p for a in report.assignments for p in a.problems))
+    return own
 
 
 def run_demo(
@@ -267,10 +275,13 @@ def run_demo(
 ) -> dict[str, Any]:
     """Build a course, simulate a class, grade it; return where everything is."""
     from rich.console import Console
+    from rich.markup import escape as esc
     from rich.panel import Panel
 
     from ..grading.classgrader import grade_class
     from ..grading.summary import summary_details, summary_table
+    from ..report import class_report, write_report
+    from ..report.text import summary_lines
 
     console = console or Console()
     root = find_course_root()
@@ -298,33 +309,44 @@ def run_demo(
         )
     )
     with console.status("Building the course: bundles, then nbgrader generate_assignment ..."):
-        make_course(target, root, assignment, bank)
-    console.print(f"[green]✓[/] built {target / 'release' / assignment}")
+        bank = make_course(target, root, assignment, bank)
+    console.print(f"[green]✓[/] built {esc(str(target / 'release' / assignment))}, with its exercises in exercises/")
     make_class(target, assignment, ROSTER, bank)
-    console.print(f"[green]✓[/] {len(ROSTER)} submissions in {target / 'submitted'}:")
+    console.print(f"[green]✓[/] {len(ROSTER)} submissions in {esc(str(target / 'submitted'))}:")
     for s in ROSTER:
         console.print(f"    [bold]{s.name:<9}[/] {s.blurb}")
     console.print("\n[bold]Grading[/] (preflight, parallel autograde, re-score, feedback):")
-    report = grade_class(assignment, root=target, jobs=jobs, console=console, bank=bank.root)
+    # no bank given: `course grade` finds the demo course's exercises/, as it would in yours
+    report = grade_class(assignment, root=target, jobs=jobs, console=console)
     console.print(summary_table(report))
     for line in summary_details(report):
         console.print(line, highlight=False)
-    careful = next((s.name for s in ROSTER if s.style == "careful"), ROSTER[0].name)
+    console.print("\n[bold]Class report[/] (course report):")
+    analytics = class_report(target, assignment)
+    for line in summary_lines(analytics):
+        console.print(esc(line), highlight=False)
+    class_page = write_report(analytics)
+    careful = next((s.name for s in ROSTER if s.style == COPIED), ROSTER[0].name)
     page = report.feedback_dir / careful / assignment / f"{notebooks[0]}.html"
+    shown = esc(str(page)) if page.is_file() else f"(none: {careful} was not graded cleanly)"
     console.print(
         Panel(
             "\n".join(
                 [
+                    "[bold]Class report[/]: what the class missed, verdicts, late work, shared answers, every student:",
+                    f"  [cyan]{esc(str(class_page))}[/]",
                     "[bold]Feedback[/], one page per student and notebook (the course's per-defect feedback at the top):",
-                    f"  [cyan]{report.feedback_dir}/<student>/{assignment}/<notebook>.html[/]",
-                    f"  {careful}'s feedback: [cyan]{page}[/]",
+                    f"  {careful}'s feedback: [cyan]{shown}[/]",
+                    f"  everyone's: {esc(str(report.feedback_dir))}/<student>/{esc(assignment)}/<notebook>.html",
                     "[bold]Summary[/] of the run:",
-                    f"  [cyan]{report.summary_text}[/] (and {report.summary_json.name})",
+                    f"  [cyan]{esc(str(report.summary_text))}[/] (and {esc(report.summary_json.name)})",
                     "",
                     "No student code ran: every graded cell is a review, scored from its findings file, so",
-                    "the tamperer's patch had nothing to patch. A pasted cell was repaired and a broken",
-                    "upload set aside (the red row: enter it by hand), while everyone else was graded.",
-                    f"Grade it again yourself: [bold]cd {target} && course grade {assignment} --bank {bank.root.resolve()}[/]",
+                    "the tamperer's patch had nothing to patch. A pasted cell was repaired, and a broken",
+                    "upload graded from its findings files (enter its other answers by hand).",
+                    "The copier's files are grace's, byte for byte: the report groups them under shared answers.",
+                    f"Again yourself: [bold]cd {esc(str(target))} && course grade {esc(assignment)} && "
+                    f"course report {esc(assignment)}[/]",
                 ]
             ),
             title="Where to look",
@@ -332,4 +354,4 @@ def run_demo(
             expand=False,
         )
     )
-    return {"course": target, "report": report, "feedback_page": page}
+    return {"course": target, "report": report, "feedback_page": page, "class_report": class_page}
