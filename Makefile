@@ -11,7 +11,7 @@ START ?= notebooks/00.00-Start-Here.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: lab test lint install chromium sandbox hub-deps check clean
+.PHONY: lab instructor test lint install chromium sandbox hub-deps check clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -52,8 +52,13 @@ hub-deps: $(HUB_PROXY)
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "Install PostgreSQL's server (the gradebook tests start one)." >&2; exit 1; fi
 
+# A learner's JupyterLab: no nbgrader tooling in the way (jupyter/learner/, see jupyter/README.md).
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(START)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(BIN)/jupyter lab $(ROOT_FLAG) $(START)
+
+# The instructor's JupyterLab: formgrader, Create Assignment, Validate, in instructor/.
+instructor: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) instructor/90.01-Instructor-Class-Report.ipynb
 
 # Lint, format, types and the import contracts (the student side cannot reach a key).
 LINTED := course tests benchmarks scripts

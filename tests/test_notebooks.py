@@ -13,6 +13,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9].[0-9][0-9]-*.ipynb"))
+INSTRUCTOR = sorted((ROOT / "instructor").glob("[0-9][0-9].[0-9][0-9]-*.ipynb"))
 CLOSING = "What a reviewer should have asked"
 # What an interrupted atomic write leaves behind: course.review.store writes a sidecar through
 # tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp") beside it, then renames it into place.
@@ -27,11 +28,13 @@ def leftovers(folder: Path) -> list[str]:
 def test_notebooks_exist_and_follow_the_naming_rule():
     names = [p.name for p in NOTEBOOKS]
     assert "00.00-Start-Here.ipynb" in names
-    for p in NOTEBOOKS:
+    assert INSTRUCTOR, "the instructor's notebooks live in instructor/"
+    for p in NOTEBOOKS + INSTRUCTOR:
         assert re.fullmatch(r"\d\d\.\d\d-[A-Z0-9][A-Za-z0-9-]*\.ipynb", p.name), p.name
+    assert not [p.name for p in NOTEBOOKS if p.name.startswith("9")], "instructor notebooks belong in instructor/"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS + INSTRUCTOR, ids=[p.stem for p in NOTEBOOKS + INSTRUCTOR])
 def test_learner_notebooks_open_with_a_title_and_close_with_the_same_section(path):
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
@@ -43,15 +46,16 @@ def test_learner_notebooks_open_with_a_title_and_close_with_the_same_section(pat
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS + INSTRUCTOR, ids=[p.stem for p in NOTEBOOKS + INSTRUCTOR])
 def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     # Run a copy, so practice reviews write their sidecars in a temporary folder, not the repo.
-    work = tmp_path / "notebooks"
-    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns("*.findings.json", ".*"))
+    folder = path.parent
+    work = tmp_path / folder.name
+    shutil.copytree(folder, work, ignore=shutil.ignore_patterns("*.findings.json", ".*"))
     monkeypatch.setenv("COURSE_BANK", str(ROOT / "exercises"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(work / path.name, as_version=4)
-    repo_before = sorted(p.name for p in (ROOT / "notebooks").iterdir())
+    repo_before = sorted(p.name for p in folder.iterdir())
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
@@ -61,7 +65,7 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     # The run wrote where it ran (the copy), left no half-written sidecar there, and wrote
     # nothing into the repository's notebooks folder.
     assert leftovers(work) == [], f"{path.name} left temporary files behind"
-    assert sorted(p.name for p in (ROOT / "notebooks").iterdir()) == repo_before
+    assert sorted(p.name for p in folder.iterdir()) == repo_before
 
 
 def test_no_findings_sidecar_is_committed_beside_the_notebooks():
