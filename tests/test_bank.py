@@ -94,7 +94,7 @@ def test_key_lines_outside_the_diff_are_named(tiny_bank):
 
     problems = _break(tiny_bank, change)
     assert (
-        "order-totals: average-of-empty: lines 14..40 of 'shop/totals.py' are not on the new side of the diff"
+        "order-totals: average-of-empty: key.toml: lines 14..40 of 'shop/totals.py' are not on the new side of the diff"
         in problems
     )
 
@@ -104,7 +104,7 @@ def test_decoy_overlapping_a_defect_is_named(tiny_bank):
         key = (root / "key.toml").read_text().replace("lines = [8, 8]", "lines = [6, 8]")
         (root / "key.toml").write_text(key)
 
-    assert "order-totals: decoy 1: overlaps defect 'first-item-dropped'" in _break(tiny_bank, change)
+    assert "order-totals: decoy 1: key.toml: overlaps defect 'first-item-dropped'" in _break(tiny_bank, change)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_verdict_and_defects_must_agree(tiny_bank):
     meta = tiny_bank / "order-totals" / "exercise.toml"
     meta.write_text(meta.read_text().replace('verdict = "request-changes"', 'verdict = "approve"'))
     problems = [str(p) for p in check_exercise(Bank(tiny_bank).get("order-totals"), proofs=False)]
-    assert "order-totals: exercise: verdict is 'approve' but key.toml lists defects" in problems
+    assert "order-totals: exercise: exercise.toml: verdict is 'approve' but key.toml lists defects" in problems
 
 
 def test_find_bank_prefers_env_then_course_root(tmp_path, monkeypatch, tiny_bank):

@@ -83,9 +83,11 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
 def _verdict_problems(exercise: Exercise, key: Key) -> list[Problem]:
     slug, problems = exercise.slug, []
     if exercise.verdict == "approve" and key.defects:
-        problems.append(Problem(slug, "exercise", "verdict is 'approve' but key.toml lists defects"))
+        problems.append(Problem(slug, "exercise", "exercise.toml: verdict is 'approve' but key.toml lists defects"))
     if exercise.verdict == "request-changes" and not key.defects:
-        problems.append(Problem(slug, "exercise", "verdict is 'request-changes' but key.toml lists no defects"))
+        problems.append(
+            Problem(slug, "exercise", "exercise.toml: verdict is 'request-changes' but key.toml lists no defects")
+        )
     for folder in ("fixed", "proofs"):
         if not (exercise.root / folder).is_dir() and key.defects:
             problems.append(Problem(slug, "exercise", f"missing folder {folder}/"))
@@ -100,13 +102,15 @@ def _span_problems(slug: str, key: Key, diff: Diff) -> list[Problem]:
         try:
             fd = diff.file(file)
         except KeyError:
-            problems.append(Problem(slug, where, f"file '{file}' is not in the diff"))
+            problems.append(Problem(slug, where, f"key.toml: file '{file}' is not in the diff"))
             return
         missing = [n for n in range(span[0], span[1] + 1) if fd.line(side, n) is None]
         if missing:
             problems.append(
                 Problem(
-                    slug, where, f"lines {missing[0]}..{missing[-1]} of '{file}' are not on the {side} side of the diff"
+                    slug,
+                    where,
+                    f"key.toml: lines {missing[0]}..{missing[-1]} of '{file}' are not on the {side} side of the diff",
                 )
             )
 
@@ -114,12 +118,12 @@ def _span_problems(slug: str, key: Key, diff: Diff) -> list[Problem]:
         for file, side, first, last in d.spans:
             span_in_diff(file, side, (first, last), d.id)
         if not d.hints:
-            problems.append(Problem(slug, d.id, "no hints"))
+            problems.append(Problem(slug, d.id, "key.toml: no hints"))
     for i, decoy in enumerate(key.decoys, 1):
         span_in_diff(decoy.file, decoy.side, decoy.lines, f"decoy {i}")
         for d in key.defects:
             if any(f == decoy.file and s == decoy.side and _overlaps((a, b), decoy.lines) for f, s, a, b in d.spans):
-                problems.append(Problem(slug, f"decoy {i}", f"overlaps defect '{d.id}'"))
+                problems.append(Problem(slug, f"decoy {i}", f"key.toml: overlaps defect '{d.id}'"))
     return problems
 
 
@@ -203,8 +207,11 @@ def _proof_problems(exercise: Exercise, key: Key, timeout: float) -> list[Proble
     nodes = [d.proof for d in runnable]
     if not nodes:
         return problems
-    after = run_proofs(exercise, nodes, "after", timeout)
-    fixed = run_proofs(exercise, nodes, "fixed", timeout) if (exercise.root / "fixed").is_dir() else {}
+    try:
+        after = run_proofs(exercise, nodes, "after", timeout)
+        fixed = run_proofs(exercise, nodes, "fixed", timeout) if (exercise.root / "fixed").is_dir() else {}
+    except OSError as exc:
+        return [*problems, Problem(slug, "exercise", f"the proofs could not be run: {exc}")]
     for d in runnable:
         if not after[d.proof].failed:
             why = "passed" if after[d.proof].passed else "did not run cleanly"
