@@ -507,6 +507,46 @@ def test_practice_result_says_when_the_review_changed_since_submit(practice):
     assert fp["why_fine"].startswith("VIEWER-WHY-FINE") and fp["cost"] == 0.0
 
 
+def test_practice_progress_survives_a_kernel_restart_and_a_rerun(practice, tmp_path):
+    """Submit, a hint, a reveal: a new kernel reopening the review shows all of it again."""
+    page = Page(practice.viewer)
+    practice.flag("viewercart/cart.py", 10, "edge-case", "empty cart")
+    page.send(type="submit")
+    page.send(type="hint", defect=0)
+    page.send(type="reveal", defect=1)
+    before = practice.viewer.practice
+    assert before["defects"][0]["hints"] == ["VIEWER-HINT-A1 what is summed?"]
+    progress = tmp_path / ".viewer-cart.practice.json"
+    assert progress.exists() and "VIEWER-" not in progress.read_text()  # ids only, never key text
+    review_module._STORES.clear()  # a kernel restart
+    again = open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    assert again.viewer.practice == before
+    assert Page(again.viewer).send(type="hint", defect=0)["ok"]  # and it goes on from there
+    assert again.viewer.practice["defects"][0]["hints_left"] == 0
+    # a flag after submitting: the result says the review changed, and still shows the old score
+    again.flag("viewercart/cart.py", 14, "logic", "rounding")
+    assert again.viewer.practice["outdated"] and again.viewer.practice["score"] == before["score"]
+
+
+def test_an_unreadable_practice_file_is_moved_aside_and_practice_starts_again(tmp_path):
+    progress = tmp_path / ".viewer-cart.practice.json"
+    progress.write_text("{not json", encoding="utf-8")
+    review = open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    assert review.viewer.practice == {"enabled": True, "submitted": False}
+    (moved,) = tmp_path.glob(".viewer-cart.practice.json.corrupt-*")
+    assert moved.read_text() == "{not json"
+
+
+def test_an_old_side_false_positive_keeps_its_old_marker(practice):
+    page = Page(practice.viewer)
+    practice.flag("viewercart/cart.py", 5, "logic", "sum is fine here", side="old")
+    page.send(type="submit")
+    (fp,) = practice.viewer.practice["false_positives"]
+    assert fp["finding"] == "viewercart/cart.py:5 (old)"
+    practice.unflag(practice.findings[0].id)  # gone from the review, still named as submitted
+    assert practice.viewer.practice["false_positives"][0]["finding"] == "viewercart/cart.py:5 (old)"
+
+
 @pytest.mark.slow
 def test_practice_runs_the_proof_on_the_code_and_on_the_fix(practice, monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")  # as Jupyter sets it for kernels

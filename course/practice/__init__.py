@@ -6,16 +6,19 @@ The key stays in Python: the viewer receives only what `practice_state` lets thr
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
 from ..diff.bundle import parse_bundle
 from ..keys.bank import Bank, Exercise
 from ..keys.proofs import run_proof
+from ..review.finding import Finding
 from ..review.review import Review
 from ..review.store import sidecar_path
 from ..scoring.match import Score, score
 from ..vocab import where
+from .progress import MAX_PROOF_OUTPUT, Progress
 
 __all__ = ["PracticeReview", "practice"]
 
@@ -31,18 +34,20 @@ def practice(
 
 
 class PracticeReview(Review):
-    """A review scored on demand against its key (see the module docstring)."""
+    """A review scored on demand against its key (see the module docstring).
+
+    What the learner asked for (the submitted review, hints, reveals, proof runs) is kept in
+    `.<slug>.practice.json` beside the findings (course.practice.progress), so reopening the
+    review after a kernel restart or a re-run shows the score and every hint as they were.
+    """
 
     practice_mode = True
 
     def __init__(self, bundle: Any, sidecar: str | os.PathLike, *, slug: str, bank: Bank):
         self._bank = bank
-        # What the learner has asked to see. The key stays here, in Python.
-        self._submitted: Any = None  # (Score, findings signature) of the last submit
-        self._hints: dict[int, int] = {}
-        self._revealed: set[int] = set()
-        self._proofs: dict[int, dict[str, Any]] = {}
+        self._scored: tuple[str, Score, tuple] | None = None  # (submission as JSON, its score, signature)
         super().__init__(bundle, sidecar, slug=slug)
+        self._progress = Progress(self.store)
 
     def _exercise(self) -> Exercise:
         return self._bank.get(self.slug)
@@ -51,47 +56,77 @@ class PracticeReview(Review):
         """Score the review as it is now against the key."""
         return score(self.findings, self._exercise().key, self.verdict)
 
+    @staticmethod
+    def _signature_of(findings: list[Finding], verdict: str | None) -> tuple:
+        return (tuple(sorted(f.sort_key() for f in findings)), verdict)
+
     def _signature(self) -> tuple:
-        return (tuple(sorted(f.sort_key() for f in self.findings)), self.verdict)
+        return self._signature_of(self.findings, self.verdict)
+
+    @property
+    def _submitted(self) -> tuple[Score, tuple, list[Finding]] | None:
+        """The last submitted review, scored again from the key: (score, signature, findings)."""
+        sub = self._progress.data["submitted"]
+        if sub is None:
+            return None
+        findings = [Finding.from_dict(f) for f in sub["findings"]]
+        key = json.dumps(sub, sort_keys=True)
+        if self._scored is None or self._scored[0] != key:
+            result = score(findings, self._exercise().key, sub["verdict"])
+            self._scored = (key, result, self._signature_of(findings, sub["verdict"]))
+        return self._scored[1], self._scored[2], findings
 
     def submit(self):
         """Practice mode: score the review now; the viewer then offers hints and explanations."""
         result = self.score()
-        self._submitted = (result, self._signature())
+        snapshot = {"findings": [f.to_dict() for f in self.findings], "verdict": self.verdict}
+        self._progress.update(lambda d: d.update(submitted=snapshot))
         self._changed()
         return result
 
     def _defect_result(self, n: int):
-        if self._submitted is None:
+        submitted = self._submitted
+        if submitted is None:
             raise ValueError("submit the review first")
-        results = self._submitted[0].defects
-        if not 0 <= n < len(results):
+        results = submitted[0].defects
+        if not isinstance(n, int) or not 0 <= n < len(results):
             raise ValueError(f"no defect number {n}")
         return results[n]
 
     def next_hint(self, n: int) -> str:
         """Show the next hint for defect `n` (key order), least revealing first."""
-        result = self._defect_result(n)
-        shown = self._hints.get(n, 0)
-        if shown >= len(result.defect.hints):
-            raise ValueError("no more hints for this defect")
-        self._hints[n] = shown + 1
+        defect = self._defect_result(n).defect
+        shown: list[int] = []
+
+        def change(d: dict[str, Any]) -> None:
+            now = d["hints"].get(defect.id, 0)
+            if now >= len(defect.hints):
+                raise ValueError("no more hints for this defect")
+            d["hints"][defect.id] = now + 1
+            shown.append(now)
+
+        self._progress.update(change)
         self._changed()
-        return result.defect.hints[shown]
+        return defect.hints[shown[0]]
 
     def reveal(self, n: int) -> None:
         """Show the explanation and proof of defect `n`: after its hints, or at once if it was found."""
         result = self._defect_result(n)
-        if result.status != "found" and self._hints.get(n, 0) < len(result.defect.hints):
-            raise ValueError("see the hints first")
-        self._revealed.add(n)
+        defect = result.defect
+
+        def change(d: dict[str, Any]) -> None:
+            if result.status != "found" and d["hints"].get(defect.id, 0) < len(defect.hints):
+                raise ValueError("see the hints first")
+            d["revealed"] = sorted({*d["revealed"], defect.id})
+
+        self._progress.update(change)
         self._changed()
 
     def prove(self, n: int) -> dict[str, Any]:
         """Run defect `n`'s proof on the code under review and on the fixed code."""
-        if n not in self._revealed:
-            raise ValueError("reveal the defect first")
         defect = self._defect_result(n).defect
+        if defect.id not in self._progress.reload()["revealed"]:
+            raise ValueError("reveal the defect first")
         exercise = self._exercise()
         # Jupyter starts kernels with FORCE_COLOR set, and pytest's coloured summary line is
         # not recognised by run_proof; PY_COLORS=0 outranks every other colour switch.
@@ -104,25 +139,31 @@ class PracticeReview(Review):
                 os.environ.pop("PY_COLORS", None)
             else:
                 os.environ["PY_COLORS"] = saved
-        self._proofs[n] = {
+        run = {
             "after": "fails" if runs["after"].failed else "passes" if runs["after"].passed else "error",
             "fixed": "passes" if runs["fixed"].passed else "fails" if runs["fixed"].failed else "error",
-            "output": runs["after"].output[-2000:],
+            "output": runs["after"].output[-MAX_PROOF_OUTPUT:],
         }
+        self._progress.update(lambda d: d["proofs"].update({defect.id: run}))
         self._changed()
-        return self._proofs[n]
+        return run
 
     def practice_state(self) -> dict[str, Any]:
         """What the viewer may show of the key: nothing before submit, then only what was asked for."""
-        if self._submitted is None:
+        self._progress.reload()  # another kernel or viewer may have asked for more
+        submitted = self._submitted
+        if submitted is None:
             return {"enabled": True, "submitted": False}
-        result, signature = self._submitted
-        labels = {f.id: where(f.path, f.side, f.start, f.end) for f in self.findings}
+        result, signature, scored = submitted
+        progress = self._progress.data
+        # Every span is named by the one wording (course.vocab.where), "(old)" for removed lines,
+        # from the findings as submitted: the review may have changed since.
+        labels = {f.id: where(f.path, f.side, f.start, f.end) for f in scored}
         defects = []
         for n, r in enumerate(result.defects):
             d = r.defect
-            revealed = n in self._revealed
-            shown = self._hints.get(n, 0)
+            revealed = d.id in progress["revealed"]
+            shown = min(progress["hints"].get(d.id, 0), len(d.hints))
             item: dict[str, Any] = {
                 "n": n,
                 "status": r.status,
@@ -144,7 +185,7 @@ class PracticeReview(Review):
                     where=where(d.file, d.side, d.lines[0], d.lines[1]),
                     explanation=d.explanation,
                     proof=d.proof,
-                    proof_run=self._proofs.get(n),
+                    proof_run=progress["proofs"].get(d.id),
                 )
             defects.append(item)
         return {
@@ -163,7 +204,7 @@ class PracticeReview(Review):
             "defects": defects,
             "false_positives": [
                 {
-                    "finding": labels.get(fp.finding.id, fp.finding.id),
+                    "finding": where(fp.finding.path, fp.finding.side, fp.finding.start, fp.finding.end),
                     "why_fine": fp.decoy.why_fine if fp.decoy is not None else None,
                     "cost": fp.cost,
                 }

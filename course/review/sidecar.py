@@ -42,6 +42,7 @@ __all__ = [
     "finding_problem",
     "not_a_file",
     "parse_sidecar",
+    "read_json_file",
     "read_sidecar",
     "sidecar_path",
 ]
@@ -329,6 +330,14 @@ def decode_sidecar(raw: bytes, path: Path) -> Any:
         raise SidecarCorrupt(path, "nests JSON too deeply to be read") from None
     except ValueError as exc:
         raise SidecarCorrupt(path, f"is not valid JSON ({exc})") from None
+
+
+def read_json_file(path: str | os.PathLike) -> Any:
+    """A file beside a sidecar (practice progress), read by the same hostile-input rules: the
+    decoded JSON, or None when there is no file; SidecarCorrupt names the file otherwise."""
+    path = Path(path)
+    raw = _read_bytes(path)
+    return None if raw is None else decode_sidecar(raw, path)
 
 
 def read_sidecar(path: str | os.PathLike) -> Sidecar | None:

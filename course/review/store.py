@@ -164,6 +164,10 @@ class FindingStore:
 
     # writing -------------------------------------------------------------------------------
 
+    def locked(self) -> FileLock:
+        """The sidecar's lock: files kept beside it (practice progress) change under it too."""
+        return self._locked()
+
     def _locked(self) -> FileLock:
         # filelock: flock on POSIX, msvcrt on Windows. The lock file holds nothing and is never
         # submitted (both nbgrader configs ignore `.*.findings.json.lock`).

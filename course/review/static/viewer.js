@@ -178,7 +178,18 @@ function render({ model, el }) {
     const req = ++st.req;
     if (done) st.pending.set(req, done);
     root.dataset.pending = String(st.pending.size);
-    model.send({ ...msg, req });
+    try {
+      model.send({ ...msg, req });
+    } catch (_err) {
+      // The kernel behind this view is gone (restarted or shut down): the comm is closed.
+      st.pending.delete(req);
+      root.dataset.pending = String(st.pending.size);
+      if (msg.type !== "refresh") {
+        st.lastError = req;
+        paintBanner("This viewer has lost its kernel (restarted or shut down): run the cell again to go on. Everything saved is still in the findings file.");
+      }
+      return req;
+    }
     return req;
   }
 
@@ -537,6 +548,14 @@ function render({ model, el }) {
 
   // the form -----------------------------------------------------------------------------------
 
+  /** Rows lo..hi of file fi hold both removed and added lines (a finding has one side). */
+  function mixedSides(fi, lo, hi) {
+    const f = (model.get("files") || [])[fi];
+    if (!f) return false;
+    const picked = f.rows.slice(lo, hi + 1);
+    return picked.some((r) => r.k === "remove") && picked.some((r) => r.k === "add" || r.k === "context");
+  }
+
   function spanLabel(fi, lo, hi) {
     const f = (model.get("files") || [])[fi];
     if (!f) return "";
@@ -569,10 +588,17 @@ function render({ model, el }) {
     severity.addEventListener("change", () => { d.severity = severity.value; keepDraft(); });
     comment.addEventListener("input", () => { d.comment = comment.value; keepDraft(); });
     const where = form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : d.label;
+    // A finding points at one side of the diff (as Python's span_for_rows decides): say so
+    // rather than drop the removed lines of a mixed range without a word.
+    const mixed = form.mode === "new" && mixedSides(form.file, form.rows[0], form.rows[1]);
     const el = h("form", { className: "cra-form", onsubmit: (e) => { e.preventDefault(); save(); } },
       h("div", { className: "cra-form-head" },
         h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
         h("span", { className: "cra-where", textContent: where })),
+      mixed ? h("div", {
+        className: "cra-note cra-mixed", attrs: { role: "note" },
+        textContent: `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`,
+      }) : null,
       h("div", { className: "cra-form-fields" }, category, severity),
       comment,
       h("div", { className: "cra-form-foot" },

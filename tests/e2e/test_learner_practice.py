@@ -1,0 +1,90 @@
+"""Practice progress outlives the kernel, and the page names sides honestly (issue #13, items 3, 4).
+
+1. Submit a practice review, show a hint, reveal a found defect; restart the kernel and run the
+   notebook again: the score, the hint and the explanation are all still shown (they are kept in
+   `.<slug>.practice.json` beside the findings), and the re-run flag() cells added nothing.
+2. An old-side finding that hits no defect keeps its "(old)" in "Findings that hit no defect",
+   and a range dragged from a removed line to an added line says, in the form, which side it
+   will be saved on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+
+pytestmark = pytest.mark.browser
+
+BANK = Path(__file__).resolve().parent.parent / "fixtures" / "viewer_bank"
+SLUG = "viewer-cart"
+
+
+@pytest.fixture(scope="module")
+def lab(jupyter_server_factory):
+    return jupyter_server_factory("lab")
+
+
+def restart_kernel_and_run_all(page) -> None:
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+        timeout=60_000,
+    )
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_selector(".cra-root[data-ready=true]", timeout=30_000)
+
+
+def test_practice_score_hints_and_reveals_survive_a_kernel_restart(lab, new_page):
+    folder = lab.root / "practice"
+    folder.mkdir()
+    lab.write_notebook(
+        "practice/p.ipynb",
+        "from course.practice import practice\n"
+        f"review = practice({SLUG!r}, bank={str(BANK)!r})\n"
+        "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
+        "review.flag('viewercart/cart.py', 5, 'logic', 'the old sum', side='old')\n"
+        "review",
+    )
+    page, log = new_page()
+    open_and_run(page, lab, "practice/p.ipynb")
+    root = page.locator(".cra-root")
+    root.locator("button.cra-submit").click()
+    page.locator(".cra-score-value").wait_for()
+    score = page.locator(".cra-score").inner_text()
+    missed = root.locator(".cra-defect[data-defect='0']")
+    found = root.locator(".cra-defect[data-defect='1']")
+    missed.locator("button.cra-hint").click()
+    missed.locator(".cra-hints li").first.wait_for()
+    found.locator("button.cra-reveal").click()
+    found.locator(".cra-explanation").wait_for()
+    fps = root.locator(".cra-practice h4 + ul li .cra-where").all_inner_texts()
+    assert fps == ["viewercart/cart.py:5 (old)"]
+
+    restart_kernel_and_run_all(page)
+    root = page.locator(".cra-root")
+    page.locator(".cra-score-value").wait_for(timeout=15_000)
+    assert page.locator(".cra-score").inner_text() == score
+    missed = root.locator(".cra-defect[data-defect='0']")
+    found = root.locator(".cra-defect[data-defect='1']")
+    assert missed.locator(".cra-hints li").all_inner_texts() == ["VIEWER-HINT-A1 what is summed?"]
+    assert "Another hint (1 left)" in missed.locator("button.cra-hint").inner_text()
+    assert found.locator(".cra-explanation").inner_text() == "VIEWER-EXPLANATION-B an empty cart is normal."
+    assert root.locator(".cra-practice h4 + ul li .cra-where").all_inner_texts() == ["viewercart/cart.py:5 (old)"]
+    assert "VIEWER-HINT-A2" not in page.content()  # still only what was asked for
+    sidecar = json.loads((folder / f"{SLUG}.findings.json").read_text())
+    assert len(sidecar["findings"]) == 2  # the re-run flag() cells added nothing
+
+    # a range from a removed line to an added one: the form says which side it is saved on
+    line(page, 0, old=5).locator("td.cra-code").click()
+    line(page, 0, new=6).locator("td.cra-code").click(modifiers=["Shift"])
+    note = page.locator(".cra-form .cra-mixed")
+    wait_for(lambda: note.count() == 1, what="the mixed-range note")
+    assert note.is_visible()
+    assert page.locator(".cra-form .cra-where").inner_text() == "viewercart/cart.py:5-6"
+    assert "saved on the new side as viewercart/cart.py:5-6" in note.inner_text()
+    line(page, 0, new=6).locator("td.cra-code").click()  # one side only: no note
+    wait_for(lambda: note.count() == 0, what="the note to go")
+    assert not unexpected_errors(log, "lab"), log.errors
