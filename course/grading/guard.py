@@ -41,6 +41,8 @@ def guard(run: GradingRun) -> None:
         "the exercise bank": (run.bank.root, _source_snapshot(run.bank.root)),
         "the course package": (package, _source_snapshot(package)),
     }
+    if run.bank.private_root is not None:
+        run.guarded["the private exercise bank"] = (run.bank.private_root, _source_snapshot(run.bank.private_root))
     for path in dict.fromkeys([*config_files(run.root), run.root / "nbgrader_config.py"]):
         run.guarded[f"configuration {path}"] = (path, _file_hash(path))
 

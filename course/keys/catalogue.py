@@ -17,10 +17,12 @@ INCIDENT_NAMES = {
 
 
 def catalogue_markdown(bank: Bank) -> str:
-    """A table of every exercise plus per-category totals. Generated: do not edit by hand."""
+    """A table of every public exercise plus per-category totals. Generated: do not edit by hand.
+
+    The private bank's exercises are left out: the catalogue is published with the course."""
     rows = []
     totals: Counter[str] = Counter()
-    for ex in bank:
+    for ex in bank.public_only():
         key = ex.key
         cats = Counter(d.category for d in key.defects)
         totals.update(cats)

@@ -18,16 +18,17 @@ from ..review.review import Review
 from ..review.store import sidecar_path
 from ..scoring.match import Score, score
 from ..vocab import where
+from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
 
-__all__ = ["PracticeReview", "practice"]
+__all__ = ["PracticeReview", "PrivateExercise", "practice"]
 
 
 def practice(
     slug: str, *, bank: str | os.PathLike | Bank | None = None, directory: str | os.PathLike = "."
 ) -> PracticeReview:
     """Open exercise `slug` for practice; findings are saved beside the notebook as usual."""
-    b = bank if isinstance(bank, Bank) else Bank(bank)
+    b = public_bank(bank if isinstance(bank, Bank) else Bank(bank), slug)
     exercise = b.get(slug)
     bundle = parse_bundle(exercise.bundle_text, source=f"{slug}.diff")
     return PracticeReview(bundle, sidecar_path(directory, slug), slug=slug, bank=b)
@@ -44,7 +45,7 @@ class PracticeReview(Review):
     practice_mode = True
 
     def __init__(self, bundle: Any, sidecar: str | os.PathLike, *, slug: str, bank: Bank):
-        self._bank = bank
+        self._bank = public_bank(bank, slug)  # never the private bank (course.practice.private)
         self._scored: tuple[str, Score, tuple] | None = None  # (submission as JSON, its score, signature)
         super().__init__(bundle, sidecar, slug=slug)
         self._progress = Progress(self.store)
