@@ -164,3 +164,113 @@ def record_assignment(cfg, assignment: str, grading: Path) -> str:
         raise GradingError(
             f"cannot record {assignment} in the gradebook {shown_url(cd.db_url)}: {type(exc).__name__}: {exc}"
         ) from None
+
+
+# A worker's scratch copy of an SQLite gradebook, and its changes recorded back in one transaction
+
+# The rows nbgrader's autograde writes for a student, in the order a row's parent comes first:
+# (table, the SQL that selects a student's rows, with ? for the student id).
+_STUDENT_ROWS = (
+    ("student", "SELECT * FROM student WHERE id = ?"),
+    ("submitted_assignment", "SELECT * FROM submitted_assignment WHERE student_id = ?"),
+    (
+        "submitted_notebook",
+        "SELECT n.* FROM submitted_notebook n JOIN submitted_assignment a ON a.id = n.assignment_id "
+        "WHERE a.student_id = ?",
+    ),
+    *(
+        (
+            table,
+            f"SELECT g.* FROM {table} g JOIN submitted_notebook n ON n.id = g.notebook_id "
+            "JOIN submitted_assignment a ON a.id = n.assignment_id WHERE a.student_id = ?",
+        )
+        for table in ("grade", "comment")
+    ),
+)
+Rows = dict[tuple[str, str], dict[str, Any]]  # (table, id) -> the row, column -> value
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of an SQLite gradebook URL; None for any other database (or an in-memory one)."""
+    import sqlalchemy as sa
+
+    try:
+        url = sa.engine.make_url(db_url)
+    except Exception:
+        return None
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" or url.query:
+        return None
+    return Path(url.database)
+
+
+def copy_gradebook(source: Path, target: Path) -> None:
+    """`target` becomes a consistent copy of the SQLite gradebook `source` (SQLite's backup API)."""
+    import sqlite3
+
+    with (
+        contextlib.closing(sqlite3.connect(source, timeout=30)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+
+
+def student_rows(con: Any, student: str) -> Rows:
+    """Every row of `student` in the tables autograde writes, read on the sqlite3 connection `con`."""
+    out: Rows = {}
+    for table, query in _STUDENT_ROWS:
+        cursor = con.execute(query, (student,))
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            out[(table, row["id"])] = row
+    return out
+
+
+def changes(before: Rows, after: Rows) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """What turned `before` into `after`: (operation, table, id, values) with operation "insert"
+    (every column), "update" (the columns that changed) or "delete", parents inserted first."""
+    order = {table: n for n, (table, _) in enumerate(_STUDENT_ROWS)}
+    out = []
+    for key in sorted(after, key=lambda k: (order[k[0]], k[1])):
+        row, old = after[key], before.get(key)
+        if old is None:
+            out.append(("insert", key[0], key[1], row))
+        elif changed := {c: v for c, v in row.items() if old.get(c) != v or type(old.get(c)) is not type(v)}:
+            out.append(("update", key[0], key[1], changed))
+    for key in sorted(set(before) - set(after), key=lambda k: (-order[k[0]], k[1])):
+        out.append(("delete", key[0], key[1], {}))
+    return out
+
+
+def apply_changes(db: Path, todo: list[tuple[str, str, str, dict[str, Any]]]) -> int:
+    """Make every change in `todo` on the SQLite gradebook `db` in one transaction (retried while
+    another writer holds it); return how many retries it took. A conflict (a row another process
+    added or removed meanwhile) raises sqlite3.IntegrityError and changes nothing."""
+    import sqlite3
+
+    def once() -> None:
+        with contextlib.closing(sqlite3.connect(db, timeout=30, isolation_level=None)) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                for op, table, key, values in todo:
+                    if op == "insert":
+                        cols = ", ".join(f'"{c}"' for c in values)
+                        marks = ", ".join("?" for _ in values)
+                        con.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(values.values()))
+                        continue
+                    if op == "update":
+                        sets = ", ".join(f'"{c}" = ?' for c in values)
+                        cursor = con.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?', [*values.values(), key])
+                    else:
+                        cursor = con.execute(f'DELETE FROM "{table}" WHERE id = ?', [key])
+                    if cursor.rowcount != 1:
+                        raise sqlite3.IntegrityError(f"{table} {key}: the row is gone from {db.name}")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def locked(outcome: object) -> bool:
+        return isinstance(outcome, sqlite3.OperationalError) and "locked" in str(outcome)
+
+    return retry(once, locked)[1]

@@ -4,6 +4,11 @@ The main process hands out students one at a time, so a slow submission never ho
 behind it, and kills a worker (and its kernel) that overruns a hard limit. Jobs may come from a
 generator that prepares each one (the class grader's preflight): the pool draws a few ahead while
 the workers grade. worker.py is the other end of the pipe.
+
+A worker may answer a job "held" (graded, not yet recorded in the gradebook: worker.py's Batch):
+it is then free for the next job, and once there are no more jobs it is sent {"op": "record"},
+after which it answers every held job and then the record itself. A worker that dies holding
+jobs has recorded none of them: they go back in the queue (once).
 """
 
 from __future__ import annotations
@@ -50,6 +55,12 @@ class _Jobs:
     def pop(self) -> dict[str, Any]:
         return self.drawn.pop(0)
 
+    def again(self, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Put back, first in line, the jobs not put back before; return the others."""
+        fresh = [j for j in jobs if not j.get("again")]
+        self.drawn[:0] = [{**j, "again": True} for j in fresh]
+        return [j for j in jobs if j.get("again")]
+
 
 def _descendants(pid: int) -> list[int]:
     """Every process below `pid` (Linux /proc); kernels run in their own session, so a
@@ -85,6 +96,7 @@ class _Worker:
         self.stdout = self.proc.stdout
         self.buffer = b""
         self.job: dict[str, Any] | None = None
+        self.held: list[dict[str, Any]] = []  # jobs graded but not yet recorded
         self.started = 0.0
         self.ready = False
 
@@ -152,14 +164,18 @@ class WorkerPool:
             w.close()
 
     def _busy(self) -> bool:
-        return any(w.job is not None for w in self.workers)
+        return any(w.job is not None or w.held for w in self.workers)
 
     def _replace(self, w: _Worker, todo: _Jobs, on_result: OnResult, error: str, now: float) -> None:
-        """Kill `w` with its kernels, answer its job as failed, and start another if needed."""
+        """Kill `w` with its kernels, answer its job as failed, put back the jobs it held
+        unrecorded (those put back once already are answered as failed), and start another if needed."""
         job, started = w.job, w.started
         self._drop(w, kill=True)
-        if job is not None:
-            on_result({**job, "ok": False, "error": error, "log": "", "retries": 0, "seconds": now - started})
+        failed = [] if job is None or job.get("op") == "record" else [job]
+        lost = "the grading worker died before recording this submission in the gradebook"
+        for j in failed + todo.again(w.held):
+            why = error if j is job else lost
+            on_result({**j, "ok": False, "error": why, "log": "", "retries": 0, "seconds": now - started})
         if todo or self._busy():
             self._spawn()
 
@@ -179,7 +195,19 @@ class WorkerPool:
             if answer.get("ready"):
                 w.ready = True
                 continue
-            w.job = None
+            if answer.get("held"):  # graded; recorded later, with the worker's batch
+                assert w.job is not None
+                w.held.append(w.job)
+                w.job = None
+                continue
+            if answer.get("op") == "record":  # every held job has been answered
+                w.job = None
+                continue
+            mine = [j for j in w.held if j["student"] == answer["student"] and j["op"] == answer["op"]]
+            if mine:
+                w.held.remove(mine[0])
+            else:
+                w.job = None
             on_result(answer)
 
     def run(self, jobs: Iterable[dict[str, Any]], on_result: OnResult, limit: float) -> None:
@@ -193,6 +221,8 @@ class WorkerPool:
             for w in self.workers:
                 if w.ready and w.job is None and todo:
                     w.send(todo.pop())
+                elif w.ready and w.job is None and w.held:
+                    w.send({"op": "record"})
             # Draw the next job (its preparation runs here) while the workers grade.
             ahead = len(todo.drawn) < AHEAD and todo.draw()
             for key, _ in self.sel.select(timeout=0 if ahead else 0.5):

@@ -4,6 +4,14 @@ It imports nbgrader once, then runs nbgrader's own Autograde (or GenerateFeedbac
 student per request read from stdin, answering with one JSON line on its original stdout.
 Everything else it or its kernels print goes to its log (its stderr). See pool.py for the
 other end.
+
+Kernel-free on an SQLite gradebook, it records in batches (`Batch`): nbgrader autogrades each
+student into the worker's own scratch copy of the gradebook, which costs no disk syncs and waits
+for no other writer, and every BATCH students the rows nbgrader changed there are written to the
+class's gradebook in one transaction. (Each student alone makes about twelve commits, each two
+disk syncs under SQLite's one-writer lock: most of a kernel-free student's time, and the two
+workers' collisions.) Until a batch is recorded its students are answered "held"; pool.py asks
+for the record when it has no more students for the worker.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ __all__ = ["WORKER_DB_URL", "WORKER_EXECUTION", "main"]
 
 WORKER_DB_URL = "COURSE_GRADE_DB_URL"  # how the main process tells its workers which gradebook
 WORKER_EXECUTION = "COURSE_GRADE_EXECUTION"  # "none": score review cells without a kernel (kernelfree.py)
+WORKER_BATCH = "COURSE_GRADE_BATCH"  # students recorded in one transaction (kernel-free, SQLite); 1: each at once
+BATCH = 50
 
 
 def _config(root: str, submitted: str) -> Any:
@@ -88,6 +98,105 @@ def _grade_one(cfg: Any, assignment: str, job: dict[str, Any]) -> dict[str, Any]
     }
 
 
+class Batch:
+    """Students autograded into a scratch copy of the class's SQLite gradebook, then recorded in
+    the class's gradebook together: each row nbgrader inserted, each column it changed, nothing
+    else. A batch whose record meets a conflict is graded again the usual way, student by student."""
+
+    def __init__(self, cfg: Any, assignment: str, size: int, scratch: Path):
+        import copy
+        import shutil
+        import tempfile
+
+        from .gradebook import sqlite_path
+
+        self.cfg, self.assignment, self.size = cfg, assignment, size
+        db = sqlite_path(cfg.CourseDirectory.db_url)
+        assert db is not None
+        self.db = Path(cfg.CourseDirectory.root) / db  # nbgrader opens it from the course root
+        scratch.mkdir(parents=True, exist_ok=True)
+        for old in scratch.glob("worker-*-*"):  # left by a worker that was killed
+            if not Path(f"/proc/{old.name.split('-')[1]}").exists():
+                shutil.rmtree(old, ignore_errors=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"worker-{os.getpid()}-", dir=scratch))  # mode 700
+        self.scratch = self.folder / "gradebook.db"
+        self.scratch_cfg = copy.deepcopy(cfg)
+        self.scratch_cfg.CourseDirectory.db_url = f"sqlite:///{self.scratch}"
+        self.held: list[tuple[dict[str, Any], dict[str, Any], Any]] = []  # (job, answer, rows before)
+        self.con: Any = None
+
+    def _open(self) -> None:
+        """The scratch copy, taken at the first student: the class's gradebook records the
+        assignment before any student is sent. It is this worker's alone, so it is written
+        without syncs or a journal file (nothing is lost that the class's gradebook needs)."""
+        import sqlite3
+
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        from .gradebook import copy_gradebook
+
+        copy_gradebook(self.db, self.scratch)
+        scratch = str(self.scratch)
+
+        def unsynced(dbapi_con: Any, _record: Any) -> None:
+            if any(row[2] == scratch for row in dbapi_con.execute("PRAGMA database_list")):
+                dbapi_con.execute("PRAGMA synchronous = OFF")
+                dbapi_con.execute("PRAGMA journal_mode = MEMORY")
+
+        event.listen(Engine, "connect", unsynced)
+        self.con = sqlite3.connect(self.scratch, isolation_level=None)
+
+    def grade(self, job: dict[str, Any]) -> list[dict[str, Any]]:
+        """Autograde one student into the scratch copy; the answers of the batch once it is full."""
+        from .gradebook import student_rows
+
+        if self.con is None:
+            self._open()
+        before = student_rows(self.con, job["student"])
+        answer = _grade_one(self.scratch_cfg, self.assignment, job)
+        self.held.append((job, answer, before))
+        return self.record() if len(self.held) >= self.size else [{**job, "held": True}]
+
+    def record(self) -> list[dict[str, Any]]:
+        """Write the held students' changes to the class's gradebook in one transaction; their answers."""
+        import sqlite3
+
+        from .gradebook import apply_changes, changes, student_rows
+
+        held, self.held = self.held, []
+        if not held:
+            return []
+        started = time.monotonic()
+        todo = [c for job, _, before in held for c in changes(before, student_rows(self.con, job["student"]))]
+        try:
+            retries = apply_changes(self.db, todo)
+        except sqlite3.Error as exc:
+            print(f"recording a batch failed ({exc}); grading its {len(held)} students one by one", file=sys.stderr)
+            return [_grade_one(self.cfg, self.assignment, job) for job, _, _ in held]
+        share = (time.monotonic() - started) / len(held)
+        return [{**answer, "retries": retries, "seconds": answer["seconds"] + share} for _, answer, _ in held]
+
+    def close(self) -> None:
+        import shutil
+
+        if self.con is not None:
+            self.con.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _batch(cfg: Any, root: str, assignment: str) -> Batch | None:
+    """A Batch when this worker grades kernel-free into an SQLite gradebook (and batches are on);
+    its scratch copy lies in the run's grading folder, beside the staged submissions."""
+    from .gradebook import sqlite_path
+    from .results import GRADING_DIR
+
+    size = int(os.environ.get(WORKER_BATCH) or BATCH)
+    if os.environ.get(WORKER_EXECUTION) != "none" or size <= 1 or sqlite_path(cfg.CourseDirectory.db_url) is None:
+        return None
+    return Batch(cfg, assignment, size, Path(root).resolve() / GRADING_DIR.format(assignment=assignment) / "scratch")
+
+
 def main(argv: list[str]) -> int:
     root, assignment, submitted = argv
     proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
@@ -100,7 +209,20 @@ def main(argv: list[str]) -> int:
     schema_once()  # with share_engines
     keep_connections()
     cfg = _config(root, submitted)
+    batch = _batch(cfg, root, assignment)
     proto.write(json.dumps({"ready": True}) + "\n")
-    for line in sys.stdin:
-        proto.write(json.dumps(_grade_one(cfg, assignment, json.loads(line))) + "\n")
+    try:
+        for line in sys.stdin:
+            job = json.loads(line)
+            if job["op"] == "record":  # pool.py has no more students for this worker
+                answers = [*(batch.record() if batch else []), {"op": "record", "recorded": True}]
+            elif batch is not None and job["op"] == "autograde":
+                answers = batch.grade(job)
+            else:
+                answers = [_grade_one(cfg, assignment, job)]
+            for answer in answers:
+                proto.write(json.dumps(answer) + "\n")
+    finally:
+        if batch is not None:
+            batch.close()
     return 0
