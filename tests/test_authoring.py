@@ -170,8 +170,13 @@ def test_an_exercise_toml_with_several_problems_names_each(real):
         f"{path}: missing 'title'",
         f"{path}: 'difficulty' must be one of easy, medium, hard, found 'trivial'",
     ]
+    edit(real / "key.toml", 'severity = "major"', 'severity = "huge"')  # and one in key.toml
     result = run("check", "--bank", real.parent)
-    assert result.exit_code == 1 and all(f"  {p}\n" in result.output for p in info.value.problems)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.splitlines()[1:-1] == [f"  {SLUG}: exercise: {p}" for p in info.value.problems] + [
+        f"  {SLUG}: exercise: {real / 'key.toml'}: defect 'error-response-leaks-exception-and-trace': 'severity' "
+        "must be one of blocker, major, minor, found 'huge'"
+    ]
 
 
 # 4. every problem of a file at once -----------------------------------------------------------------

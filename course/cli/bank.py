@@ -11,7 +11,7 @@ import click
 from ..diff.bundle import Bundle
 from ..diff.model import DiffError
 from ..keys.bank import BankError
-from ..keys.check import check_exercise
+from ..keys.check import check_slug
 from ..review.store import SidecarCorrupt, read_sidecar
 from .main import bank_option, load_bank, main
 
@@ -37,14 +37,9 @@ def check(bank_dir: str | None, no_proofs: bool, timeout: float, strict: bool, s
         raise click.ClickException(f"{bank.root}: no exercises found")
     bad = 0
     for slug in names:
-        exercise = None
-        try:
-            exercise = bank.get(slug)
-            found = check_exercise(exercise, proofs=not no_proofs, timeout=timeout)
-            problems = [str(p) for p in found if p.level == "problem"]
-            warnings = [str(p) for p in found if p.level == "warning"]
-        except BankError as exc:
-            problems, warnings = exc.problems, []
+        exercise, found = check_slug(bank, slug, proofs=not no_proofs, timeout=timeout)
+        problems = [str(p) for p in found if p.level == "problem"]
+        warnings = [str(p) for p in found if p.level == "warning"]
         if problems or exercise is None or (strict and warnings):
             bad += 1
             click.echo(f"FAIL {slug}")

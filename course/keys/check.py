@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..diff.model import DiffError
 from ..diff.parse import Diff
-from .bank import PROOF_TIMEOUT, BankError, Exercise
+from .bank import PROOF_TIMEOUT, Bank, BankError, Exercise, _load_toml, parse_key
 from .fixes import fix_changes, fix_findings
 from .model import Key
 from .proofs import run_proofs
@@ -25,6 +25,7 @@ __all__ = [
     "HINTS",
     "Problem",
     "check_exercise",
+    "check_slug",
     "problems_only",
 ]
 
@@ -78,6 +79,27 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
         problems += _proof_files(exercise, key)[0]
     found = problems + _size_warnings(slug, diff) + _teaching_warnings(slug, key)
     return sorted(found, key=lambda p: p.level != "problem")
+
+
+def check_slug(
+    bank: Bank, slug: str, *, proofs: bool = True, timeout: float = PROOF_TIMEOUT
+) -> tuple[Exercise | None, list[Problem]]:
+    """One exercise of a bank checked (see check_exercise). When exercise.toml itself is broken,
+    key.toml's problems are reported beside its own, so one run names them all."""
+    try:
+        exercise = bank.get(slug)
+    except BankError as exc:
+        problems = [Problem(slug, "exercise", p) for p in exc.problems]
+        roots = [r for r in (bank.root, getattr(bank, "private_root", None)) if r is not None]
+        folder = next((r / slug for r in roots if (r / slug / "exercise.toml").is_file()), None)
+        key_path = folder / "key.toml" if folder is not None else None
+        if key_path is not None and key_path.exists():
+            try:
+                parse_key(_load_toml(key_path), str(key_path), "request-changes")
+            except BankError as key_exc:
+                problems += [Problem(slug, "exercise", p) for p in key_exc.problems]
+        return None, problems
+    return exercise, check_exercise(exercise, proofs=proofs, timeout=timeout)
 
 
 def _verdict_problems(exercise: Exercise, key: Key) -> list[Problem]:
