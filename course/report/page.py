@@ -149,7 +149,10 @@ def _group(g: SharedGroup) -> dict[str, Any]:
     return {
         "students": list(g.students),
         "slugs": ", ".join(g.slugs),
-        "evidence": [(e.slug, e.kind, ", ".join(e.students), e.detail) for e in g.evidence[:12]],
+        "evidence": [
+            (e.slug, e.kind, "all of them" if e.students == g.students else ", ".join(e.students), e.detail)
+            for e in g.evidence[:12]
+        ],
         "more": max(0, len(g.evidence) - 12),
     }
 

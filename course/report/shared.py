@@ -8,7 +8,8 @@ Read from the frozen sidecars the report already parsed (nothing else). Per exer
 - *finding ids*: the viewer gives every finding a random id (10 hex digits); two students
   sharing one copied a file.
 - *timestamps*: created and updated times, to the millisecond. One shared time can be chance in
-  a large class, so it counts only with a second one, or with a shared comment.
+  a large class, so it counts only with a second one, or with a shared comment; a time in more
+  than CROWD reviews links them all by itself.
 - *comments*: findings on the same span with the same category whose comments, lower-cased
   with whitespace collapsed, are near-identical (rapidfuzz's `fuzz.ratio` >= SIMILAR). Short
   comments ("race?", "off by one") are what anyone writes, so only comments of MIN_COMMENT
@@ -28,7 +29,6 @@ the exercise, what matched and how, and which students.
 from __future__ import annotations
 
 import itertools
-import json
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -41,6 +41,7 @@ SIMILAR = 90  # rapidfuzz fuzz.ratio, 0-100, at or above which two normalised co
 MIN_COMMENT = 16  # characters of a normalised comment before it can be evidence
 RARE_SHARE = 0.05  # a comment cluster in more than this share of an exercise's reviews is common ...
 RARE_MIN = 3  # ... but never below this many reviews
+CROWD = 8  # reviews sharing one millisecond timestamp beyond which that alone links them
 
 KINDS = ("identical", "finding ids", "timestamps", "comments")
 
@@ -85,7 +86,9 @@ def normalise(comment: str) -> str:
 
 
 def _content(review: ReviewedSidecar) -> tuple:
-    return (review.verdict, tuple(sorted(json.dumps(f.to_dict(), sort_keys=True) for f in review.findings)))
+    fields = ((f.id, f.path, f.side, f.start, f.end, f.category, f.severity, f.comment, f.created, f.updated)
+              for f in review.findings)  # fmt: skip
+    return (review.verdict, tuple(sorted(fields)))
 
 
 class _Union:
@@ -155,19 +158,31 @@ def _shared_ids(slug: str, nodes: list[_Node]) -> list[Evidence]:
     return out
 
 
-def _shared_stamps(nodes: list[_Node]) -> dict[tuple[int, int], list[str]]:
-    """Pairs of nodes that share a created or updated time, with the times."""
+def _shared_stamps(slug: str, nodes: list[_Node]) -> tuple[list[Evidence], dict[tuple[int, int], list[str]]]:
+    """Times held by more than CROWD reviews, one piece of evidence per set of reviews holding
+    them (no coincidence puts one millisecond in so many reviews); and the pairs of nodes that
+    share the other times, with the times, to be weighed with the comments."""
     holders: dict[str, set[int]] = defaultdict(set)
     for i, n in enumerate(nodes):
         for f in n.findings:
             for stamp in (f.created, f.updated):
                 if stamp:
                     holders[stamp].add(i)
+    crowds: dict[tuple[int, ...], list[str]] = defaultdict(list)
     pairs: dict[tuple[int, int], list[str]] = defaultdict(list)
     for stamp, held in holders.items():
+        if len(held) > CROWD:
+            crowds[tuple(sorted(held))].append(stamp)
+            continue
         for pair in itertools.combinations(sorted(held), 2):
             pairs[pair].append(stamp)
-    return pairs
+    out = []
+    for members, stamps in crowds.items():
+        detail = f"{len(stamps)} identical timestamp{'s' * (len(stamps) != 1)} in {len(members)} reviews: " + ", ".join(
+            sorted(stamps)[:3]
+        )
+        out.append(Evidence(slug, "timestamps", _names(nodes[i] for i in members), detail))
+    return out, pairs
 
 
 def _shared_comments(nodes: list[_Node]) -> dict[tuple[int, int], list[str]]:
@@ -213,21 +228,23 @@ def _shared_comments(nodes: list[_Node]) -> dict[tuple[int, int], list[str]]:
 
 
 def _weak_links(slug: str, nodes: list[_Node]) -> list[Evidence]:
-    """Pairs linked by two shared times, two shared comments, or one of each."""
-    stamps = _shared_stamps(nodes)
+    """Pairs linked by two shared times, two shared comments, or one of each; pairs linked by
+    the same matches are one piece of evidence (a ring of retypers is one line, not n² lines)."""
+    out, stamps = _shared_stamps(slug, nodes)
     comments = _shared_comments(nodes)
-    out = []
-    for pair in sorted(set(stamps) | set(comments)):
+    same: dict[tuple[tuple[str, ...], tuple[str, ...]], set[int]] = defaultdict(set)
+    for pair in set(stamps) | set(comments):
         s, c = stamps.get(pair, []), comments.get(pair, [])
-        if len(s) + len(c) < 2:
-            continue
+        if len(s) + len(c) >= 2:
+            same[tuple(sorted(c)), tuple(sorted(s))].update(pair)
+    for (c, s), members in same.items():
         parts = []
         if c:
             parts.append(f"{len(c)} shared comment{'s' * (len(c) != 1)}: " + "; ".join(c[:3]))
         if s:
-            parts.append(f"{len(s)} identical timestamp{'s' * (len(s) != 1)}: " + ", ".join(sorted(s)[:3]))
+            parts.append(f"{len(s)} identical timestamp{'s' * (len(s) != 1)}: " + ", ".join(s[:3]))
         kind = ", ".join(k for k, v in (("comments", c), ("timestamps", s)) if v)
-        out.append(Evidence(slug, kind, _names(nodes[i] for i in pair), "; ".join(parts)))
+        out.append(Evidence(slug, kind, _names(nodes[i] for i in members), "; ".join(parts)))
     return out
 
 
