@@ -47,6 +47,9 @@ c.GenerateFeedback.preprocessors = [
 ]
 c.GenerateFeedback.exporter_class = "course.grading.preprocessors.CourseFeedbackExporter"
 c.HTMLExporter.sanitize_html = True
+# The formgrader renders each submission with a plain HTMLExporter from this same configuration:
+# the student's Markdown is rendered safely there too (a TA's session must not run it).
+c.HTMLExporter.preprocessors = ["course.grading.preprocessors.SanitizeMarkdownCells"]
 
 # nbgrader's LimitOutput counts lines: one print of three million characters passes it and
 # makes a 3 MB feedback page. LimitOutputSize caps the characters of stdout per cell.

@@ -73,13 +73,17 @@ class ShortenTestTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
+SANITIZED = "course_sanitized"  # a Markdown cell's metadata, once SanitizeMarkdownCells has rendered it
+
+
 class SanitizeMarkdownCells(NbGraderPreprocessor):
     """Render every Markdown cell to safe HTML before nbgrader's feedback template sees it.
 
-    nbgrader's feedback template renders Markdown cells with `markdown2html`, which passes raw
-    HTML through, and ignores nbconvert's `sanitize_html` (that setting, on in nbgrader_config.py,
-    covers outputs only). A student's short answer could therefore run script in the page the
-    student, and any classmate or TA it is shown to, opens. Here the Markdown is rendered by
+    nbgrader's feedback and formgrader templates render Markdown cells with `markdown2html`,
+    which passes raw HTML through, and ignore nbconvert's `sanitize_html` (that setting, on in
+    nbgrader_config.py, covers outputs only). A student's short answer could therefore run script
+    in the page the student opens, or in the formgrader of the TA who grades it (with the TA's
+    session). nbgrader_config.py runs this on every HTMLExporter, the formgrader's included. Here the Markdown is rendered by
     markdown-it-py with raw HTML off, so `<script>` arrives as text; the result is one HTML block
     with no blank line, which the template passes through unchanged.
     """
@@ -89,7 +93,10 @@ class SanitizeMarkdownCells(NbGraderPreprocessor):
 
         md = MarkdownIt("commonmark", {"html": False})
         for cell in nb.cells:
-            if cell.cell_type == "markdown":
+            # Once only: it runs as an HTMLExporter preprocessor (the formgrader's pages) and in
+            # GenerateFeedback's list, and a second pass would show the first one's HTML as text.
+            if cell.cell_type == "markdown" and not cell.metadata.get(SANITIZED):
+                cell.metadata[SANITIZED] = True
                 rendered = md.render(cell.source or "")
                 # A blank line would end the HTML block and hand the rest back to the Markdown
                 # renderer; inside <pre> it is kept as an entity-free newline pair.
