@@ -151,6 +151,13 @@ def test_a_missing_fixed_folder_does_not_crash_the_proofs(real):
     assert f"problem: {SLUG}: exercise: missing folder fixed/" in found(real, proofs=True)
 
 
+def test_course_prove_names_a_missing_fixed_folder(real):
+    shutil.rmtree(real / "fixed")
+    result = run("prove", SLUG, "--bank", real.parent)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{real}: missing folder fixed/: the proofs cannot run" in result.output
+
+
 def test_a_proof_that_is_not_a_node_id_under_proofs_is_named(real):
     edit(real / "key.toml", 'proof = "test_order_lookup_proofs.py::', 'proof = "../test_order_lookup_proofs.py::')
     assert any(

@@ -176,8 +176,11 @@ def prove(slug: str, defect_ids: tuple[str, ...], bank_dir: str | None) -> None:
         return
     ok = True
     for d in chosen:
-        after = run_proofs(exercise, [d.proof], "after")[d.proof]
-        fixed = run_proofs(exercise, [d.proof], "fixed")[d.proof]
+        try:
+            after = run_proofs(exercise, [d.proof], "after")[d.proof]
+            fixed = run_proofs(exercise, [d.proof], "fixed")[d.proof]
+        except (BankError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
         ok &= after.failed and fixed.passed
         click.echo(f"== {d.id}: {d.title}")
         click.echo(f"   proof {d.proof}")

@@ -232,7 +232,7 @@ def _proof_problems(exercise: Exercise, key: Key, timeout: float) -> list[Proble
     try:
         after = run_proofs(exercise, nodes, "after", timeout)
         fixed = run_proofs(exercise, nodes, "fixed", timeout) if (exercise.root / "fixed").is_dir() else {}
-    except OSError as exc:
+    except (BankError, OSError) as exc:
         return [*problems, Problem(slug, "exercise", f"the proofs could not be run: {exc}")]
     for d in runnable:
         if not after[d.proof].failed:

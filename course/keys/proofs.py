@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bank import PROOF_TIMEOUT, Exercise
+from .bank import PROOF_TIMEOUT, BankError, Exercise
 
 __all__ = ["ProofRun", "run_proof", "run_proofs"]
 
@@ -31,6 +31,9 @@ def run_proofs(exercise: Exercise, nodes: list[str], tree: str, timeout: float =
     """
     nodes = list(dict.fromkeys(nodes))
     proofs = (exercise.root / "proofs").resolve()
+    for folder in (exercise.root / tree, proofs):
+        if not folder.is_dir():
+            raise BankError(f"{exercise.root}: missing folder {folder.name}/: the proofs cannot run")
     with tempfile.TemporaryDirectory(prefix=f"proof-{exercise.slug}-") as tmp:
         work = Path(tmp) / tree
         shutil.copytree(exercise.root / tree, work, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
