@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..review.checks import quiet
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..keys.bank import Bank
+    from ..review.finding import Finding
     from ..scoring.match import Score
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "Rescore",
     "ReviewScoredZero",
     "feedback_text",
+    "findings_text",
     "grade_review",
     "points_for",
     "rescore",
@@ -70,6 +73,7 @@ class Rescore:
     problem: str | None  # why nothing could be scored (no sidecar, corrupt, other exercise)
     result: Score | None = None
     stale: bool = False  # the review was made against another version of the diff
+    findings: tuple[Finding, ...] = ()  # what the student flagged, as the sidecar holds it
 
 
 def rescore(directory: str | os.PathLike, slug: str, points: float, bank: Bank | None = None) -> Rescore:
@@ -110,7 +114,7 @@ def rescore(directory: str | os.PathLike, slug: str, points: float, bank: Bank |
             stale = side.diff_sha256 != exercise.bundle.diff_sha256
         except (BankError, DiffError, ValueError):
             stale = False
-    return Rescore(slug, points_for(result.score, max_points), max_points, None, result, stale)
+    return Rescore(slug, points_for(result.score, max_points), max_points, None, result, stale, tuple(side.findings))
 
 
 def grade_review(slug: str, points: float = 10) -> float:
@@ -167,4 +171,40 @@ def feedback_text(outcome: Rescore) -> str:
     verdict = result.verdict or "none"
     mark = "right" if result.verdict_correct else f"expected {result.verdict_expected}"
     out.append(f"  verdict: {verdict} ({mark})")
+    out.extend(findings_text(outcome.findings))
     return "\n".join(out)
+
+
+MAX_LISTED = 100  # findings listed in the grade cell's output (a review may hold 2,000)
+MAX_COMMENT = 2000  # characters of one comment shown there
+# Control characters (ANSI colour codes among them) and the bidirectional overrides that make
+# text read otherwise than it is stored: a student's text is shown with each one replaced.
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """A student's text fit for a plain-text output: line breaks kept, every control character
+    and direction override shown as U+FFFD. (Outputs are text/plain streams: nbconvert and
+    formgrader escape them, so markup stays text.)"""
+    return _UNSHOWN.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def findings_text(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
+    """What the student flagged, for the grade cell's output (so a grader sees each comment beside
+    the score): where (`course.vocab.where`), category, severity and the comment, in the diff's order."""
+    from ..vocab import where
+
+    if not findings:
+        return ["  your findings: none"]
+    ordered = sorted(findings, key=lambda f: (f.path, f.start, f.end, f.side, f.id))
+    out = [f"  your findings ({len(ordered)}):"]
+    for f in ordered[:MAX_LISTED]:
+        out.append(f"    {plain(where(f.path, f.side, f.start, f.end))}  {f.category}, {f.severity}")
+        comment = plain(f.comment.strip())
+        if len(comment) > MAX_COMMENT:
+            comment = f"{comment[:MAX_COMMENT]}... ({len(comment) - MAX_COMMENT} more characters)"
+        for para in comment.splitlines() or ["(no comment)"]:
+            out.extend(textwrap.wrap(para, 96, initial_indent="      ", subsequent_indent="      ") or [""])
+    if len(ordered) > MAX_LISTED:
+        out.append(f"    ... and {len(ordered) - MAX_LISTED} more")
+    return out
