@@ -33,7 +33,7 @@ __all__ = [
 CHANGED_LINES = (40, 250)  # lines added plus removed in before/ -> after/
 HINTS = (2, 4)  # per defect, least revealing first
 EXPLANATION_MIN = 120  # characters at least: enough to teach the pattern, not only the line
-_NODE = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|::|$))[\w./-]+\.py(::[\w\[\]./-]+)+$")
+_NODE = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|::|$))[\w./-]+\.py::\S+$")
 
 
 @dataclass(frozen=True)
