@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import uuid
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,7 @@ class Review:
         self.store = _shared_store(self.sidecar, slug, bundle.diff_sha256)
         self._callbacks: list[Callable[[], None]] = []
         self._viewer: Any = None
+        self._display_id: str | None = None
         _LISTENERS.setdefault(self.sidecar.resolve(), weakref.WeakSet()).add(self)
 
     # construction --------------------------------------------------------------------------
@@ -285,6 +287,40 @@ class Review:
         if os.environ.get("NBGRADER_EXECUTION"):
             return {"text/plain": self.summary()}
         return self.viewer._repr_mimebundle_(include=include, exclude=exclude)
+
+    def saved_view(self) -> dict[str, str]:
+        """The static copy shown where the viewer cannot be (course.review.saved_view)."""
+        from .saved_view import saved_view_html
+
+        return {"text/html": saved_view_html(self), "text/plain": self.summary()}
+
+    def _ipython_display_(self) -> None:
+        """In IPython: the static copy (updated in place on every change), then the live viewer.
+
+        A notebook reopened without a kernel shows the copy instead of "model not found"; the
+        page hides whichever of the two is not wanted (see course/review/saved_view.py)."""
+        from IPython.display import display, update_display
+
+        if os.environ.get("NBGRADER_EXECUTION"):
+            display({"text/plain": self.summary()}, raw=True)
+            return
+        data, meta = self.viewer._repr_mimebundle_()
+        # The copy above carries the summary, kept up to date; the widget's own text would be
+        # frozen at display time, and an untrusted notebook shows it under the copy.
+        data = {**data, "text/plain": ""}
+        if self._display_id is None:
+            self._display_id = f"cra-saved-{uuid.uuid4().hex}"
+            display_id = self._display_id
+
+            def update() -> None:
+                try:
+                    update_display(self.saved_view(), raw=True, display_id=display_id)
+                except Exception:  # a copy that could not be refreshed must not disturb the review
+                    pass
+
+            self.on_change(update)
+        display(self.saved_view(), raw=True, display_id=self._display_id)
+        display(data, raw=True, metadata=meta)
 
     def __repr__(self) -> str:
         return f"<Review {self.slug}: {len(self.findings)} findings, verdict {self.verdict}>"
