@@ -15,7 +15,7 @@ from course.keys import Bank
 from course.report import class_report, write_report
 from course.report.load import find_submissions
 from course.report.reviews import score_all
-from course.report.shared import shared_answers
+from course.report.shared import ReviewedSidecar, shared_answers
 
 XSS = "<img src=x onerror=alert(1)>"
 ESC = "mallory\x1b[2J"  # a terminal escape sequence in a student id
@@ -130,3 +130,41 @@ def _sidecars(report):
     subs = find_submissions(report.course_dir, report.assignment, report.submitted["student"])
     bank = Bank(report.course_dir / "exercises")
     return score_all(subs, list(report.slugs), {s: bank.get(s).key for s in report.slugs}).sidecars
+
+
+def review(student, *findings, slug=A):
+    return ReviewedSidecar(student, slug, "request-changes", tuple(findings))
+
+
+def honest_class(n: int) -> list[ReviewedSidecar]:
+    """n students who each find the first defect in their own words, at their own moment."""
+    return [
+        review(f"s{i:03d}", flag(FILE, 6, "logic", comment=f"student {i} explains the slice bug their way {i * 7}",
+                                 created=at(i % 600, i % 60)))
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_one_time_in_many_reviews_links_them_all():
+    """A millisecond in more than CROWD reviews is no coincidence, even with nothing else shared."""
+    stamp = "2026-03-13T09:41:07.123Z"
+    ring = [review(f"ring{i}", flag(FILE, 13, "edge-case", comment=f"ring {i}", created=stamp)) for i in range(10)]
+    (group,) = shared_answers(honest_class(100) + ring)
+    assert group.students == tuple(f"ring{i}" for i in range(10))
+    (evidence,) = group.evidence
+    assert evidence.kind == "timestamps" and evidence.detail == f"1 identical timestamp in 10 reviews: {stamp}"
+
+
+def test_a_ring_of_retypers_is_one_line_of_evidence():
+    """Three students who retyped the same two comments: one group, one piece of evidence, not three pairs."""
+    one, two = "The first price never reaches the subtotal", "average() raises on an empty list of prices"
+    ring = [
+        review(f"ring{i}", flag(FILE, 6, "logic", comment=one.upper() if i else one, created=at(700 + i)),
+               flag(FILE, 13, "edge-case", comment=two, created=at(710 + i)))
+        for i in range(3)
+    ]  # fmt: skip
+    (group,) = shared_answers(honest_class(100) + ring)
+    assert group.students == ("ring0", "ring1", "ring2")
+    (evidence,) = group.evidence
+    assert evidence.kind == "comments" and evidence.students == group.students
+    assert evidence.detail.startswith("2 shared comments: shop/totals.py:13 edge-case: the same comment")
