@@ -169,3 +169,75 @@ def make_course_dir(course_dir: Path, exercise: Exercise, roster: dict[str, str]
         for student_id, first in roster.items():
             w.writerow([student_id, first, "Student", ""])
     return course_dir
+
+
+# --- a whole term (tests/hub/test_term_on_hub.py): a short answer a TA grades, a late policy ---
+
+SHORT = "short_answer"
+SHORT_POINTS = 2.0
+
+# nbgrader's late-submission plugin, the SubMarks example of its documentation ("plugins/late
+# plugin"), charging every hour begun rather than rounding: a submission a few seconds late
+# loses one point. The course directory holds it as late.py, next to nbgrader_config.py.
+LATE_PLUGIN = '''"""Late penalty: one point per hour late or part of one, never more than the score."""
+
+import math
+
+from nbgrader.plugins import BasePlugin
+
+
+class SubMarks(BasePlugin):
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        return min(score, math.ceil(total_seconds_late / 3600))
+'''
+LATE_CONFIG = (
+    "\n# The late policy (docs/deploy.md, the test of a whole term): late.py beside this file.\n"
+    'c.AssignLatePenalties.plugin_class = "late.SubMarks"\n'
+)
+
+
+def late_penalty(seconds_late: float, score: float) -> float:
+    """What LATE_PLUGIN charges, computed here for the tests to compare against."""
+    import math
+
+    return float(min(score, math.ceil(seconds_late / 3600))) if seconds_late > 0 else 0.0
+
+
+def add_short_answer(course_dir: Path) -> None:
+    """A hand-graded question after the review (as in tests/fixtures/source): a TA scores it."""
+    path = course_dir / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(cell("markdown", "## Before you approve\n\nWhat would you ask the author before approving?"))
+    nb.cells.append(
+        cell(
+            "markdown",
+            "### BEGIN SOLUTION\nWhich inputs were tested?\n### END SOLUTION",
+            grade_id=SHORT,
+            grade=True,
+            solution=True,
+            locked=False,
+            points=SHORT_POINTS,
+        )
+    )
+    nbformat.write(nb, path)
+
+
+def add_late_policy(course_dir: Path) -> None:
+    """The instructor's late policy: nbgrader's plugin in late.py, named in nbgrader_config.py."""
+    (course_dir / "late.py").write_text(LATE_PLUGIN, encoding="utf-8")
+    with open(course_dir / "nbgrader_config.py", "a", encoding="utf-8") as fh:
+        fh.write(LATE_CONFIG)
+
+
+def answer_code(folder: Path, text: str) -> str:
+    """A student types an answer into the short-answer cell and saves the notebook (kernel code)."""
+    return "\n".join(
+        [
+            "import nbformat",
+            f"path = {str(folder / f'{NOTEBOOK}.ipynb')!r}",
+            "nb = nbformat.read(path, as_version=4)",
+            f"[c for c in nb.cells if c.metadata.get('nbgrader', {{}}).get('grade_id') == {SHORT!r}][0].source = {text!r}",
+            "nbformat.write(nb, path)",
+            "print('answered')",
+        ]
+    )

@@ -495,8 +495,11 @@ def check_hub_deps() -> None:
         pytest.fail(f"{exc.name} is missing: `pip install -e '.[test]'`")
 
 
-def launch_hub(course_class: Class, instructor: User, students: list[User]) -> Hub:
-    """Start JupyterHub (and through it the proxy) in a session of its own; wait_for_hub() next."""
+def launch_hub(course_class: Class, instructor: User, students: list[User], graders: list[User] = ()) -> Hub:
+    """Start JupyterHub (and through it the proxy) in a session of its own; wait_for_hub() next.
+
+    `graders` (teaching assistants) may log in too, and are members of the hub group
+    "instructors", which gives their servers the formgrader as the course's hub snippet says."""
     state = course_class.scratch / "hub"
     state.mkdir()
     state.chmod(0o700)
@@ -522,6 +525,7 @@ def launch_hub(course_class: Class, instructor: User, students: list[User]) -> H
         "COURSE_ID": course_class.course_id,
         "CRA_INSTRUCTOR": instructor.name,
         "CRA_STUDENTS": ",".join(s.name for s in students),
+        "CRA_GRADERS": ",".join(g.name for g in graders),
         "CRA_HUB_PASSWORD": password,
         "CRA_SERVICE_TOKEN": token,
     }
@@ -655,3 +659,44 @@ def running_postgres(users: Users):
             check=False,
             timeout=60,
         )
+
+
+# --- a course directory shared by its staff ----------------------------------------------------
+
+
+def add_group(name: str, members: list[User]) -> None:
+    """A system group (the course's staff) with these members as supplementary members."""
+    run(["groupadd", name])
+    for user in members:
+        run(["usermod", "--append", "--groups", name, user.name])
+
+
+def remove_group(name: str) -> None:
+    subprocess.run(["groupdel", name], capture_output=True, check=False)
+
+
+def share_with_group(tree: Path, owner: User, group: str) -> None:
+    """What docs/deploy.md asks of a course directory several graders use: owned by the
+    instructor and the staff group, group-writable, no access for others, and every folder
+    setgid so what anyone creates in it belongs to the group."""
+    run(["chown", "-R", f"{owner.name}:{group}", str(tree)])
+    run(["chmod", "-R", "u+rwX,g+rwX,o-rwx", str(tree)])
+    for folder, _dirs, _files in os.walk(tree):
+        os.chmod(folder, os.stat(folder).st_mode | stat.S_ISGID)
+
+
+def link_into_home(user: User, name: str, target: Path) -> Path:
+    """A symlink in `user`'s home (owned by them) to a folder elsewhere, such as the shared course."""
+    link = user.home / name
+    link.symlink_to(target)
+    os.lchown(link, user.uid, user.gid)
+    return link
+
+
+def remove_stale_groups(prefix: str) -> None:
+    """Groups named `prefix`... a killed run left behind: none of their members exists any more."""
+    import grp
+
+    for entry in grp.getgrall():
+        if entry.gr_name.startswith(prefix) and not entry.gr_mem:
+            subprocess.run(["groupdel", entry.gr_name], capture_output=True, check=False)

@@ -34,7 +34,10 @@ c.JupyterHub.cleanup_proxy = True
 # its own authenticator; see docs/deploy.md).
 c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = env["CRA_HUB_PASSWORD"]
-c.Authenticator.allowed_users = {instructor, *students}
+graders = [name for name in env.get("CRA_GRADERS", "").split(",") if name]  # teaching assistants
+c.Authenticator.allowed_users = {instructor, *students, *graders}
+if graders:  # the hub group the course's snippet gives the formgrader to
+    c.JupyterHub.load_groups = {"instructors": {"users": graders}}
 c.Authenticator.admin_users = {instructor}
 
 # Each user's server runs as that system user (the hub runs as root), from the Python the
