@@ -168,3 +168,15 @@ def test_a_ring_of_retypers_is_one_line_of_evidence():
     (evidence,) = group.evidence
     assert evidence.kind == "comments" and evidence.students == group.students
     assert evidence.detail.startswith("2 shared comments: shop/totals.py:13 edge-case: the same comment")
+
+
+def test_the_same_words_twice_are_one_shared_comment():
+    """Two students who each paste one (uncommon) remark on a line under two categories share one
+    comment, not two: not enough to link them (the synthetic class's noise comments did this)."""
+    remark = "magic number: should this be configurable?"
+    pair = [
+        review(name, flag(FILE, 7, "logic", comment=remark, created=at(800 + i)),
+               flag(FILE, 7, "edge-case", comment=remark, created=at(810 + i)))
+        for i, name in enumerate(("kim", "lee"))
+    ]  # fmt: skip
+    assert shared_answers(honest_class(100) + pair) == []

@@ -11,7 +11,7 @@ Read from the frozen sidecars the report already parsed (nothing else). Per exer
   a large class, so it counts only with a second one, or with a shared comment; a time in more
   than CROWD reviews links them all by itself.
 - *comments*: findings on the same span with the same category whose comments, lower-cased
-  with whitespace collapsed, are near-identical (rapidfuzz's `fuzz.ratio` >= SIMILAR). Short
+  with whitespace collapsed, are near-identical (the same words twice count once) (rapidfuzz's `fuzz.ratio` >= SIMILAR). Short
   comments ("race?", "off by one") are what anyone writes, so only comments of MIN_COMMENT
   characters or more count; and a comment many reviews share (more than RARE_SHARE of the
   exercise's reviews, at least RARE_MIN, on that span or anywhere in the exercise: "Missing a
@@ -185,8 +185,9 @@ def _shared_stamps(slug: str, nodes: list[_Node]) -> tuple[list[Evidence], dict[
     return out, pairs
 
 
-def _shared_comments(nodes: list[_Node]) -> dict[tuple[int, int], list[str]]:
-    """Pairs of nodes with near-identical, uncommon comments on the same span and category."""
+def _shared_comments(nodes: list[_Node]) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """Pairs of nodes with near-identical, uncommon comments on the same span and category:
+    (the comment, what matched where) for each."""
     from rapidfuzz import fuzz, process
 
     buckets: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -198,7 +199,7 @@ def _shared_comments(nodes: list[_Node]) -> dict[tuple[int, int], list[str]]:
                 buckets[(f.path, f.side, f.start, f.end, f.category)][text].add(i)
                 anywhere[text].add(i)
     rare = max(RARE_MIN, int(RARE_SHARE * len(nodes)))
-    pairs: dict[tuple[int, int], list[str]] = defaultdict(list)
+    pairs: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
     for (path, side, start, end, category), texts in buckets.items():
         if sum(len(v) for v in texts.values()) < 2:
             continue
@@ -223,7 +224,7 @@ def _shared_comments(nodes: list[_Node]) -> dict[tuple[int, int], list[str]]:
                 + f" {_short(uniques[ks[0]])!r}"
             )
             for pair in itertools.combinations(held, 2):
-                pairs[pair].append(note)
+                pairs[pair].append((min(uniques[k] for k in ks), note))
     return pairs
 
 
@@ -235,15 +236,16 @@ def _weak_links(slug: str, nodes: list[_Node]) -> list[Evidence]:
     same: dict[tuple[tuple[str, ...], tuple[str, ...]], set[int]] = defaultdict(set)
     for pair in set(stamps) | set(comments):
         s, c = stamps.get(pair, []), comments.get(pair, [])
-        if len(s) + len(c) >= 2:
-            same[tuple(sorted(c)), tuple(sorted(s))].update(pair)
-    for (c, s), members in same.items():
+        # the same words on two lines (or in two categories) are one shared comment, not two
+        if len(s) + len({text for text, _ in c}) >= 2:
+            same[tuple(sorted(note for _, note in c)), tuple(sorted(s))].update(pair)
+    for (notes, times), members in same.items():
         parts = []
-        if c:
-            parts.append(f"{len(c)} shared comment{'s' * (len(c) != 1)}: " + "; ".join(c[:3]))
-        if s:
-            parts.append(f"{len(s)} identical timestamp{'s' * (len(s) != 1)}: " + ", ".join(s[:3]))
-        kind = ", ".join(k for k, v in (("comments", c), ("timestamps", s)) if v)
+        if notes:
+            parts.append(f"{len(notes)} shared comment{'s' * (len(notes) != 1)}: " + "; ".join(notes[:3]))
+        if times:
+            parts.append(f"{len(times)} identical timestamp{'s' * (len(times) != 1)}: " + ", ".join(times[:3]))
+        kind = ", ".join(k for k, v in (("comments", notes), ("timestamps", times)) if v)
         out.append(Evidence(slug, kind, _names(nodes[i] for i in members), "; ".join(parts)))
     return out
 
