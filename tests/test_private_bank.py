@@ -138,8 +138,10 @@ STUDENTS = ("perfect", "partial", "empty")
 
 
 @pytest.mark.slow
-def test_grade_and_report_an_assignment_of_the_private_bank(tmp_path, monkeypatch):
-    """The fixture assignment reviews fixture-cart; here it is only in the private bank."""
+def test_build_grade_and_report_an_assignment_of_the_private_bank(tmp_path, monkeypatch):
+    """The fixture assignment reviews fixture-cart; here it is only in the private bank: course build
+    writes its bundle, course grade grades it (and refuses without the private bank), course report
+    reports it."""
     root = tmp_path / "course"
     (root / "source").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
@@ -160,6 +162,11 @@ def test_grade_and_report_an_assignment_of_the_private_bank(tmp_path, monkeypatc
     assert refused.exit_code != 0 and "fixture-cart" in refused.output
 
     monkeypatch.setenv("COURSE_PRIVATE_BANK", str(FIXTURES / "bank"))
+    (root / "source" / ASSIGNMENT / "fixture-cart.diff").unlink()
+    built = CliRunner().invoke(main, ["build", ASSIGNMENT, "--no-check"], catch_exceptions=False)
+    assert built.exit_code == 0, built.output
+    expected = Bank(root / "exercises", private=FIXTURES / "bank").get("fixture-cart").bundle_text
+    assert (root / "release" / ASSIGNMENT / "fixture-cart.diff").read_text() == expected
     graded = CliRunner().invoke(main, ["grade", ASSIGNMENT, "--jobs", "2"], catch_exceptions=False)
     assert graded.exit_code == 0, graded.output
     summary = json.loads((root / "reports" / ASSIGNMENT / "grading" / "summary.json").read_text())
