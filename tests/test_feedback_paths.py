@@ -218,13 +218,43 @@ def both_paths(tmp_path_factory) -> dict:
         [str(bindir / "nbgrader"), "generate_feedback", ASSIGNMENT, "--force"],
         cwd=course, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
+    # formgrader's Generate Feedback button: NbGraderAPI.generate_feedback, one student at a time
+    by_cli = {s: p.read_text(encoding="utf-8") for s, p in pages.items() if p.is_file()}
+    formgrader = {}
+    for student in ("partial", "held-back"):
+        pages[student].unlink(missing_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-c", FORMGRADER, student],
+            cwd=course,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        formgrader[student] = {**json.loads(done.stdout.splitlines()[-1]), "page": pages[student].is_file()}
     return {
         "course_grade": by_course_grade,
         "whole": whole,
         "pages": pages,
+        "cli": by_cli,
         "run": again,
         "log": again.stdout + again.stderr,
+        "formgrader": formgrader,
     }
+
+
+# What formgrader's handler calls, with the configuration the formgrader loads (the course's).
+FORMGRADER = """
+import json, sys
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config.loader import PyFileConfigLoader
+cfg = PyFileConfigLoader("nbgrader_config.py", path=".").load_config()
+api = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
+out = api.generate_feedback("fixture-review", sys.argv[1])
+print(json.dumps({"success": out["success"], "log": out.get("log", "") + out.get("error", "")}))
+"""
 
 
 @pytest.mark.slow
@@ -236,28 +266,39 @@ def test_course_grade_leaves_one_section_in_each_page(both_paths):
 @pytest.mark.slow
 @pytest.mark.parametrize("student", CLEAN)
 def test_nbgrader_generate_feedback_gives_the_page_course_grade_wrote(both_paths, student):
-    page = both_paths["pages"][student]
-    assert page.is_file(), both_paths["log"][-3000:]
-    assert _section(page) == both_paths["course_grade"][student]
-    assert page.read_text(encoding="utf-8") == both_paths["whole"][student]
+    assert student in both_paths["cli"], both_paths["log"][-3000:]
+    page = both_paths["cli"][student]
+    assert re.findall(rf"<!-- {SECTION_ID} -->.*?<!-- /{SECTION_ID} -->", page, re.S) == [
+        both_paths["course_grade"][student]
+    ]
+    assert page == both_paths["whole"][student]
+
+
+@pytest.mark.slow
+def test_formgraders_generate_feedback_gives_the_same_page_and_refuses_the_flagged(both_paths):
+    fg = both_paths["formgrader"]
+    assert fg["partial"]["success"] and fg["partial"]["page"], fg["partial"]["log"][-3000:]
+    assert both_paths["pages"]["partial"].read_text(encoding="utf-8") == both_paths["whole"]["partial"]
+    assert not fg["held-back"]["success"] and not fg["held-back"]["page"]
+    assert "'held-back' is flagged in" in fg["held-back"]["log"]
 
 
 @pytest.mark.slow
 def test_a_flagged_student_gets_no_page(both_paths):
-    assert not both_paths["pages"]["held-back"].exists()
+    assert "held-back" not in both_paths["cli"] and not both_paths["pages"]["held-back"].exists()
     assert "'held-back' is flagged in" in both_paths["log"]
     assert both_paths["run"].returncode != 0  # nbgrader reports the students it could not do
 
 
 @pytest.mark.slow
 def test_a_student_course_grade_never_graded_gets_no_page(both_paths):
-    assert not both_paths["pages"]["never-graded"].exists()
+    assert "never-graded" not in both_paths["cli"] and not both_paths["pages"]["never-graded"].exists()
     assert "no frozen copy of 'never-graded'" in both_paths["log"]
 
 
 @pytest.mark.slow
 def test_a_page_that_would_show_unearned_key_text_is_not_written(both_paths):
-    assert not both_paths["pages"]["leaky"].exists()
+    assert "leaky" not in both_paths["cli"] and not both_paths["pages"]["leaky"].exists()
     assert "FeedbackLeakError" in both_paths["log"]
     assert "average-of-empty-cart explanation" in both_paths["log"]
 
