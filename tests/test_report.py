@@ -617,6 +617,18 @@ def test_default_folder_holds_the_graders_summary_and_stale_figures_go(tmp_path,
     assert not stale.exists()
 
 
+def test_cli_report_without_a_bank_says_how_to_give_one(run, tmp_path, small_class):
+    """The bank is found as `course grade` finds it; where there is none, the error says how."""
+    course = tmp_path / "course"
+    shutil.copytree(small_class, course, ignore=shutil.ignore_patterns("exercises"))
+    result = run("report", "week1", "--course", course)
+    assert result.exit_code == 1
+    assert "cannot score the reviews of week1: no exercise bank found above" in result.output
+    assert result.output.rstrip().endswith("(or pass --bank DIR)")
+    again = run("report", "week1", "--course", course, "--bank", small_class / "exercises", "--out", tmp_path / "o")
+    assert again.exit_code == 0, again.output
+
+
 def test_cli_report_on_an_empty_class_exits_nonzero(run, tmp_path):
     result = run("report", "week1", "--course", tmp_path)
     assert result.exit_code == 1
