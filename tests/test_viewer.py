@@ -642,3 +642,17 @@ def test_a_practice_copy_holds_no_key_text(practice):
     page.send(type="submit")
     page.send(type="hint", defect=0)
     assert "VIEWER-" not in practice.saved_view()["text/html"]
+
+
+def test_a_draft_is_kept_under_one_key_per_sidecar_and_diff(tmp_path):
+    """viewer.js keeps an unsaved finding in localStorage under pr.draft_key."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one = Review.open(write_bundle(tmp_path / "a")).viewer.pr["draft_key"]
+    assert re.fullmatch(r"[0-9a-f]{24}", one)
+    assert Review.open(tmp_path / "a" / "demo.diff").viewer.pr["draft_key"] == one  # a re-run
+    assert Review.open(write_bundle(tmp_path / "b")).viewer.pr["draft_key"] != one  # another folder
+    other_diff = write_bundle(tmp_path / "a", after={**AFTER, "pkg/new.py": "changed\n"})
+    review_module._STORES.clear()
+    assert Review.open(other_diff).viewer.pr["draft_key"] != one  # another version of the diff
+    assert str(tmp_path) not in json.dumps(Review.open(other_diff).viewer.pr["draft_key"])

@@ -26,13 +26,14 @@ def folder(tmp_path_factory):
 
 def wait_for_notebook(page) -> None:
     """The notebook is open and its outputs are painted (its cell is not run)."""
-    page.wait_for_function(
-        "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-        " return w && w.content && w.content.widgets && w.content.widgets.length > 0; }",
-        timeout=60_000,
-    )
+    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=60_000)
     page.wait_for_selector(".cra-static", state="attached", timeout=30_000)
     page.wait_for_timeout(1500)  # the widget renderer gives up on the missing model
+
+
+# Notebook 7's page served by a `jupyter lab` server (step 2) raises this on load, with or
+# without the viewer: JupyterLab's file browser is not in that page.
+STOCK_ERRORS = ("Command 'filebrowser:open-path' not registered.",)
 
 
 def assert_copy_shown_and_no_error(page, log, app: str, *, trusted: bool) -> None:
@@ -52,7 +53,7 @@ def assert_copy_shown_and_no_error(page, log, app: str, *, trusted: bool) -> Non
     assert page.locator(".cra-static img").count() == 0
     assert page.evaluate("() => window.__pwned") is None
     assert not log.dialogs
-    assert not unexpected_errors(log, app), log.errors
+    assert not [e for e in unexpected_errors(log, app) if e not in STOCK_ERRORS], log.errors
 
 
 def test_a_reopened_notebook_shows_the_saved_review_not_a_widget_error(folder, jupyter_server_factory, new_page):
@@ -83,6 +84,11 @@ def test_a_reopened_notebook_shows_the_saved_review_not_a_widget_error(folder, j
     wait_for_notebook(page)
     assert_copy_shown_and_no_error(page, log, "lab", trusted=True)
     page.screenshot(path=str(folder / "reopened-trusted.png"))
+    # the same trusted notebook in Notebook 7's page, served by the same server
+    page, log = new_page()
+    page.goto(lab.url("notebooks/review.ipynb"))
+    wait_for_notebook(page)
+    assert_copy_shown_and_no_error(page, log, "notebook", trusted=True)
     lab.stop()
 
     # 3. fresh servers on the same folder: the notebook is untrusted there, the cell not run
