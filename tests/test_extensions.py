@@ -137,6 +137,29 @@ def test_no_gradebook_is_not_created(tmp_path, monkeypatch):
     assert not (tmp_path / "gradebook.db").exists()
 
 
+def test_an_extension_before_handing_in_is_not_a_submission(tmp_path, monkeypatch):
+    """The row `course extend` records for a student yet to hand in: the report and the export
+    still count them as not having handed in."""
+    from conftest import write_exercise
+    from support.synthetic import ClassBuilder, flag
+
+    from course.report import class_report
+
+    isolate(tmp_path, monkeypatch)
+    root = tmp_path / "course"
+    write_exercise(root / "exercises", "order-totals")
+    b = ClassBuilder(root, "week1", slugs=["order-totals"], points=10)
+    b.student("alice", reviews={"order-totals": [flag("shop/totals.py", 6, "logic")]})
+    b.student("carol", submitted=False)
+    b.write()
+    monkeypatch.chdir(root)
+    assert extend("week1", "carol", "--days", "2").exit_code == 0
+    students = class_report(root, "week1", None).students
+    assert students.loc[students["student"] == "carol", "status"].tolist() == ["missing"]
+    exported = CliRunner().invoke(main, ["export", "week1", "--id-column", "student_id"])
+    assert exported.exit_code == 0 and "1 missing" in exported.output, exported.output
+
+
 # `course grade` applies it --------------------------------------------------------------------
 
 ASSIGNMENT = "fixture-review"

@@ -142,7 +142,7 @@ def _query_gradebook(session: Any, assignment: str, out: Gradebook) -> None:
     over its notebooks). Grades are summed in one grouped query: asking for
     `SubmittedAssignment.score` instead runs a subquery per student, several times slower."""
     from nbgrader.api import Assignment, Grade, Notebook, SourceCell, Student, SubmittedAssignment, SubmittedNotebook
-    from sqlalchemy import case, func, select
+    from sqlalchemy import case, func, or_, select
 
     out.enrolled = [str(s) for s in session.scalars(select(Student.id))]
     row = session.execute(select(Assignment.duedate).where(Assignment.name == assignment)).first()
@@ -166,6 +166,8 @@ def _query_gradebook(session: Any, assignment: str, out: Gradebook) -> None:
         .outerjoin(Grade, Grade.notebook_id == SubmittedNotebook.id)
         .where(Assignment.name == assignment)
         .group_by(SubmittedAssignment.id)
+        # not a submission: the empty row `course extend` records for a student yet to hand in
+        .having(or_(SubmittedAssignment.timestamp.is_not(None), func.count(Grade.auto_score) > 0))
     )
     out.submissions = pd.DataFrame(session.execute(query).all(), columns=SUBMISSION_COLUMNS)
     cells = select(SourceCell.source).join(Notebook).join(Assignment).where(Assignment.name == assignment)
