@@ -31,8 +31,9 @@ def wait_for_notebook(page) -> None:
     page.wait_for_timeout(1500)  # the widget renderer gives up on the missing model
 
 
-# Notebook 7's page served by a `jupyter lab` server (step 2) raises this on load, with or
-# without the viewer: JupyterLab's file browser is not in that page.
+# Notebook 7's page on a server a JupyterLab page has used (step 2) raises this on load, with
+# or without the viewer (checked with a notebook holding only `1+1`): JupyterLab's file browser
+# command is not in that page.
 STOCK_ERRORS = ("Command 'filebrowser:open-path' not registered.",)
 
 
