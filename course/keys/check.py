@@ -9,7 +9,6 @@ keeps (tests/test_exercise_bank.py). Every problem of an exercise is reported, n
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..diff.model import DiffError
@@ -17,7 +16,7 @@ from ..diff.parse import Diff
 from .bank import PROOF_TIMEOUT, Bank, BankError, Exercise, _load_toml, parse_key
 from .fixes import fix_changes, fix_findings
 from .model import Key
-from .proofs import run_proofs
+from .proofs import PROOF_FORMATS, proof_runner, run_proofs
 
 __all__ = [
     "CHANGED_LINES",
@@ -33,7 +32,6 @@ __all__ = [
 CHANGED_LINES = (40, 250)  # lines added plus removed in before/ -> after/
 HINTS = (2, 4)  # per defect, least revealing first
 EXPLANATION_MIN = 120  # characters at least: enough to teach the pattern, not only the line
-_NODE = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|::|$))[\w./-]+\.py::\S+$")
 
 
 @dataclass(frozen=True)
@@ -207,12 +205,13 @@ def _proof_files(exercise: Exercise, key: Key) -> tuple[list[Problem], list]:
     slug, problems, runnable = exercise.slug, [], []
     for d in key.defects:
         file_part = d.proof.split("::", 1)[0]
-        if not _NODE.match(d.proof):
+        if proof_runner(d.proof) is None:
             problems.append(
                 Problem(
                     slug,
                     d.id,
-                    f"key.toml 'proof' {d.proof!r} is not a pytest node id under proofs/ (file.py::test_name)",
+                    f"key.toml 'proof' {d.proof!r} is not a pytest node id, Node test or Go test under proofs/ "
+                    f"({PROOF_FORMATS})",
                 )
             )
         elif not (exercise.root / "proofs" / file_part).is_file():
