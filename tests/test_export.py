@@ -187,3 +187,19 @@ def test_summary_of_another_assignment_is_refused(course):
     summary.write_text(json.dumps(data))
     bad = export("week1")
     assert bad.exit_code == 1 and "is about assignment 'week2'" in bad.output
+
+
+def test_a_gradebook_that_is_not_a_database_is_named(isolated, monkeypatch):
+    root = isolated / "course"
+    root.mkdir()
+    (root / "nbgrader_config.py").write_text("c = get_config()  # noqa\n")
+    (root / "gradebook.db").write_text("not a database\n")
+    monkeypatch.chdir(root)
+    for args in (["export", "week1"], ["extend", "week1"], ["extend", "week1", "alice", "--days", "1"]):
+        bad = CliRunner().invoke(main, args)
+        assert bad.exit_code == 1, bad.output
+        assert (
+            f"gradebook sqlite:///{root / 'gradebook.db'}: cannot be read (DatabaseError: file is not a database)"
+            in (bad.output)
+        )
+        assert bad.exception is None or isinstance(bad.exception, SystemExit)

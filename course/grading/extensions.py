@@ -146,19 +146,26 @@ def gradebook_url(course: str | Path | None, db_url: str | None) -> tuple[Path, 
 
 @contextlib.contextmanager
 def open_gradebook(url: str, course_id: str) -> Iterator[Any]:
-    """nbgrader's Gradebook, with this venv's bin/ on PATH (nbgrader runs alembic) and quiet."""
+    """nbgrader's Gradebook, with this venv's bin/ on PATH (nbgrader runs alembic) and quiet; a
+    database error, opening it or reading it, is an ExtensionError naming the gradebook."""
     from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SQLAlchemyError
+
+    def failed(exc: Exception) -> ExtensionError:
+        reason = getattr(exc, "orig", None) or exc
+        return ExtensionError(f"gradebook {shown_url(url)}: cannot be read ({type(reason).__name__}: {reason})")
 
     with warnings.catch_warnings(), environ(PATH=nbgrader_env()["PATH"]):
         warnings.simplefilter("ignore")
         try:
             gb = Gradebook(url, course_id)
-        except Exception as exc:
-            raise ExtensionError(
-                f"gradebook {shown_url(url)}: cannot be opened ({type(exc).__name__}: {exc})"
-            ) from None
+        except Exception as exc:  # nbgrader and SQLAlchemy raise many kinds for a bad database
+            raise failed(exc) from None
         with gb:
-            yield gb
+            try:
+                yield gb
+            except SQLAlchemyError as exc:
+                raise failed(exc) from None
 
 
 def _assignment(gb: Any, assignment: str, url: str) -> Any:
