@@ -23,6 +23,7 @@ from .results import GRADING_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..keys.bank import Bank
+    from .cells import ReviewCell
 
 __all__ = [
     "SECTION_ID",
@@ -228,7 +229,7 @@ class FeedbackLeakError(FeedbackRefusedError):
 class GradedFeedback:
     """One student's feedback on one assignment as `course grade` confirmed it."""
 
-    cells: list[Any]  # the assignment's ReviewCells, as course grade grades them
+    cells: list[ReviewCell]  # the assignment's review cells, as course grade grades them
     outcomes: list[Rescore]  # the re-score of each, from the frozen sidecars
     secrets: dict[str, str] = field(default_factory=dict)  # the key texts of the assignment's exercises
 
