@@ -372,6 +372,7 @@ def term(users, course_class: Class, hub_deps):
         fg = done.formgrader
         fg["generate_feedback"] = formgrader(hub, ta, "POST", f"api/assignment/{ASSIGNMENT}/generate_feedback").json()
         done.generated["formgrader"] = feedback_pages(course_dir, students)
+        fg["page owners"] = owners(course_dir, students)
         lap("TA: formgrader's Generate Feedback")
 
         instr("release feedback 1", "nbgrader", "release_feedback", ASSIGNMENT)
@@ -406,6 +407,14 @@ def term(users, course_class: Class, hub_deps):
         for name, step in steps.items():
             if step.rc:
                 print(f"--- {name} exited {step.rc}\n{step.out[-3000:]}")
+
+
+def owners(course_dir: Path, students: dict[str, Student]) -> dict[str, int]:
+    """Who wrote each student's feedback page (uid)."""
+    return {
+        role: (course_dir / "feedback" / s.user.name / ASSIGNMENT / f"{NOTEBOOK}.html").stat().st_uid
+        for role, s in students.items()
+    }
 
 
 def record(done: Term, phase: str, generated: str | None = None) -> None:
@@ -626,3 +635,6 @@ def test_the_course_directory_is_shared_by_the_staff_alone(term):
     top = term.course_dir.stat()
     assert top.st_mode & 0o7777 == 0o2770, oct(top.st_mode)
     assert all(term.generated["formgrader"].values())
+    # formgrader's pages were the TA's; the instructor's next `course grade` replaced them
+    assert set(term.formgrader["page owners"].values()) == {term.ta.user.uid}
+    assert set(owners(term.course_dir, term.students).values()) == {term.instructor.uid}
