@@ -1,0 +1,3 @@
+module example.test/stockholds
+
+go 1.19
