@@ -99,6 +99,10 @@ class ClassGrader:
             cells=[
                 {"notebook": c.notebook, "grade_id": c.grade_id, "slug": c.slug, "points": c.points} for c in run.cells
             ],
+            bank={
+                "root": str(run.bank.root.resolve()),
+                "private": str(run.bank.private_root.resolve()) if run.bank.private_root else None,
+            },
         )
 
     @property
@@ -235,14 +239,15 @@ class ClassGrader:
             }
             self._apply(settle(gb, run.assignment, self.hand, graded=staged, rescored=points))
             self.hand = read_hand_grades(gb, run.assignment)  # what the final check compares against
+            settled = read_recorded(gb, run.assignment, [])  # every submission in one query, not four each
             for s in staged:
                 r = run.results[s]
                 try:
-                    sub = gb.find_submission(run.assignment, s)
+                    sub = settled.submission(s)
                 except MissingEntry:
                     continue
-                r.score, r.max_score, r.needs_manual = float(sub.score), float(sub.max_score), sub.needs_manual_grade
-                r.late_penalty = float(sub.late_submission_penalty or 0.0)
+                r.score, r.max_score, r.needs_manual = sub.score, sub.max_score, sub.needs_manual_grade
+                r.late_penalty = sub.late_penalty
 
     def _compare(self, recorded: Recorded, r: StudentResult, rc: ReviewCell, done: Rescore | None) -> Rescore:
         """Re-score one review of one student (from the frozen sidecar, unless `done` already

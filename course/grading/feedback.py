@@ -239,7 +239,7 @@ class GradedFeedback:
         return feedback_section(chosen) if chosen else None
 
 
-def _summary_status(grading: Path, assignment: str, student: str) -> str:
+def _summary_status(grading: Path, assignment: str, student: str) -> tuple[str, dict[str, Any]]:
     path = grading / "summary.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -253,7 +253,8 @@ def _summary_status(grading: Path, assignment: str, student: str) -> str:
         raise FeedbackRefusedError(
             f"{student!r} is not in {path}: `course grade {assignment}` has not graded this submission"
         )
-    return str(row.get("status"))
+    bank = data.get("bank")
+    return str(row.get("status")), bank if isinstance(bank, dict) else {}
 
 
 def graded_feedback(
@@ -275,8 +276,9 @@ def graded_feedback(
     from .cells import assignment_reviews
 
     grading = root / GRADING_DIR.format(assignment=assignment)
+    graded_with: dict[str, Any] = {}
     if check_summary:
-        status = _summary_status(grading, assignment, student)
+        status, graded_with = _summary_status(grading, assignment, student)
         if status not in ("graded", "repaired"):
             raise FeedbackRefusedError(
                 f"{student!r} is {status} in {grading / 'summary.json'}: no feedback until the "
@@ -289,6 +291,11 @@ def graded_feedback(
             "this submission, and feedback shows only what it confirmed"
         )
     try:
+        # the folders `course grade` graded with (its --bank, COURSE_PRIVATE_BANK), as its summary
+        # says; else the course's own bank
+        if bank is None and isinstance(graded_with.get("root"), str) and Path(graded_with["root"]).is_dir():
+            private = graded_with.get("private")
+            bank = Bank(graded_with["root"], private=private if isinstance(private, str) else None)
         bank = bank or Bank(find_bank(root))
     except BankError as exc:
         raise FeedbackRefusedError(str(exc)) from None

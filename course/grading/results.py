@@ -76,6 +76,7 @@ class ClassReport:
     recorded: str = ""  # what became of the assignment's record there: "unchanged" or "recorded"
     execution: str = ""  # how notebooks ran: "none" (kernel-free), "sandbox" or "unsandboxed"
     cells: list[dict[str, Any]] = field(default_factory=list)  # the review cells graded, as summary.json lists them
+    bank: dict[str, str | None] = field(default_factory=dict)  # {"root", "private"}: the bank folders graded with
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)

@@ -69,7 +69,8 @@ def summary_details(report: ClassReport) -> list[str]:
 # summary.json's format: course.report reads it. 1 added "schema", "execution" and "cells" (one
 # {"notebook", "grade_id", "slug", "points"} per review cell graded). 2 added "graded_now" (the
 # students a `--student` run graded; null: everyone) and each student's "late_penalty" and
-# "final_score" (score less nbgrader's late penalty).
+# "final_score" (score less nbgrader's late penalty), and "bank" ({"root", "private"}: the folders
+# graded with, which feedback made later, by formgrader or nbgrader, re-scores with).
 SUMMARY_SCHEMA = 2
 
 EXECUTION_WORDS = {
@@ -110,6 +111,7 @@ def write_summary(report: ClassReport, *, keep_others: bool = False) -> None:
         "assignment": report.assignment,
         "execution": report.execution,
         "cells": report.cells,
+        "bank": report.bank,
         "gradebook": {"url": shown_url(report.gradebook), "assignment": report.recorded},
         "counts": {k: statuses.count(k) for k in GRADE_STATUSES},
         "needs_instructor": any(k in ("flagged", "failed") for k in statuses),
