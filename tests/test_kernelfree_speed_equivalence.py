@@ -99,6 +99,7 @@ def grade(tmp: Path, batch: str, *, twice: bool = False) -> dict:
             assert result.exit_code in (0, 1), result.output
     summary = json.loads((course / "reports" / ASSIGNMENT / "grading" / "summary.json").read_text())
     return {
+        "path": db,
         "db": dump(db),
         "autograded": files(course / "autograded"),
         "rows": {s["student"]: (s["status"], s["score"], s["reviews"]) for s in summary["students"]},
@@ -224,3 +225,33 @@ def test_jobs_a_dead_worker_held_unrecorded_are_graded_again(tmp_path):
     assert all(answers[s][0]["ok"] for s in students if s != "dies")
     # every student but the one that killed its worker was recorded by a worker that lived
     assert sorted(recorded.read_text().split()) == sorted(s for s in students if s != "dies")
+
+
+@pytest.mark.slow
+def test_the_bulk_read_of_submissions_is_what_nbgrader_finds_one_by_one(one_at_a_time, tmp_path):
+    """recorded.py reads every submission (score, max, needs-manual, late penalty) in one query."""
+    from nbgrader.api import Gradebook
+
+    from course.grading.recorded import read_recorded
+
+    db = tmp_path / "class.db"
+    shutil.copy(one_at_a_time["path"], db)
+    with contextlib.closing(sqlite3.connect(db)) as con:  # two students were late: penalties on a notebook
+        con.execute(
+            "UPDATE submitted_notebook SET late_submission_penalty = 1.5 WHERE assignment_id IN "
+            "(SELECT id FROM submitted_assignment WHERE student_id IN ('partial', 'perfect'))"
+        )
+        con.commit()
+    with Gradebook(f"sqlite:///{db}") as gb:
+        recorded = read_recorded(gb, ASSIGNMENT, [])
+        assert len(recorded.submissions) >= 10
+        for student, bulk in recorded.submissions.items():
+            sub = gb.find_submission(ASSIGNMENT, student)
+            one = (
+                float(sub.score),
+                float(sub.max_score),
+                sub.needs_manual_grade,
+                float(sub.late_submission_penalty or 0),
+            )
+            assert (bulk.score, bulk.max_score, bulk.needs_manual_grade, bulk.late_penalty) == one
+        assert recorded.submissions["partial"].late_penalty == 1.5

@@ -16,6 +16,7 @@ class Submission:
     score: float
     max_score: float
     needs_manual_grade: bool
+    late_penalty: float = 0.0  # nbgrader's late_submission_penalty, None read as 0
 
 
 class Recorded:
@@ -44,6 +45,7 @@ class Recorded:
                 SubmittedAssignment.score,
                 SubmittedAssignment.max_score,
                 SubmittedAssignment.needs_manual_grade,
+                SubmittedAssignment.late_submission_penalty,
             )
             .select_from(SubmittedAssignment)
             .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
@@ -53,7 +55,9 @@ class Recorded:
         )
         seen = Counter(row[0] for row in rows)
         self.submissions = {
-            row[0]: Submission(float(row[1]), float(row[2]), bool(row[3])) for row in rows if seen[row[0]] == 1
+            row[0]: Submission(float(row[1]), float(row[2]), bool(row[3]), float(row[4] or 0.0))
+            for row in rows
+            if seen[row[0]] == 1
         }
         grades = (
             gb.db.query(Student.id, Notebook.name, GradeCell.name, Grade.auto_score)
@@ -76,7 +80,12 @@ class Recorded:
         if found is not None:
             return found
         sub = self.gb.find_submission(self.assignment, student)
-        return Submission(float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade))
+        return Submission(
+            float(sub.score),
+            float(sub.max_score),
+            bool(sub.needs_manual_grade),
+            float(sub.late_submission_penalty or 0.0),
+        )
 
     def auto_score(self, student: str, notebook: str, grade_id: str) -> float | None:
         """The grade cell's auto_score (None when unset); MissingEntry when there is no grade."""
