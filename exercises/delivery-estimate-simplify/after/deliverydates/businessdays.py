@@ -27,12 +27,14 @@ def roll_forward(day: date) -> date:
 def first_dispatch_day(order_day: date, after_cutoff: bool) -> date:
     """The first day an order placed on ``order_day`` can leave the fulfilment centre.
 
-    Weekend orders wait for Monday; orders placed after the cutoff wait one more business day.
+    Weekend orders wait for Monday, whatever the time; orders placed after the cutoff wait one
+    more business day.
     """
-    day = roll_forward(order_day)
+    if not is_business_day(order_day):
+        return roll_forward(order_day)
     if after_cutoff:
-        day += timedelta(days=1)
-    return day
+        return order_day + timedelta(days=1)
+    return order_day
 
 
 def transit_days(transit_hours: int) -> int:
