@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 
 import pytest
@@ -90,6 +91,45 @@ def test_keywords_get_pygments_short_class_names():
     [out] = highlight_lines("import os  # why\n", "m.py")
     assert out.startswith('<span class="tok-kn">import</span>')
     assert '<span class="tok-c1"># why</span>' in out
+
+
+@pytest.mark.parametrize(
+    ("path", "lexer"),
+    [
+        ("storefront/reviews/cards.mjs", "JavascriptLexer"),
+        ("proofs/review_panel.test.mjs", "JavascriptLexer"),
+        ("web/app.js", "JavascriptLexer"),
+        ("web/legacy.cjs", "JavascriptLexer"),
+        ("web/api.ts", "TypeScriptLexer"),
+        ("web/api.mts", "TypeScriptLexer"),
+        ("web/Panel.tsx", "TsxLexer"),
+        ("holds/store.go", "GoLexer"),
+        ("holds/store_test.go", "GoLexer"),
+        ("go.mod", "TextLexer"),  # Pygments would read it as Modula-2
+    ],
+)
+def test_each_language_of_the_bank_gets_its_lexer_by_file_name(path, lexer):
+    assert type(lexer_for(path)).__name__ == lexer
+
+
+def test_javascript_and_go_lines_are_coloured_and_inert():
+    [js] = highlight_lines('el.innerHTML = `<a href="${url}">x</a>`;\n', "cards.mjs")
+    assert '<span class="tok-nx">el</span>' in js and "<a " not in js and "&lt;a href=" in js
+    [go] = highlight_lines("func (s *Store) Reserve(sku string) error { return nil }\n", "store.go")
+    assert go.startswith('<span class="tok-kd">func</span>') and '<span class="tok-kc">nil</span>' in go
+
+
+def test_every_file_of_the_bank_is_highlighted_by_its_language():
+    """No changed file of a bank exercise falls back to plain text, except go.mod and the like."""
+    from course.keys import Bank, find_bank
+
+    bank = Bank(find_bank())
+    plain = []
+    for slug in bank.slugs():
+        for fd in bank.get(slug).bundle.diff.files:
+            if isinstance(lexer_for(fd.path), TextLexer) and os.path.basename(fd.path) not in ("go.mod", "go.sum"):
+                plain.append(f"{slug}: {fd.path}")
+    assert plain == []
 
 
 PATHS = st.sampled_from(

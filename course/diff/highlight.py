@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class_for_filename
+from pygments.lexers.javascript import TypeScriptLexer
 from pygments.lexers.special import TextLexer
 from pygments.styles import get_all_styles, get_style_by_name
 from pygments.token import STANDARD_TYPES
@@ -23,8 +24,18 @@ DARK_STYLES = ("github-dark", "monokai")  # the first one this Pygments has
 PLAIN = frozenset({"", "w", "err"})
 
 
+# File names Pygments gets wrong by its patterns: go.mod would be read as Modula-2, and the
+# ES-module TypeScript extensions are not registered. (JavaScript .js/.mjs/.cjs, TypeScript .ts,
+# .tsx and Go .go are found by Pygments itself.)
+_BY_NAME: dict[str, type[Lexer]] = {"go.mod": TextLexer, "go.sum": TextLexer, "go.work": TextLexer}
+_BY_SUFFIX: dict[str, type[Lexer]] = {".mts": TypeScriptLexer, ".cts": TypeScriptLexer}
+
+
 @lru_cache(maxsize=512)
 def _lexer_class(name: str) -> type[Lexer]:
+    special = _BY_NAME.get(name) or _BY_SUFFIX.get(os.path.splitext(name)[1].lower())
+    if special is not None:
+        return special
     try:
         cls = find_lexer_class_for_filename(name)
     except Exception:  # a lexer plugin misbehaving must not break the viewer
