@@ -11,7 +11,7 @@ START ?= notebooks/00.00-Start-Here.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: lab instructor test lint install chromium sandbox hub-deps check clean
+.PHONY: lab instructor test lint install chromium sandbox toolchains hub-deps check clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,17 @@ sandbox:
 	elif command -v apt-get >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
 	else echo "Install bubblewrap (bwrap): course grade runs student code inside it." >&2; exit 1; fi
+
+# Exercise proofs in other languages (docs/exercise-format.md, "Proofs"): Node's built-in test
+# runner (node --test, Node 18 or later) and go test (Debian's golang-go).
+toolchains:
+	@missing=""; \
+	node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v go >/dev/null 2>&1 || missing="$$missing golang-go"; \
+	if [ -z "$$missing" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Install$$missing (Node.js 18+ and Go: the JavaScript and Go exercise proofs run with them)." >&2; exit 1; fi
 
 # The multi-user tests (tests/hub) start JupyterHub, which needs configurable-http-proxy from
 # npm (installed into tests/hub/node_modules, git-ignored), and a PostgreSQL server (Debian's).
@@ -68,10 +79,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) chromium sandbox hub-deps lint
+test: $(STAMP) chromium sandbox toolchains hub-deps lint
 	$(BIN)/python -m pytest
 
-check: $(STAMP)
+check: $(STAMP) toolchains
 	$(BIN)/course check
 
 clean:
