@@ -255,3 +255,22 @@ def test_the_bulk_read_of_submissions_is_what_nbgrader_finds_one_by_one(one_at_a
             )
             assert (bulk.score, bulk.max_score, bulk.needs_manual_grade, bulk.late_penalty) == one
         assert recorded.submissions["partial"].late_penalty == 1.5
+
+
+def test_without_a_scratch_copy_each_student_is_recorded_at_once(tmp_path, monkeypatch):
+    from traitlets.config import Config
+
+    from course.grading import worker
+
+    cfg = Config()
+    cfg.CourseDirectory.root = str(tmp_path)
+    cfg.CourseDirectory.db_url = f"sqlite:///{tmp_path / 'class.db'}"
+    graded = []
+    monkeypatch.setattr(worker, "_grade_one", lambda c, a, job: graded.append(c) or {**job, "ok": True})
+    monkeypatch.setattr(worker.Batch, "_open", lambda self: (_ for _ in ()).throw(OSError("disk full")))
+    batch = worker.Batch(cfg, ASSIGNMENT, 50, tmp_path / "scratch")
+    assert batch.grade({"op": "autograde", "student": "a"}) == [{"op": "autograde", "student": "a", "ok": True}]
+    assert batch.grade({"op": "autograde", "student": "b"})[0]["ok"] and batch.held == []
+    assert all(c is cfg for c in graded)  # the class's gradebook, not a scratch copy
+    batch.close()
+    assert not (tmp_path / "scratch").exists() or not any((tmp_path / "scratch").iterdir())

@@ -151,8 +151,18 @@ class Batch:
         """Autograde one student into the scratch copy; the answers of the batch once it is full."""
         from .gradebook import student_rows
 
+        if self.size <= 1:  # the scratch copy could not be made: each student is recorded at once
+            return [_grade_one(self.cfg, self.assignment, job)]
         if self.con is None:
-            self._open()
+            try:
+                self._open()
+            except Exception as exc:
+                print(
+                    f"no scratch gradebook ({type(exc).__name__}: {exc}); recording each student at once",
+                    file=sys.stderr,
+                )
+                self.size = 1
+                return [_grade_one(self.cfg, self.assignment, job)]
         before = student_rows(self.con, job["student"])
         answer = _grade_one(self.scratch_cfg, self.assignment, job)
         self.held.append((job, answer, before))
