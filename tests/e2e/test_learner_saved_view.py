@@ -65,6 +65,9 @@ def test_a_reopened_notebook_shows_the_saved_review_not_a_widget_error(folder, j
     open_and_run(page, lab, "review.ipynb")
     # 1. live: the copy is hidden, and it follows a finding flagged through the viewer
     assert page.locator(".cra-static").count() == 1 and not page.locator(".cra-static").is_visible()
+    # where no JupyterLab CSS rule applies (VS Code...), the viewer hides the copy next to it itself
+    hidden = page.locator(".cra-static.cra-static-hidden")
+    wait_for(lambda: hidden.count() == 1, what="the viewer to mark the copy beside it")
     line(page, 1, new=9).locator("td.cra-code").click()
     line(page, 1, new=12).locator("td.cra-code").click(modifiers=["Shift"])
     form = page.locator(".cra-form")
@@ -74,6 +77,7 @@ def test_a_reopened_notebook_shows_the_saved_review_not_a_widget_error(folder, j
     form.locator("button.cra-save").click()
     wait_for(lambda: sidecar(folder)["findings"], what="the finding on disk")
     wait_for(lambda: HOSTILE in (page.locator(".cra-static").text_content() or ""), what="the copy to follow")
+    wait_for(lambda: hidden.count() == 1, what="the repainted copy to be marked again")
     assert not page.locator(".cra-static").is_visible()
     save_notebook(page)
     page.wait_for_timeout(500)

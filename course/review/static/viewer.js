@@ -122,6 +122,8 @@ function render({ model, el }) {
     lastRefresh: 0,
     refreshTimer: 0, // a deferred refresh (see refresh)
     lastError: 0, // request number of the last refusal shown in the banner
+    savedCopy: null, // the static copy beside this viewer, hidden while it is live (hideSavedCopy)
+    copyTimer: 0,
   };
 
   // drafts -----------------------------------------------------------------------------------
@@ -868,6 +870,28 @@ function render({ model, el }) {
       fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null);
   }
 
+  // the saved copy ----------------------------------------------------------------------------------
+
+  /** Hide the static copy of this review saved just before this viewer (saved_view.py). In
+   * JupyterLab and Notebook 7 a CSS rule already hides its whole output; in other front ends
+   * (VS Code, classic Notebook) this hides the copy itself. Only a .cra-static element of this
+   * review's slug is ever touched, and only in the output next to ours. */
+  function hideSavedCopy() {
+    const slug = (model.get("pr") || {}).slug;
+    let node = el;
+    for (let depth = 0; depth < 6 && node && node !== document.body; depth++, node = node.parentElement) {
+      const prev = node.previousElementSibling;
+      if (!prev) continue;
+      const copies = prev.matches(".cra-static") ? [prev] : [...prev.querySelectorAll(".cra-static")];
+      const copy = copies[copies.length - 1];
+      if (copy && copy.dataset.slug === slug) {
+        copy.classList.add("cra-static-hidden");
+        return copy;
+      }
+    }
+    return null;
+  }
+
   // wiring -----------------------------------------------------------------------------------------
 
   const handlers = {
@@ -875,6 +899,9 @@ function render({ model, el }) {
     "change:files": () => { if (!patchHighlight()) { paintDiff(); paintAside(); paintToolbar(); } },
     "change:expanded": () => paintDiff(),
     "change:findings": () => {
+      // the copy is painted again when Python updates it, just after this change
+      clearTimeout(st.copyTimer);
+      st.copyTimer = setTimeout(() => { st.savedCopy = hideSavedCopy() || st.savedCopy; }, 500);
       const t = performance.now();
       paintFindings(); paintAside(); paintToolbar();
       root.dataset.findingsMs = String(Math.round(performance.now() - t));
@@ -905,6 +932,12 @@ function render({ model, el }) {
   paintPractice();
   paintDiff();
   paintAside();
+  // The view is put in the page after render returns: look for the copy once it is there.
+  const findCopy = (tries) => {
+    st.savedCopy = hideSavedCopy() || st.savedCopy;
+    if (!st.savedCopy && tries > 0) st.copyTimer = setTimeout(() => findCopy(tries - 1), 200);
+  };
+  st.copyTimer = setTimeout(() => findCopy(15), 0);
   root.dataset.ready = "true";
   root.dataset.paintMs = String(Math.round(performance.now() - t0));
 
@@ -913,6 +946,8 @@ function render({ model, el }) {
     document.removeEventListener("visibilitychange", onVisible);
     clearTimeout(st.refreshTimer);
     window.removeEventListener("keydown", onKeyCapture, true);
+    clearTimeout(st.copyTimer);
+    st.savedCopy?.classList.remove("cra-static-hidden");
   };
 }
 
