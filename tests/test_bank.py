@@ -163,3 +163,154 @@ def test_proofs_are_read_right_when_the_environment_forces_colour(tiny_bank, mon
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("PY_COLORS", "1")
     assert problems_only(check_exercise(Bank(tiny_bank).get("order-totals"))) == []
+
+
+# --------------------------------------------------------------------------- proofs in other languages
+# A proof id's file says how it runs (course.keys.proofs): pytest, node --test or go test, with
+# the same contract. `make toolchains` installs Node and Go; these tests need both.
+
+JS_AFTER = "export function total(prices) {\n  return prices.slice(1).reduce((a, b) => a + b, 0);\n}\n"
+JS_FIXED = "export function total(prices) {\n  return prices.reduce((a, b) => a + b, 0);\n}\n"
+JS_PROOF = """\
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { total } from "../shop/totals.mjs";
+
+test("total_counts_every_item", () => {
+  assert.equal(total([100, 200]), 300);
+});
+
+test("not # a proof", () => {
+  assert.fail("only the proof named in the key runs");
+});
+
+test("hangs_forever", async () => {
+  await new Promise(() => setInterval(() => {}, 1000));
+});
+"""
+GO_AFTER = "package shop\n\nfunc Total(prices []int) int {\n\tt := 0\n\tfor _, p := range prices[1:] {\n\t\tt += p\n\t}\n\treturn t\n}\n"
+GO_FIXED = GO_AFTER.replace("prices[1:]", "prices")
+GO_PROOF = """\
+package shop
+
+import "testing"
+
+func TestTotalCountsEveryItem(t *testing.T) {
+	if got := Total([]int{100, 200}); got != 300 {
+		t.Fatalf("total of 100 and 200 is %d", got)
+	}
+}
+
+func TestNotAProof(t *testing.T) {
+	t.Fatal("only the proof named in the key runs")
+}
+"""
+
+
+def _other_language_exercise(bank, slug, language, files, proof_file, proof_text, proof_id, line):
+    root = bank / slug
+    for tree in ("before", "after", "fixed"):
+        for name, texts in files.items():
+            text = {"before": texts[1], "after": texts[0], "fixed": texts[1]}[tree]
+            (root / tree / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / tree / name).write_text(text)
+    (root / "proofs" / proof_file).parent.mkdir(parents=True)
+    (root / "proofs" / proof_file).write_text(proof_text)
+    (root / "exercise.toml").write_text(
+        f'title = "Totals"\nauthor = "assistant"\nincident = "general"\nlanguage = "{language}"\n'
+        'difficulty = "easy"\nverdict = "request-changes"\ntags = []\ndescription = "Totals."\n'
+    )
+    main = next(name for name in files if not name.endswith("go.mod"))
+    (root / "key.toml").write_text(
+        f'[[defect]]\nid = "first-item-dropped"\nfile = "{main}"\nlines = [{line}, {line}]\ncategory = "logic"\n'
+        'severity = "major"\ntitle = "The first item is dropped"\nexplanation = "Slicing from 1 drops an item."\n'
+        f'hints = ["Look at the slice."]\nproof = "{proof_id}"\n'
+    )
+    return Exercise.load(root)
+
+
+@pytest.fixture
+def js_exercise(tmp_path):
+    return _other_language_exercise(
+        tmp_path, "js-totals", "javascript", {"shop/totals.mjs": (JS_AFTER, JS_FIXED)},
+        "totals.test.mjs", JS_PROOF, "totals.test.mjs::total_counts_every_item", 2,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def go_exercise(tmp_path):
+    files = {"go.mod": ("module example.test/shop\n\ngo 1.19\n",) * 2, "shop/totals.go": (GO_AFTER, GO_FIXED)}
+    return _other_language_exercise(
+        tmp_path, "go-totals", "go", files,
+        "shop/totals_proof_test.go", GO_PROOF, "shop/totals_proof_test.go::TestTotalCountsEveryItem", 5,
+    )  # fmt: skip
+
+
+def test_proof_ids_name_their_runner():
+    from course.keys.proofs import proof_runner
+
+    assert proof_runner("test_x.py::test_y[a-b]") == "pytest"
+    assert proof_runner("cards.test.mjs::escapes_names") == "node"
+    assert proof_runner("web/cards.test.js::escapes_names") == "node"
+    assert proof_runner("holds/holds_proof_test.go::TestRace") == "go"
+    for bad in (
+        "cards.mjs::x",
+        "holds/store.go::TestRace",
+        "x_test.go::NotATest",
+        "../a.test.mjs::x",
+        "/a_test.go::TestX",
+    ):
+        assert proof_runner(bad) is None, bad
+
+
+def test_a_node_proof_fails_on_after_and_passes_on_fixed(js_exercise):
+    assert problems_only(check_exercise(js_exercise)) == []
+    from course.keys.proofs import run_proof
+
+    after = run_proof(js_exercise, "totals.test.mjs::total_counts_every_item", "after")
+    assert after.failed and not after.passed and "300" in after.output
+    # a test the key does not name is not run, and a test that is not there did not run cleanly
+    other = run_proof(js_exercise, "totals.test.mjs::no_such_test", "fixed")
+    assert not other.failed and not other.passed
+
+
+def test_a_go_proof_fails_on_after_and_passes_on_fixed(go_exercise):
+    assert problems_only(check_exercise(go_exercise)) == []
+    shutil.copy(go_exercise.root / "after/shop/totals.go", go_exercise.root / "fixed/shop/totals.go")
+    problems = [str(p) for p in check_exercise(go_exercise)]
+    assert any("TestTotalCountsEveryItem should pass on fixed/ but did not" in p for p in problems), problems
+
+
+def test_a_go_proof_that_does_not_compile_did_not_run_cleanly(go_exercise):
+    (go_exercise.root / "proofs/shop/totals_proof_test.go").write_text(GO_PROOF.replace("Total(", "Totl("))
+    problems = [str(p) for p in check_exercise(go_exercise)]
+    assert any("should fail on after/ but did not run cleanly" in p for p in problems), problems
+
+
+def test_a_hanging_node_proof_times_out_and_leaves_nothing_running(js_exercise):
+    from course.keys.proofs import run_proof
+
+    run = run_proof(js_exercise, "totals.test.mjs::hangs_forever", "after", timeout=3)
+    assert (run.failed, run.passed, run.output) == (False, False, "timed out after 3 s")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "install"), [("js_exercise", "apt-get install nodejs"), ("go_exercise", "golang-go")]
+)
+def test_a_missing_toolchain_is_a_problem_naming_what_to_install(fixture, install, request, tmp_path, monkeypatch):
+    exercise = request.getfixturevalue(fixture)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    [problem] = problems_only(check_exercise(exercise))
+    assert problem.where == "exercise" and "the proofs could not be run" in problem.message
+    assert install in problem.message and "Traceback" not in problem.message
+
+
+def test_the_failure_excerpt_reads_every_runner():
+    from course.keys.proofs import failure_excerpt
+
+    assert failure_excerpt("x\nE   assert 1 == 2\nE     more\n") == "E   assert 1 == 2\nE     more"
+    go = "=== RUN   TestX\n    x_test.go:12: two holds for one unit\n--- FAIL: TestX (0.00s)\nFAIL\n"
+    assert failure_excerpt(go) == "x_test.go:12: two holds for one unit"
+    tap = "not ok 1 - a\n  ---\n  error: |-\n    expected 3\n    got 2\n  code: 'ERR_ASSERTION'\n  ...\n"
+    tap += "not ok 2 - b\n  ---\n  error: 'it''s broken'\n  ...\n"
+    assert failure_excerpt(tap) == "expected 3\ngot 2\nit''s broken"

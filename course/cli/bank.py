@@ -195,9 +195,10 @@ def prove(slug: str, defect_ids: tuple[str, ...], bank_dir: str | None) -> None:
 
 
 def _failure_excerpt(output: str, limit: int = 25) -> str:
-    """The `E   ...` lines pytest prints for a failure, which say what went wrong."""
-    lines = [line for line in output.splitlines() if line.startswith("E ")]
-    return "\n".join(lines[:limit])
+    """What the failing proof says went wrong (pytest, Node or Go: course.keys.proofs)."""
+    from ..keys.proofs import failure_excerpt
+
+    return failure_excerpt(output, limit)
 
 
 @main.command()

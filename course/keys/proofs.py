@@ -28,7 +28,15 @@ from pathlib import Path
 
 from .bank import PROOF_TIMEOUT, BankError, Exercise
 
-__all__ = ["PROOF_FORMATS", "ProofRun", "ToolchainMissing", "proof_runner", "run_proof", "run_proofs"]
+__all__ = [
+    "PROOF_FORMATS",
+    "ProofRun",
+    "ToolchainMissing",
+    "failure_excerpt",
+    "proof_runner",
+    "run_proof",
+    "run_proofs",
+]
 
 # What a proof id looks like, per runner: a relative path under proofs/ (no "..", not absolute).
 _SAFE_PATH = r"(?!/)(?!.*(^|/)\.\.(/|::|$))[\w./-]+"
@@ -88,6 +96,30 @@ def run_proofs(exercise: Exercise, nodes: list[str], tree: str, timeout: float =
 def run_proof(exercise: Exercise, node: str, tree: str, timeout: float = PROOF_TIMEOUT) -> ProofRun:
     """Run one proof (see run_proofs)."""
     return run_proofs(exercise, [node], tree, timeout)[node]
+
+
+def failure_excerpt(output: str, limit: int = 25) -> str:
+    """What a failing proof says went wrong, from any runner's output: pytest's `E   ...` lines,
+    Go's `file_test.go:12: ...` lines, or the `error:` of each failed Node test."""
+    lines = output.splitlines()
+    found = [line for line in lines if line.startswith("E ")]
+    if not found:
+        found = [line.strip() for line in lines if re.match(r"^\s+[\w./-]+_test\.go:\d+: ", line)]
+    if not found:
+        for i, line in enumerate(lines):
+            head = re.match(r"^(\s*)error: ?(.*)$", line)
+            if not head:
+                continue
+            indent, rest = len(head.group(1)), head.group(2).strip()
+            if rest in ("|-", "|", ">-", ">"):
+                for more in lines[i + 1 :]:
+                    if more.strip() and len(more) - len(more.lstrip()) <= indent:
+                        break
+                    if more.strip():
+                        found.append(more.strip())
+            elif rest:
+                found.append(rest[1:-1] if len(rest) > 1 and rest[0] == rest[-1] and rest[0] in "'\"`" else rest)
+    return "\n".join(found[:limit])
 
 
 # toolchains ------------------------------------------------------------------------------
