@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..vocab import CATEGORIES
-from .bank import Bank
+from .bank import DIFFICULTIES, Bank
 
 INCIDENT_NAMES = {
     "dec-2025": "December 2025 (environment recreated)",
@@ -22,7 +22,11 @@ def catalogue_markdown(bank: Bank) -> str:
     The private bank's exercises are left out: the catalogue is published with the course."""
     rows = []
     totals: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    tiers: Counter[str] = Counter()
     for ex in bank.public_only():
+        languages[ex.language] += 1
+        tiers[ex.difficulty] += 1
         key = ex.key
         cats = Counter(d.category for d in key.defects)
         totals.update(cats)
@@ -44,6 +48,12 @@ def catalogue_markdown(bank: Bank) -> str:
         *rows,
         "",
         "Defects per category across the bank: " + ", ".join(f"{c} {totals.get(c, 0)}" for c in CATEGORIES) + ".",
+        "",
+        "Exercises per language: "
+        + ", ".join(f"{lang} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
+        + ". Exercises per difficulty: "
+        + ", ".join(f"{d} {tiers[d]}" for d in DIFFICULTIES if tiers[d])
+        + ".",
         "",
     ]
     return "\n".join(out)
