@@ -160,7 +160,7 @@ function render({ model, el }) {
     const draft = { category: text(d.category), severity: text(d.severity) || "major", comment: text(d.comment).slice(0, MAX_DRAFT) };
     if (d.mode === "edit") {
       const f = (model.get("findings") || []).find((x) => x.id === d.id);
-      if (!f) return;
+      if (!f) { keepDraft(); return; } // the finding was deleted since: the draft goes with it
       st.form = { mode: "edit", id: f.id, draft: { ...draft, label: f.label } };
       st.current = f.id;
     } else if (d.mode === "new") {
