@@ -52,6 +52,16 @@ def test_the_bank_has_a_template_a_query_and_a_permission_change():
     assert suffixes[".json"] + suffixes[".yaml"] + suffixes[".yml"] >= 1, suffixes
 
 
+def test_the_bank_goes_beyond_python_with_proofs_in_the_language_of_the_change():
+    """AI writes every language (issue #14): a JavaScript front end proven with node --test and a
+    Go service proven with go test, besides the SQL and JSON exercises proven from Python."""
+    from course.keys.proofs import proof_runner
+
+    runners = {ex.language: {proof_runner(d.proof) for d in ex.key.defects} for ex in BANK}
+    assert runners.get("javascript") == {"node"}, runners
+    assert runners.get("go") == {"go"}, runners
+
+
 def test_every_exercise_keeps_every_rule_and_the_bar_without_proofs():
     """course check --strict --no-proofs: the rules and the bar (hints, explanations, size of the
     change, a fix on each defect's lines and little else) live in course/keys/check.py."""
