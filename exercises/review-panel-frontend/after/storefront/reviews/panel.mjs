@@ -57,7 +57,9 @@ export class ReviewPanel {
         return; // a newer search started while this page was loading
       }
       this.page = page;
-      this.list.insertAdjacentHTML("beforeend", renderReviewList(reviews));
+      if (reviews.length > 0 || page === 1) {
+        this.list.insertAdjacentHTML("beforeend", renderReviewList(reviews));
+      }
       this.summary.textContent = summaryLine(total, this.filter);
       this.more.hidden = !hasMorePages(page, total);
     } catch (err) {

@@ -41,7 +41,9 @@ func main() {
 	store.StartJanitor(ctx, *sweep)
 
 	srv := &http.Server{Addr: *addr, Handler: holds.Handler(store), ReadHeaderTimeout: 5 * time.Second}
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -51,4 +53,5 @@ func main() {
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}
+	<-drained // Shutdown returns once in-flight requests have finished (or after 10 s)
 }
