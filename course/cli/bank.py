@@ -13,6 +13,7 @@ from ..diff.model import DiffError
 from ..keys.bank import BankError
 from ..keys.check import check_slug
 from ..review.store import SidecarCorrupt, read_sidecar
+from ..vocab import where
 from .main import bank_option, load_bank, main
 
 
@@ -90,9 +91,8 @@ def score(findings: str, slug: str | None, bank_dir: str | None, as_json: bool) 
         click.echo(f"  {r.status:<15} {r.defect.severity:<8} {r.defect.title}")
     for fp in result.false_positives:
         f = fp.finding
-        where = f"{f.path}:{f.start}" + (f"-{f.end}" if f.end != f.start else "")
         note = f" (looks suspicious, but: {fp.decoy.why_fine})" if fp.decoy else ""
-        click.echo(f"  false positive  {where} cost {fp.cost:g}{note}")
+        click.echo(f"  false positive  {where(f.path, f.side, f.start, f.end)} cost {fp.cost:g}{note}")
     if key.verdict == "approve" or side.verdict:
         mark = "right" if result.verdict_correct else "wrong"
         click.echo(f"  verdict {side.verdict or 'none'} ({mark}; expected {result.verdict_expected})")
