@@ -528,6 +528,20 @@ def test_practice_progress_survives_a_kernel_restart_and_a_rerun(practice, tmp_p
     assert again.viewer.practice["outdated"] and again.viewer.practice["score"] == before["score"]
 
 
+def test_two_practice_viewers_of_one_review_add_their_hints_up(tmp_path):
+    """Two kernels (or two notebooks) on one practice review: each change is a read-modify-write
+    of the progress file under the sidecar's lock, so neither undoes the other's hint."""
+    a = open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    a.submit()
+    review_module._STORES.clear()  # the second one as another kernel would open it
+    b = open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    assert a.next_hint(0).startswith("VIEWER-HINT-A1")
+    assert b.next_hint(0).startswith("VIEWER-HINT-A2")  # b saw a's hint on disk
+    with pytest.raises(ValueError, match="no more hints"):
+        a.next_hint(0)
+    assert a.practice_state()["defects"][0]["hints_left"] == 0
+
+
 def test_an_unreadable_practice_file_is_moved_aside_and_practice_starts_again(tmp_path):
     progress = tmp_path / ".viewer-cart.practice.json"
     progress.write_text("{not json", encoding="utf-8")
