@@ -62,7 +62,7 @@ class ProofRun:
 
 
 def proof_runner(node: str) -> str | None:
-    """ "pytest", "node" or "go" for a well-formed proof id, None for anything else."""
+    """The runner of a well-formed proof id ("pytest", "node" or "go"), or None."""
     return next((name for name, pattern in _IDS.items() if pattern.match(node)), None)
 
 
