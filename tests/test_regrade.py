@@ -194,3 +194,32 @@ def test_grades_changed_behind_the_graders_back_are_put_back_and_flagged(course)
     assert "not graded in this run; put back" in " ".join(settled.flags["empty"])
     assert "comment changed" in " ".join(settled.flags["partial"])
     assert "wrong-categories" not in settled.flags
+
+
+def test_the_gradebook_url_reaches_workers_only_in_a_private_file(course, monkeypatch):
+    """A PostgreSQL URL holds a password: no worker's environment or command line (what /proc
+    shows every process of the user) may carry it; a 0600 file does, and is gone afterwards."""
+    import os
+    import stat
+
+    from course.grading import classgrader
+    from course.grading.pool import WorkerPool
+
+    secret = f"sqlite:///{course / 'gradebook.db'}?marker=s3cret"
+    seen: dict = {}
+
+    class Spy(WorkerPool):
+        def __init__(self, jobs, cmd, env, logs, *args, **kwargs):
+            path = env[classgrader.WORKER_DB_URL_FILE]
+            seen.update(cmd=list(cmd), env=dict(env), mode=stat.S_IMODE(os.stat(path).st_mode), path=path)
+            seen["content"] = Path(path).read_text()
+            super().__init__(jobs, cmd, env, logs, *args, **kwargs)
+
+    monkeypatch.setenv("COURSE_DB_URL", secret)
+    monkeypatch.setattr(classgrader, "WorkerPool", Spy)
+    report = classgrader.grade_class(ASSIGNMENT, root=course, jobs=2)
+    assert report.students and all(r.status == "graded" for r in report.students)
+    assert seen["content"] == secret and seen["mode"] == 0o600
+    assert not [k for k, v in seen["env"].items() if "s3cret" in v], "the URL is in the workers' environment"
+    assert not [a for a in seen["cmd"] if "s3cret" in a]
+    assert not Path(seen["path"]).exists()

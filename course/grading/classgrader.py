@@ -30,7 +30,7 @@ from .recorded import Recorded, read_recorded
 from .results import ClassReport, StudentResult, safe_name
 from .stage import stage_student
 from .summary import escape_markup, write_summary
-from .worker import WORKER_DB_URL, WORKER_EXECUTION
+from .worker import WORKER_DB_URL_FILE, WORKER_EXECUTION
 
 __all__ = ["ClassGrader", "GradingRun", "grade_class"]
 
@@ -380,16 +380,30 @@ def grade_class(
     for s in run.students if students is not None else ["*"]:
         for old in run.logs.glob(f"{safe_name(s) if s != '*' else s}.log"):
             old.unlink()
+    # The gradebook's URL (a password, with PostgreSQL) reaches the workers in a file only its
+    # owner can read, never through an environment or a command line that /proc would show.
+    url_file = run.grading / ".db-url"
+    url_file.unlink(missing_ok=True)
+    with os.fdopen(os.open(url_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(run.cd.db_url)
     env = nbgrader_env(
-        {"COURSE_BANK": str(run.bank.root.resolve()), WORKER_DB_URL: run.cd.db_url, WORKER_EXECUTION: run.execution}
+        {
+            "COURSE_BANK": str(run.bank.root.resolve()),
+            WORKER_DB_URL_FILE: str(url_file),
+            WORKER_EXECUTION: run.execution,
+        }
     )
+    env.pop("COURSE_DB_URL", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [no_debugger_path(run.grading), env.get("PYTHONPATH")]))
     cmd = [
         sys.executable, "-m", "course.grading", "worker", str(run.root), assignment,
         os.path.relpath(run.staging, run.root),
     ]  # fmt: skip
     # The workers import nbgrader while this process prepares the class.
-    with WorkerPool(min(jobs, len(run.students)), cmd, env, run.logs) as pool:
-        report = ClassGrader(run, pool).grade()
+    try:
+        with WorkerPool(min(jobs, len(run.students)), cmd, env, run.logs) as pool:
+            report = ClassGrader(run, pool).grade()
+    finally:
+        url_file.unlink(missing_ok=True)
     write_summary(report, keep_others=students is not None)
     return report

@@ -24,9 +24,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WORKER_DB_URL", "WORKER_EXECUTION", "main"]
+__all__ = ["WORKER_DB_URL", "WORKER_DB_URL_FILE", "WORKER_EXECUTION", "main"]
 
-WORKER_DB_URL = "COURSE_GRADE_DB_URL"  # how the main process tells its workers which gradebook
+WORKER_DB_URL = "COURSE_GRADE_DB_URL"  # the gradebook, for a worker started by hand (tests, benchmarks)
+WORKER_DB_URL_FILE = "COURSE_GRADE_DB_URL_FILE"  # a 0600 file holding it: how `course grade` says which gradebook
 WORKER_EXECUTION = "COURSE_GRADE_EXECUTION"  # "none": score review cells without a kernel (kernelfree.py)
 WORKER_BATCH = "COURSE_GRADE_BATCH"  # students recorded in one transaction (kernel-free, SQLite); 1: each at once
 BATCH = 50
@@ -38,10 +39,13 @@ def _config(root: str, submitted: str) -> Any:
 
     # The gradebook the main process resolved (its configuration and --db-url): every worker
     # writes where the class grader reads.
-    cfg = course_config(Path(root), db_url=os.environ.get(WORKER_DB_URL))
+    url = os.environ.get(WORKER_DB_URL)
+    if os.environ.get(WORKER_DB_URL_FILE):
+        url = Path(os.environ[WORKER_DB_URL_FILE]).read_text(encoding="utf-8").strip()
+    cfg = course_config(Path(root), db_url=url)
     # The kernels this worker starts run students' code: they need no database password. (They
     # run as this user, so this keeps it out of os.environ only, not out of /proc.)
-    for name in (WORKER_DB_URL, "COURSE_DB_URL"):
+    for name in (WORKER_DB_URL, WORKER_DB_URL_FILE, "COURSE_DB_URL"):
         os.environ.pop(name, None)
     cfg.CourseDirectory.submitted_directory = submitted
     # Once the last cell has answered, the kernel has nothing left to say: kill it rather than
