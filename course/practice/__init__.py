@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any
 
 from ..diff.bundle import parse_bundle
@@ -128,6 +129,11 @@ class PracticeReview(Review):
         defect = self._defect_result(n).defect
         if defect.id not in self._progress.reload()["revealed"]:
             raise ValueError("reveal the defect first")
+        if sys.platform == "emscripten":  # JupyterLite: Pyodide cannot start a process
+            raise ValueError(
+                "Running a proof is not available in the browser: it starts pytest, node or go in a process "
+                f"of its own, which Pyodide cannot do. Run `course prove {self.slug}` on your machine (make lab)."
+            )
         exercise = self._exercise()
         # Jupyter starts kernels with FORCE_COLOR set, and pytest's coloured summary line is
         # not recognised by run_proof; PY_COLORS=0 outranks every other colour switch.
