@@ -11,7 +11,7 @@ START ?= notebooks/00.00-Start-Here.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: lab instructor test lint install chromium sandbox toolchains hub-deps check clean
+.PHONY: lab instructor test lint install chromium sandbox toolchains hub-deps check clean lite
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -63,6 +63,27 @@ hub-deps: $(HUB_PROXY)
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "Install PostgreSQL's server (the gradebook tests start one)." >&2; exit 1; fi
 
+# The practice track as a static JupyterLite site in lite/_output (docs/design.md, "JupyterLite"):
+# its own pinned environment (lite/requirements.txt) and Pyodide's core from npm (lite/package.json).
+LITE_STAMP := lite/.venv/.installed-stamp
+PYODIDE_CORE := lite/node_modules/pyodide/pyodide.mjs
+
+$(LITE_STAMP): lite/requirements.txt
+	$(PY) -m venv lite/.venv
+	lite/.venv/bin/python -m pip install -q --upgrade pip
+	lite/.venv/bin/python -m pip install -q -r lite/requirements.txt
+	touch $@
+
+$(PYODIDE_CORE): lite/package.json lite/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; } || \
+		{ echo "Install Node.js and npm (Pyodide's core comes from npm)." >&2; exit 1; }
+	@npm ci --prefix lite --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+lite: $(LITE_STAMP) $(PYODIDE_CORE)
+	lite/.venv/bin/python lite/build.py
+
 # A learner's JupyterLab: no nbgrader tooling in the way (jupyter/learner/, see jupyter/README.md).
 lab: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(BIN)/jupyter lab $(ROOT_FLAG) $(START)
@@ -79,11 +100,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) chromium sandbox toolchains hub-deps lint
+test: $(STAMP) chromium sandbox toolchains hub-deps lite lint
 	$(BIN)/python -m pytest
 
 check: $(STAMP) toolchains
 	$(BIN)/course check
 
 clean:
-	rm -rf $(VENV) .pytest_cache autograded submitted feedback gradebook.db
+	rm -rf $(VENV) .pytest_cache autograded submitted feedback gradebook.db lite/.venv lite/node_modules lite/_build lite/_output
