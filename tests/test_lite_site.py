@@ -1,0 +1,89 @@
+"""What the JupyterLite site (`make lite`, lite/_output) holds, and what it must not.
+
+Every asset is local (no URL to another host in its configuration, every Pyodide package a wheel
+of the site with its sha256), the course goes in without its instructor side (no grading, report,
+cli or demo; no nbgrader), and the bank holds exactly the public exercises its notebooks practise
+on. In the browser "Run the proof" says plainly why it cannot run there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course.keys.bank import Bank
+from course.practice import practice
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "lite" / "_output"
+PYODIDE = SITE / "static" / "pyodide"
+VIEWER_BANK = ROOT / "tests" / "fixtures" / "viewer_bank"
+
+
+@pytest.fixture(scope="module")
+def lock() -> dict:
+    if not (PYODIDE / "pyodide-lock.json").is_file():
+        pytest.fail(f"{SITE} is not built: run make lite (make test does it first)", pytrace=False)
+    return json.loads((PYODIDE / "pyodide-lock.json").read_text())
+
+
+def wheel_names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        return z.namelist()
+
+
+def test_every_package_is_a_wheel_of_the_site_and_nothing_points_elsewhere(lock):
+    for name, pkg in lock["packages"].items():
+        wheel = PYODIDE / pkg["file_name"]
+        assert wheel.is_file(), f"{name}: {pkg['file_name']} is not in the site"
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() == pkg["sha256"], name
+        assert set(pkg["depends"]) <= set(lock["packages"]), name
+    config = (SITE / "jupyter-lite.json").read_text()
+    settings = json.loads(config)["jupyter-config-data"]["litePluginSettings"]
+    kernel = settings["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
+    assert kernel["disablePyPIFallback"] is True
+    assert not re.findall(r"https?://", config), "jupyter-lite.json names another host"
+    for core in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (PYODIDE / core).is_file(), core
+
+
+def test_nothing_instructor_only_is_in_the_site(lock):
+    assert not {"nbgrader", "nbconvert", "jupyterlab", "pandas"} & set(lock["packages"])
+    course = wheel_names(PYODIDE / lock["packages"]["code-review-academy"]["file_name"])
+    top = {n.split("/")[1] for n in course if n.startswith("course/")}
+    assert top == {"__init__.py", "vocab.py", "diff", "review", "keys", "scoring", "practice"}
+    everything = "\n".join(str(p.relative_to(SITE)) for p in SITE.rglob("*"))
+    assert "nbgrader" not in everything and "grading" not in everything
+
+
+def test_the_bank_is_the_public_exercises_its_notebooks_practise_on(lock):
+    bank = wheel_names(PYODIDE / lock["packages"]["cra-practice-bank"]["file_name"])
+    slugs = {n.split("/")[2] for n in bank if n.startswith("cra_practice_bank/exercises/")}
+    notebooks = sorted((SITE / "files").glob("*.ipynb"))
+    assert len(notebooks) >= 5
+    used = {s for nb in notebooks for s in re.findall(r'practice\(\\?"([a-z0-9-]+)', nb.read_text())}
+    assert slugs == used
+    assert len(used) >= 5  # the start notebook's warm-up and at least four practice reviews
+    assert slugs <= set(Bank(ROOT / "exercises", private=None).slugs())
+    assert (SITE / "files" / "00.00-Start-Here.ipynb").is_file()
+
+
+def test_run_the_proof_says_plainly_it_is_not_available_in_the_browser(tmp_path, monkeypatch):
+    review = practice("viewer-cart", bank=Bank(VIEWER_BANK, private=None), directory=tmp_path)
+    review.submit()
+    while True:
+        try:
+            review.next_hint(0)
+        except ValueError:
+            break
+    review.reveal(0)
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    with pytest.raises(ValueError, match=r"not available in the browser.*course prove viewer-cart"):
+        review.prove(0)
