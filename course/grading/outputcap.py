@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["MARKER", "output_size"]
+__all__ = ["MARKER", "TRUNCATED", "output_size"]
 
-MARKER = "\n[… output cut by the grading sandbox: {what} …]\n"
+MARKER = "\n[… output cut by the grading sandbox: {what} …]\n"  # SandboxedExecute, as outputs arrive
+TRUNCATED = "\n... output truncated by the grader: {dropped:,} more characters were printed ...\n"  # LimitOutputSize
 
 
 def output_size(out: Any) -> int:

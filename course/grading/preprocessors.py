@@ -12,6 +12,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
 from .cells import is_autograded_code
+from .outputcap import TRUNCATED
 
 __all__ = [
     "CourseFeedbackExporter",
@@ -20,8 +21,6 @@ __all__ = [
     "SanitizeMarkdownCells",
     "ShortenTestTracebacks",
 ]
-
-TRUNCATED = "\n... output truncated by the grader: {dropped:,} more characters were printed ...\n"
 
 
 class LimitOutputSize(NbGraderPreprocessor):

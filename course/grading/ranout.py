@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .outputcap import MARKER
-from .preprocessors import TRUNCATED
+from .outputcap import MARKER, TRUNCATED
 
 __all__ = ["limits_hit"]
 
