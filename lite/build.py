@@ -274,6 +274,8 @@ def main() -> None:
     course_wheel()
     bank_wheel(slugs)
     filelock_wheel()
+    # .pyc files compiled by Pyodide's Python: the kernel starts without compiling IPython & co.
+    run("node", LITE / "pycompile.mjs", WHEELS, cwd=LITE)
     packages = write_lock(lock, pyodide)
 
     files = WORK / "files"
