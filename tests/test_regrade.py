@@ -8,6 +8,7 @@ under it moved, and a student graded now must not change anyone else's rows.
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import sys
@@ -223,3 +224,19 @@ def test_the_gradebook_url_reaches_workers_only_in_a_private_file(course, monkey
     assert not [k for k, v in seen["env"].items() if "s3cret" in v], "the URL is in the workers' environment"
     assert not [a for a in seen["cmd"] if "s3cret" in a]
     assert not Path(seen["path"]).exists()
+
+
+def test_course_grade_writes_the_course_section_whatever_the_config_lists(course):
+    """An older course configuration without the course's feedback exporter still gets the
+    per-defect section from course grade (the workers insist on it), exactly once."""
+    config = course / "nbgrader_config.py"
+    text = config.read_text()
+    for line in ('    "course.grading.preprocessors.CourseReviewFeedback",\n', "c.GenerateFeedback.exporter_class"):
+        assert line in text
+    text = text.replace('    "course.grading.preprocessors.CourseReviewFeedback",\n', "")
+    text = "\n".join(x for x in text.splitlines() if not x.startswith("c.GenerateFeedback.exporter_class"))
+    config.write_text(text + "\n")
+    assert grade().exit_code == 0
+    page = (course / "feedback" / "partial" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text(encoding="utf-8")
+    assert page.count("Your reviews, defect by defect") == 1
+    assert "Review of fixture-cart: 6.67 of 10 points" in html.unescape(page)

@@ -12,12 +12,11 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from .cells import ReviewCell
 from .context import GradingRun, prepare
-from .feedback import feedback_leaks, feedback_section, inject_feedback
+from .feedback import feedback_leaks
 from .gradebook import record_assignment
 from .guard import changed_course_files, guard
 from .handgrades import read_hand_grades, settle
@@ -309,7 +308,9 @@ class ClassGrader:
             if not answer["ok"]:
                 r.note("no feedback", f"nbgrader feedback failed: {failure_reason(answer['log'], answer['error'])}")
             else:
-                self._inject(out, mine)
+                # the worker's exporter wrote the course's section into each page (preprocessors.py);
+                # the leak scan here is the second look, and the one that flags
+                (out / "review-feedback.html").unlink(missing_ok=True)  # left by an older course grade
                 if leaked := feedback_leaks(out, mine, secrets):
                     shutil.rmtree(out, ignore_errors=True)
                     r.escalate(
@@ -322,18 +323,6 @@ class ClassGrader:
             progress.update(task, advance=1, last=escape_markup(answer["student"]))
 
         self.pool.run([{"op": "feedback", "student": s} for s in ready], fed, self.limit)
-
-    def _inject(self, out: Path, mine: list[Rescore]) -> None:
-        """The course's per-defect feedback goes into each notebook's own page: the only file a
-        student's Fetch Feedback brings home. (A review-feedback.html left by an older course
-        grade would be published where nobody can fetch it.)"""
-        cells = self.run.cells
-        (out / "review-feedback.html").unlink(missing_ok=True)
-        for notebook in dict.fromkeys(rc.notebook for rc in cells):
-            page = out / f"{notebook}.html"
-            chosen = [o for rc, o in zip(cells, mine) if rc.notebook == notebook]
-            if chosen and page.is_file():
-                inject_feedback(page, feedback_section(chosen))
 
 
 def grade_class(

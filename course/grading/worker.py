@@ -28,6 +28,8 @@ __all__ = ["WORKER_DB_URL", "WORKER_DB_URL_FILE", "WORKER_EXECUTION", "main"]
 
 WORKER_DB_URL = "COURSE_GRADE_DB_URL"  # the gradebook, for a worker started by hand (tests, benchmarks)
 WORKER_DB_URL_FILE = "COURSE_GRADE_DB_URL_FILE"  # a 0600 file holding it: how `course grade` says which gradebook
+COURSE_FEEDBACK = "course.grading.preprocessors.CourseReviewFeedback"
+COURSE_EXPORTER = "course.grading.preprocessors.CourseFeedbackExporter"
 WORKER_EXECUTION = "COURSE_GRADE_EXECUTION"  # "none": score review cells without a kernel (kernelfree.py)
 WORKER_BATCH = "COURSE_GRADE_BATCH"  # students recorded in one transaction (kernel-free, SQLite); 1: each at once
 BATCH = 50
@@ -69,6 +71,12 @@ def _config(root: str, submitted: str) -> Any:
     wanted = feedback_preprocessors([str(p) for p in cfg.GenerateFeedback.get("preprocessors", [])])
     if wanted is not None:
         cfg.GenerateFeedback.preprocessors = wanted
+    # Whatever the course's configuration says, the page course grade writes has the course's
+    # per-defect section: its preprocessor last, its exporter writing the page.
+    names = [p if isinstance(p, str) else f"{p.__module__}.{p.__name__}" for p in cfg.GenerateFeedback.preprocessors]
+    if COURSE_FEEDBACK not in names:
+        cfg.GenerateFeedback.preprocessors = [*names, COURSE_FEEDBACK]
+    cfg.GenerateFeedback.exporter_class = COURSE_EXPORTER
     return cfg
 
 
