@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_exercise
 from support.synthetic import ClassBuilder, flag
+from support.tiny_exercise import write_exercise
 
 from course.cli import main
 from course.grading.export import safe_cell

@@ -140,8 +140,8 @@ def test_no_gradebook_is_not_created(tmp_path, monkeypatch):
 def test_an_extension_before_handing_in_is_not_a_submission(tmp_path, monkeypatch):
     """The row `course extend` records for a student yet to hand in: the report and the export
     still count them as not having handed in."""
-    from conftest import write_exercise
     from support.synthetic import ClassBuilder, flag
+    from support.tiny_exercise import write_exercise
 
     from course.report import class_report
 

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_exercise
+from support.tiny_exercise import write_exercise
 
 from course.cli import main
 from course.keys.bank import Bank, BankError
