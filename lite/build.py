@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -94,6 +95,30 @@ def run(*cmd: str | Path, cwd: Path | None = None) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=cwd)
 
 
+# Cells of the notebooks that Pyodide cannot run, each with the note the site shows above it.
+BROWSER_NOTES = {
+    "import threading": (
+        "**In the browser** (this JupyterLite site) the next cell stops with `RuntimeError: can't start "
+        "new thread`: Pyodide runs Python without threads. Run it with `make lab` to watch the race: it "
+        "prints `units sold: 2 from a stock of 1`."
+    ),
+}
+
+
+def copy_notebook(name: str, dest: Path) -> None:
+    """The notebook as it is, with a note above each cell the browser cannot run."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        for start, note in BROWSER_NOTES.items():
+            if cell["cell_type"] == "code" and source.startswith(start):
+                cells.append({"cell_type": "markdown", "id": f"lite-note-{len(cells)}", "metadata": {}, "source": note})
+        cells.append(cell)
+    nb["cells"] = cells
+    (dest / name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def notebook_slugs() -> list[str]:
     slugs: list[str] = []
     for name in NOTEBOOKS:
@@ -167,6 +192,33 @@ def filelock_wheel() -> Path:
     """filelock's interface over an in-process lock (lite/filelock_shim.py says why)."""
     files = {"filelock/__init__.py": (LITE / "filelock_shim.py").read_bytes()}
     return write_wheel(WHEELS, "filelock", "0.0.0+jupyterlite", files, [])
+
+
+def markupsafe_wheel(lock: dict) -> Path:
+    """MarkupSafe without its C speedups (its own pure-Python fallback, markupsafe._native), at
+    the version Pyodide ships: PyPI has no pure wheel of it, so it is made from the sdist."""
+    version = lock["packages"]["markupsafe"]["version"]
+    sdists = WORK / "sdists"
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "-q",
+        "--no-deps",
+        "--no-binary=:all:",
+        "-d",
+        sdists,
+        f"markupsafe=={version}",
+    )
+    (sdist,) = sdists.glob(f"[mM]arkup[sS]afe-{version}.tar.gz")
+    files = {}
+    with tarfile.open(sdist) as tar:
+        for member in tar.getmembers():
+            parts = member.name.split("/")
+            if member.isfile() and parts[1:3] == ["src", "markupsafe"] and not parts[-1].endswith((".c", ".pyi")):
+                files["markupsafe/" + "/".join(parts[3:])] = tar.extractfile(member).read()  # type: ignore[union-attr]
+    return write_wheel(WHEELS, "markupsafe", version, files, [])
 
 
 def download_wheels(lock: dict) -> None:
@@ -274,6 +326,7 @@ def main() -> None:
     course_wheel()
     bank_wheel(slugs)
     filelock_wheel()
+    markupsafe_wheel(lock)
     # .pyc files compiled by Pyodide's Python: the kernel starts without compiling IPython & co.
     run("node", LITE / "pycompile.mjs", WHEELS, cwd=LITE)
     packages = write_lock(lock, pyodide)
@@ -281,7 +334,7 @@ def main() -> None:
     files = WORK / "files"
     files.mkdir()
     for name in NOTEBOOKS:
-        shutil.copy2(ROOT / "notebooks" / name, files / name)
+        copy_notebook(name, files)
     (WORK / "jupyter-lite.json").write_text(json.dumps(jupyter_lite_json(packages), indent=1))
     run(
         sys.executable, "-m", "jupyter", "lite", "build",

@@ -3,7 +3,9 @@
 Every asset is local (no URL to another host in its configuration, every Pyodide package a wheel
 of the site with its sha256), the course goes in without its instructor side (no grading, report,
 cli or demo; no nbgrader), and the bank holds exactly the public exercises its notebooks practise
-on. In the browser "Run the proof" says plainly why it cannot run there.
+on. Every cell of its notebooks runs in Pyodide (under Node, with the site's own wheels) but the
+ones the site shows a note above, and every review builds its viewer. In the browser "Run the
+proof" says plainly why it cannot run there.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -89,3 +93,16 @@ def test_run_the_proof_says_plainly_it_is_not_available_in_the_browser(tmp_path,
     monkeypatch.setattr(sys, "platform", "emscripten")
     with pytest.raises(ValueError, match=r"not available in the browser.*course prove viewer-cart"):
         review.prove(0)
+
+
+def test_every_notebook_cell_runs_in_pyodide_but_the_ones_the_site_notes(lock):
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("no node on PATH: make test installs Node.js (make toolchains, make lite)", pytrace=False)
+    run = subprocess.run(
+        [node, "run_notebooks.mjs", str(SITE)], cwd=ROOT / "lite", capture_output=True, text=True, timeout=240
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    failures = json.loads(run.stdout.strip().splitlines()[-1])
+    unexplained = [f for f in failures if not f["after_note"]]
+    assert not unexplained, unexplained  # today one: 03.00's race needs threads, and its note says so
