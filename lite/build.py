@@ -292,7 +292,6 @@ def jupyter_lite_json(packages: list[str]) -> dict:
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "Code Review Academy",
-            "faviconUrl": "",
             "exposeAppInBrowser": True,  # window.jupyterapp, for the browser test
             "litePluginSettings": {
                 "@jupyterlite/pyodide-kernel-extension:kernel": {
