@@ -312,3 +312,17 @@ def test_graded_feedback_refuses_without_a_summary(tmp_path):
     (tmp_path / "source" / ASSIGNMENT).mkdir(parents=True)
     with pytest.raises(FeedbackRefusedError, match="run `course grade fixture-review` before making feedback"):
         graded_feedback(tmp_path, ASSIGNMENT, "someone", bank=Bank(FIXTURES / "bank"))
+
+
+def test_a_hint_that_repeats_a_sentence_of_the_earned_explanation_is_no_leak():
+    """A key's hint may quote its own explanation: a student who earned the explanation is not
+    flagged for the hint's copy of that sentence, but is for the hint's own words."""
+    from course.scoring.disclosure import leaks
+
+    explanation = "Fridays after the cutoff go wrong; the new line adds a calendar day, not a business day."
+    hint = "Look at what happens to a late order on the last weekday; the new line adds a calendar day, not a business day."
+    page = f"<p>{explanation}</p>"
+    assert leaks(page, {"hint 3": hint}) == ["hint 3"]  # without knowing what was earned, it looks leaked
+    assert leaks(page, {"hint 3": hint}, earned=[explanation]) == []
+    own = page + "<p>Look at what happens to a late order on the last weekday;</p>"
+    assert leaks(own, {"hint 3": hint}, earned=[explanation]) == ["hint 3"]

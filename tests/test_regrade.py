@@ -186,8 +186,11 @@ def test_grades_changed_behind_the_graders_back_are_put_back_and_flagged(course)
         victim.manual_score = 0.0
         gb.find_grade(REVIEW, NOTEBOOK, ASSIGNMENT, "empty").auto_score = 10.0
         gb.find_comment(SHORT, NOTEBOOK, ASSIGNMENT, "partial").manual_comment = "cheater"
+        # another grader's shard (same gradebook, at the same time): not this run's to judge
+        gb.find_grade(REVIEW, NOTEBOOK, ASSIGNMENT, "wrong-categories").auto_score = 1.0
         gb.db.commit()
-        settled = settle(gb, ASSIGNMENT, before, graded=(), rescored={})
+        scope = [s for s in STUDENTS if s != "wrong-categories"]
+        settled = settle(gb, ASSIGNMENT, before, graded=(), rescored={}, scope=scope)
     assert columns(course, "perfect", SHORT)[1] == 2.0
     assert columns(course, "empty", REVIEW)[0] == 0.0
     assert columns(course, "partial", SHORT)[4] == "good answer, partial"
@@ -195,6 +198,7 @@ def test_grades_changed_behind_the_graders_back_are_put_back_and_flagged(course)
     assert "not graded in this run; put back" in " ".join(settled.flags["empty"])
     assert "comment changed" in " ".join(settled.flags["partial"])
     assert "wrong-categories" not in settled.flags
+    assert columns(course, "wrong-categories", REVIEW)[0] == 1.0  # left as the other grader wrote it
 
 
 def test_the_gradebook_url_reaches_workers_only_in_a_private_file(course, monkeypatch):

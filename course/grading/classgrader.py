@@ -87,7 +87,7 @@ class ClassGrader:
         return ClassReport(
             run.assignment,
             run.root,
-            [run.results[s] for s in [*run.students, *run.others]],
+            [run.results[s] for s in run.students],
             run.grading / "summary.json",
             run.grading / "summary.txt",
             run.root / run.cd.feedback_directory,
@@ -124,7 +124,7 @@ class ClassGrader:
 
         run = self.run
         with Gradebook(run.cd.db_url, run.cd.course_id) as gb:
-            self._apply(settle(gb, run.assignment, self.hand, graded=(), rescored={}))
+            self._apply(settle(gb, run.assignment, self.hand, graded=(), rescored={}, scope=run.students))
         if changed_course_files(run):
             self.hold_back_unconfirmed()
 
@@ -135,15 +135,11 @@ class ClassGrader:
             return read_hand_grades(gb, self.run.assignment)
 
     def _apply(self, settled) -> None:
-        """A settle's flags and notes, on the students it names (any student of the gradebook)."""
+        """A settle's flags and notes, on the students it names (this run's: its scope)."""
         run = self.run
         for student, texts in settled.flags.items():
-            r = run.results.get(student)
-            if r is None:  # a student not graded in this run: only the summary can tell
-                r = run.results[student] = StudentResult(student, status="flagged")
-                run.others.append(student)
             for text in texts:
-                r.escalate("flagged", "gradebook changed", text)
+                run.results[student].escalate("flagged", "gradebook changed", text)
         for student, texts in settled.notes.items():
             for text in texts:
                 if student in run.results:
@@ -236,7 +232,7 @@ class ClassGrader:
                 for s, mine in run.outcomes.items()
                 for rc, o in zip(run.cells, mine)
             }
-            self._apply(settle(gb, run.assignment, self.hand, graded=staged, rescored=points))
+            self._apply(settle(gb, run.assignment, self.hand, graded=staged, rescored=points, scope=run.students))
             self.hand = read_hand_grades(gb, run.assignment)  # what the final check compares against
             settled = read_recorded(gb, run.assignment, [])  # every submission in one query, not four each
             for s in staged:

@@ -40,7 +40,6 @@ class GradingRun:
     seen: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> snapshot of submitted/ at intake
     guarded: dict[str, tuple[Path, dict[str, str]]] = field(default_factory=dict)  # name -> (folder, snapshot)
     only: list[str] | None = None  # `--student`: these students alone are graded; the rest are kept
-    others: list[str] = field(default_factory=list)  # students not graded now whom a check flagged
     execution: str = "none"  # "none" (kernel-free), "sandbox" or "unsandboxed": see kernelfree.choose_execution
 
     @property

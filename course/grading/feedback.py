@@ -196,8 +196,9 @@ def page_leaks(html: str, outcomes: list[Rescore], secrets: dict[str, str]) -> l
     labels, texts = allowed_key_texts((o.slug, o.result) for o in outcomes)
     shown = visible_text(html)
     rendered = {label: visible_text(markdown_html(text)) for label, text in secrets.items()}
+    earned = [*texts, *(rendered[label] for label in labels if label in rendered)]
     found: list[str] = []
-    for label in [*leaks(html, secrets), *leaks(shown, secrets), *leaks(shown, rendered)]:
+    for label in [*leaks(html, secrets, earned), *leaks(shown, secrets, earned), *leaks(shown, rendered, earned)]:
         if label not in labels and secrets[label] not in texts and label not in found:
             found.append(label)
     return found

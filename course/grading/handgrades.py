@@ -193,6 +193,7 @@ def settle(
     before: dict[Key, HandGrade],
     graded: Iterable[str],
     rescored: dict[Key, float],
+    scope: Iterable[str],
 ) -> Settled:
     """Put the gradebook right after autograde, and say what was put right.
 
@@ -200,12 +201,16 @@ def settle(
       were `before`: autograde never writes them, so a change is undone and the student flagged.
     - For a student autograded this run (`graded`), a cell a grader had finished stays finished
       when its automatic score is what it was; where it moved, it waits for the grader again.
-    - A student not autograded this run (`--student`, or set aside) has every column as before.
+    - A student of this run (`scope`) not autograded in it (set aside) has every column as before.
+    - Nothing of a student outside `scope` is read or written: another grader (a shard of the
+      class on one PostgreSQL gradebook) may be grading them at this moment, and `--student`
+      leaves the rest of the class to whoever grades it.
     - A review cell (`rescored`: its points re-scored from the frozen findings) holds those
       points: any other automatic score is overwritten and marked for a grader.
     """
-    graded = set(graded)
-    after = read_hand_grades(gb, assignment)
+    graded, scope = set(graded), set(scope)
+    after = {k: v for k, v in read_hand_grades(gb, assignment).items() if k[0] in scope}
+    before = {k: v for k, v in before.items() if k[0] in scope}
     out = Settled()
     for key, now in after.items():
         student, notebook, cell = key

@@ -138,11 +138,19 @@ def fingerprints(text: str) -> list[str]:
     return [p for p in parts if len(p) >= 24]
 
 
-def leaks(haystack: str, texts: dict[str, str]) -> list[str]:
+def leaks(haystack: str, texts: dict[str, str], earned: Iterable[str] = ()) -> list[str]:
     """Labels of the key texts that appear in `haystack` (whitespace-insensitive, and HTML
-    entities decoded, so an escaped quote in a feedback page cannot hide a leak)."""
+    entities decoded, so an escaped quote in a feedback page cannot hide a leak).
+
+    A piece that is also part of an `earned` text (one the page may show) is no evidence: a hint
+    may repeat a sentence of the explanation the student earned."""
     flat = " ".join(unescape(haystack).split())
-    return [label for label, text in texts.items() if any(piece in flat for piece in fingerprints(text))]
+    shown = [" ".join(t.split()) for t in earned]
+    return [
+        label
+        for label, text in texts.items()
+        if any(piece in flat and not any(piece in e for e in shown) for piece in fingerprints(text))
+    ]
 
 
 def _json_strings(text: str) -> str:
