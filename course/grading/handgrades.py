@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .recorded import of_assignment
+
 __all__ = ["HandGrade", "Settled", "read_hand_grades", "settle"]
 
 Key = tuple[str, str, str]  # (student, notebook, cell name)
@@ -61,61 +63,18 @@ def _shown(value: float | None) -> str:
 
 
 def _rows(gb: Any, assignment: str) -> list[tuple[Any, ...]]:
-    from nbgrader.api import (
-        Assignment,
-        BaseCell,
-        Grade,
-        Notebook,
-        Student,
-        SubmittedAssignment,
-        SubmittedNotebook,
-    )
+    from nbgrader.api import BaseCell, Grade, Notebook, Student
 
-    return (
-        gb.db.query(
-            Student.id,
-            Notebook.name,
-            BaseCell.name,
-            Grade.auto_score,
-            Grade.manual_score,
-            Grade.extra_credit,
-            Grade.needs_manual_grade,
-        )
-        .select_from(Grade)
-        .join(BaseCell, BaseCell.id == Grade.cell_id)
-        .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
-        .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
-        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
-        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-        .join(Student, Student.id == SubmittedAssignment.student_id)
-        .filter(Assignment.name == assignment)
-        .all()
-    )
+    columns = (Grade.auto_score, Grade.manual_score, Grade.extra_credit, Grade.needs_manual_grade)
+    query = gb.db.query(Student.id, Notebook.name, BaseCell.name, *columns).select_from(Grade)
+    return of_assignment(query.join(BaseCell, BaseCell.id == Grade.cell_id), Grade.notebook_id, assignment).all()
 
 
 def _comments(gb: Any, assignment: str) -> dict[Key, str | None]:
-    from nbgrader.api import (
-        Assignment,
-        BaseCell,
-        Comment,
-        Notebook,
-        Student,
-        SubmittedAssignment,
-        SubmittedNotebook,
-    )
+    from nbgrader.api import BaseCell, Comment, Notebook, Student
 
-    rows = (
-        gb.db.query(Student.id, Notebook.name, BaseCell.name, Comment.manual_comment)
-        .select_from(Comment)
-        .join(BaseCell, BaseCell.id == Comment.cell_id)
-        .join(SubmittedNotebook, SubmittedNotebook.id == Comment.notebook_id)
-        .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
-        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
-        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-        .join(Student, Student.id == SubmittedAssignment.student_id)
-        .filter(Assignment.name == assignment)
-        .all()
-    )
+    query = gb.db.query(Student.id, Notebook.name, BaseCell.name, Comment.manual_comment).select_from(Comment)
+    rows = of_assignment(query.join(BaseCell, BaseCell.id == Comment.cell_id), Comment.notebook_id, assignment).all()
     return {(r[0], r[1], r[2]): r[3] for r in rows}
 
 

@@ -6,7 +6,22 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Recorded", "Submission", "read_recorded"]
+__all__ = ["Recorded", "Submission", "of_assignment", "read_recorded"]
+
+
+def of_assignment(query: Any, notebook_id: Any, assignment: str) -> Any:
+    """`query` (over rows of one submitted notebook: grades, comments) joined up to the student
+    and the assignment whose name is `assignment`; `notebook_id` is the row's SubmittedNotebook key."""
+    from nbgrader.api import Assignment, Notebook, Student, SubmittedAssignment, SubmittedNotebook
+
+    return (
+        query.join(SubmittedNotebook, SubmittedNotebook.id == notebook_id)
+        .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+        .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+        .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+        .join(Student, Student.id == SubmittedAssignment.student_id)
+        .filter(Assignment.name == assignment)
+    )
 
 
 @dataclass(frozen=True)
@@ -28,15 +43,7 @@ class Recorded:
     """
 
     def __init__(self, gb: Any, assignment: str, grade_ids: list[str]):
-        from nbgrader.api import (
-            Assignment,
-            Grade,
-            GradeCell,
-            Notebook,
-            Student,
-            SubmittedAssignment,
-            SubmittedNotebook,
-        )
+        from nbgrader.api import Assignment, Grade, GradeCell, Notebook, Student, SubmittedAssignment
 
         self.gb, self.assignment = gb, assignment
         rows = (
@@ -60,15 +67,14 @@ class Recorded:
             if seen[row[0]] == 1
         }
         grades = (
-            gb.db.query(Student.id, Notebook.name, GradeCell.name, Grade.auto_score)
-            .select_from(Grade)
-            .join(GradeCell, GradeCell.id == Grade.cell_id)
-            .join(SubmittedNotebook, SubmittedNotebook.id == Grade.notebook_id)
-            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
-            .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
-            .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-            .join(Student, Student.id == SubmittedAssignment.student_id)
-            .filter(Assignment.name == assignment, GradeCell.name.in_(sorted(set(grade_ids))))
+            of_assignment(
+                gb.db.query(Student.id, Notebook.name, GradeCell.name, Grade.auto_score)
+                .select_from(Grade)
+                .join(GradeCell, GradeCell.id == Grade.cell_id),
+                Grade.notebook_id,
+                assignment,
+            )
+            .filter(GradeCell.name.in_(sorted(set(grade_ids))))
             .all()
         )
         counted = Counter((row[0], row[1], row[2]) for row in grades)
