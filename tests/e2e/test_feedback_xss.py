@@ -1,8 +1,16 @@
-"""Does anything a student wrote run script in their feedback page? The page nbgrader generates
-shows the student's Markdown and outputs; nbgrader's template passes raw HTML through."""
+"""Does anything a student wrote run script in their feedback page, or in the formgrader where a
+TA grades it? Both render the student's Markdown, outputs and comments, and nbgrader's templates
+pass raw HTML through. One hostile submission, graded once with its notebook executed, serves both.
+
+The formgrader renders each submission with nbconvert inside the instructor's (or a TA's) own
+Jupyter server: script there runs with the grader's session, which can change every grade. The
+course's nbgrader_config.py makes the formgrader's exporter render Markdown safely
+(HTMLExporter.preprocessors) and sanitize outputs (HTMLExporter.sanitize_html).
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -22,6 +30,7 @@ MARKDOWN = (
     "<iframe src=\"javascript:parent.__pwned='iframe'\"></iframe>\n\n"
     "```\n<script>in code</script>\n\n\nafter a blank line\n```\n"
 )
+COMMENT = "<img src=x onerror=\"window.__pwned='comment'\">flagged"
 OUTPUT = (
     "from IPython.display import HTML, Javascript, Markdown, SVG, display\n"
     "display(HTML(\"<b>bold</b><script>window.__pwned = 'html'</script><img src=x onerror=\\\"window.__pwned='out'\\\">\"))\n"
@@ -44,6 +53,10 @@ def feedback_page(tmp_path_factory) -> Path:
     i = next(n for n, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == GRADE_ID)
     nb.cells[i:i] = [nbformat.v4.new_markdown_cell(MARKDOWN), nbformat.v4.new_code_cell(OUTPUT)]
     nbformat.write(nb, path)
+    side = path.parent / "fixture-cart.findings.json"  # a finding's comment, listed in the review cell
+    data = json.loads(side.read_text(encoding="utf-8"))
+    data["findings"][0]["comment"] = COMMENT
+    side.write_text(json.dumps(data), encoding="utf-8")
     env = {**os.environ, "COURSE_BANK": str(FIXTURES / "bank"), "COURSE_CELL_TIMEOUT": "20"}
     for name in ("CONFIG", "DATA", "RUNTIME"):
         (tmp / name).mkdir()
@@ -82,3 +95,29 @@ def test_no_script_a_student_wrote_runs_in_their_feedback_page(feedback_page, ne
     assert "<script>window.__pwned = 'markdown'</script>" in text  # ...shown as text, not run
     assert "after a blank line" in text
     assert page.locator("iframe").count() == 0 and page.locator("svg script").count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_no_script_a_student_wrote_runs_in_the_formgrader(feedback_page, jupyter_server_factory, new_page):
+    from nbgrader.api import Gradebook
+
+    course = feedback_page.parents[3]
+    autograded = course / "autograded" / "mallory" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    assert "window.__pwned = 'html'" in autograded.read_text(encoding="utf-8")  # the outputs are there
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission_id = gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, "mallory").id
+    server = jupyter_server_factory("lab", root=course)
+    page, log = new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server.url(f"formgrader/submissions/{submission_id}/"))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(1500)
+    frames = [page, *[f for f in page.frames if f is not page.main_frame]]
+    text = "\n".join(f.inner_text("body") for f in frames if f.locator("body").count())
+    assert "My answer" in text and "bold" in text, text[:2000]  # the student's work is shown
+    for frame in page.frames:
+        assert frame.evaluate("window.__pwned") is None, frame.url
+    assert not log.dialogs
+    assert not [u for u in requests if u.endswith("/x") or u.startswith("javascript:")]
