@@ -141,9 +141,6 @@ def grade(
     from rich.console import Console
 
     from ..grading import GradingError
-    from ..grading.patches import skip_iri_syntax
-
-    skip_iri_syntax()  # before classgrader's imports reach jsonschema (nbconvert, via ranout): about a second
     from ..grading.classgrader import grade_class
     from ..grading.nbconfig import shown_url
     from ..grading.summary import summary_details, summary_table
