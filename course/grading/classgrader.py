@@ -142,8 +142,7 @@ class ClassGrader:
                 run.results[student].escalate("flagged", "gradebook changed", text)
         for student, texts in settled.notes.items():
             for text in texts:
-                if student in run.results:
-                    run.results[student].note("", text)
+                run.results[student].note("", text)
 
     # 1. preflight into a staging copy: submitted/ itself is never changed ------------------------
 
@@ -159,12 +158,10 @@ class ClassGrader:
         run.staging.mkdir(parents=True, exist_ok=True)
 
     def preflight(self) -> Iterator[str]:
-        """Every student whose submission can be graded, staged one at a time, in order (stage.py)."""
+        """Every student, staged one at a time, in order (stage.py: every submission can be graded)."""
         for s in self.run.students:
-            same = stage_student(self.run, s)
-            if same is not None:
-                self.rescored[s] = same
-                yield s
+            self.rescored[s] = stage_student(self.run, s)
+            yield s
 
     # 2. autograde in parallel, by nbgrader itself in the workers -------------------------------
 
@@ -213,9 +210,7 @@ class ClassGrader:
                 if r.status == "failed":
                     continue
                 try:
-                    sub = recorded.submission(s)
-                    r.score, r.max_score = sub.score, sub.max_score
-                    r.needs_manual = sub.needs_manual_grade
+                    recorded.submission(s)  # its scores are read once settled, below
                 except MissingEntry:
                     r.escalate("failed", "not in gradebook", "nbgrader recorded no submission")
                     continue

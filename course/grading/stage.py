@@ -21,11 +21,11 @@ from .snapshot import snapshot
 __all__ = ["stage_student"]
 
 
-def stage_student(run: GradingRun, student: str) -> list[Rescore | None] | None:
-    """Stage `student`'s submission for autograde; None when it cannot be graded at all.
-
-    Otherwise the preflight's re-score of each review cell (as `run.cells`) where the frozen
-    sidecar is a byte copy of the one it scored (or both are absent), else None there.
+def stage_student(run: GradingRun, student: str) -> list[Rescore | None]:
+    """Stage `student`'s submission for autograde (every submission can be: an unreadable
+    notebook is replaced by the blank release one), and return the preflight's re-score of each
+    review cell (as `run.cells`) where the frozen sidecar is a byte copy of the one it scored
+    (or both are absent), else None there.
     """
     import nbformat
 
