@@ -13,7 +13,7 @@ from typing import Any
 from ..diff.bundle import Bundle, parse_bundle, render_bundle
 from ..diff.parse import Diff
 from ..diff.write import tree_texts, unified_diff
-from ..vocab import CATEGORIES, SEVERITIES, SIDES, VERDICTS
+from ..vocab import CATEGORIES, PATTERNS, SEVERITIES, SIDES, VERDICTS
 from .model import Decoy, Defect, Key
 
 __all__ = [
@@ -181,6 +181,8 @@ def _defect(d: Any, i: int, where: str, ids: set[str]) -> Defect:
         "explanation": _collect(problems, _need, d, "explanation", str, w),
         "proof": _collect(problems, _need, d, "proof", str, w),
     }
+    if "pattern" in d:
+        fields["pattern"] = _collect(problems, _one_of, d["pattern"], PATTERNS, "pattern", w)
     _raise_all(problems)
     fields["explanation"] = fields["explanation"].strip()
     try:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..vocab import (
     CATEGORIES,
+    PATTERNS,
     SEVERITIES,
     SIDES,
     VERDICTS,
@@ -60,6 +61,8 @@ class Defect:
     # a defect often shows on two lines (the sink and the call that feeds it, the removed
     # timeout and the call that lost it), and a reviewer who names either has found it.
     also_at: tuple[tuple[str, str, int, int], ...] = ()
+    # The reusable lesson (one of vocab.PATTERNS), or "" where the key does not name one yet.
+    pattern: str = ""
 
     def __post_init__(self) -> None:
         owner = f"defect {self.id!r}"
@@ -87,6 +90,8 @@ class Defect:
         for category in also:
             check_choice(owner, "also", category, CATEGORIES)
         object.__setattr__(self, "also", also)
+        if self.pattern:
+            check_choice(owner, "pattern", self.pattern, PATTERNS)
 
     @property
     def weight(self) -> int:
