@@ -34,6 +34,10 @@ PATTERNS = (
     "global-change-blast-radius",  # one change reaches every user, region or service at once
     "removed-safeguard",  # the defect is in what the change removed
     "test-passes-for-wrong-reason",  # a test that cannot fail, or proves something else
+    "order-of-operations",  # right steps, wrong order (tax before discount, log before check)
+    "information-exposure",  # internals, secrets or other users' data sent where they should not go
+    "dependency-failure-not-contained",  # one dependency's outage takes down what could keep working
+    "unbounded-retry",  # retries without a limit, backoff or jitter
 )
 
 

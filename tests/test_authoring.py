@@ -175,7 +175,7 @@ def test_an_exercise_toml_with_several_problems_names_each(real):
     assert info.value.problems == [
         f"{path}: 'tags' must be a list of strings",
         f"{path}: missing 'title'",
-        f"{path}: 'difficulty' must be one of easy, medium, hard, found 'trivial'",
+        f"{path}: 'difficulty' must be one of easy, medium, hard, expert, found 'trivial'",
     ]
     edit(real / "key.toml", 'severity = "major"', 'severity = "huge"')  # and one in key.toml
     result = run("check", "--bank", real.parent)
@@ -332,3 +332,22 @@ def test_a_new_assignment_builds_and_its_solution_scores_full_marks(tmp_path, mo
     report = build(course, assignments=["quiz"], check=True, echo=lines.append)
     assert report.ok, "\n".join(lines)
     assert any("source solutions score full marks on 1 review cell(s)" in c for c in report.assignments[0].checks)
+
+
+def test_a_pattern_outside_the_vocabulary_is_named_and_a_missing_one_fails_strict(real):
+    edit(real / "key.toml", 'pattern = "missing-authorisation"', 'pattern = "missing-auth"')
+    with pytest.raises(BankError) as info:
+        Exercise.load(real).key
+    assert "'pattern' must be one of" in str(info.value) and "found 'missing-auth'" in str(info.value)
+    edit(real / "key.toml", 'pattern = "missing-auth"\n', "")
+    warnings = [str(p) for p in check_exercise(Exercise.load(real), proofs=False) if p.level == "warning"]
+    assert warnings == [
+        f"{SLUG}: order-lookup-missing-ownership-check: key.toml 'pattern': missing; name the lesson "
+        "(one of course.vocab.PATTERNS)"
+    ]
+
+
+def test_an_expert_exercise_is_held_to_the_expert_size(real):
+    edit(real / "exercise.toml", 'difficulty = "easy"', 'difficulty = "expert"')
+    warnings = [str(p) for p in check_exercise(Exercise.load(real), proofs=False) if p.level == "warning"]
+    assert len(warnings) == 1 and "an expert-tier exercise changes 300 to 800" in warnings[0]

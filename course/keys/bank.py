@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 INCIDENTS = ("dec-2025", "mar-02-2026", "mar-05-2026", "security", "general")
-DIFFICULTIES = ("easy", "medium", "hard")
+DIFFICULTIES = ("easy", "medium", "hard", "expert")  # expert: a 300-800 line pull request
 PROOF_TIMEOUT = 60.0
 PRIVATE_BANK_ENV = "COURSE_PRIVATE_BANK"
 _FIND = object()  # Bank(private=...) not given: find_private_bank()

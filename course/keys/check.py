@@ -30,6 +30,7 @@ __all__ = [
 
 # The bank's bar (../shared/EXERCISES.md): warnings, errors under --strict.
 CHANGED_LINES = (40, 250)  # lines added plus removed in before/ -> after/
+EXPERT_CHANGED_LINES = (300, 800)  # the expert tier: pull requests the size AI agents now open
 HINTS = (2, 4)  # per defect, least revealing first
 EXPLANATION_MIN = 120  # characters at least: enough to teach the pattern, not only the line
 
@@ -68,14 +69,14 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
     except (BankError, DiffError, ValueError, OSError) as exc:
         return [*problems, Problem(slug, "exercise", str(exc))]
     if key is None:
-        return problems + _size_warnings(slug, diff)
+        return problems + _size_warnings(slug, diff, exercise.difficulty)
     problems += _verdict_problems(exercise, key) + _span_problems(slug, key, diff)
     problems += _fix_problems(exercise, key, diff)
     if proofs:
         problems += _proof_problems(exercise, key, timeout)
     else:
         problems += _proof_files(exercise, key)[0]
-    found = problems + _size_warnings(slug, diff) + _teaching_warnings(slug, key)
+    found = problems + _size_warnings(slug, diff, exercise.difficulty) + _teaching_warnings(slug, key)
     return sorted(found, key=lambda p: p.level != "problem")
 
 
@@ -160,16 +161,18 @@ def _fix_problems(exercise: Exercise, key: Key, diff: Diff) -> list[Problem]:
     return [Problem(slug, w, m) for w, m in problems] + [Problem(slug, "fixed/", m, "warning") for m in warnings]
 
 
-def _size_warnings(slug: str, diff: Diff) -> list[Problem]:
-    low, high = CHANGED_LINES
+def _size_warnings(slug: str, diff: Diff, difficulty: str) -> list[Problem]:
+    expert = difficulty == "expert"
+    low, high = EXPERT_CHANGED_LINES if expert else CHANGED_LINES
     changed = sum(f.added + f.removed for f in diff.files)
     if low <= changed <= high:
         return []
+    kind = "an expert-tier exercise" if expert else "a review exercise"
     return [
         Problem(
             slug,
             "exercise",
-            f"before/ -> after/ changes {changed} lines; a review exercise changes {low} to {high}",
+            f"before/ -> after/ changes {changed} lines; {kind} changes {low} to {high}",
             "warning",
         )
     ]
@@ -194,6 +197,10 @@ def _teaching_warnings(slug: str, key: Key) -> list[Problem]:
                     f"key.toml 'explanation': {len(d.explanation)} characters; at least {shortest} "
                     "teach the pattern, not only the line",
                 )
+            )
+        if not d.pattern:
+            warnings.append(
+                Problem(slug, d.id, "key.toml 'pattern': missing; name the lesson (one of course.vocab.PATTERNS)")
             )
         if d.hints and len(d.hints[0]) > len(d.explanation):
             warnings.append(Problem(slug, d.id, "key.toml 'hints': the first hint is longer than the explanation"))
