@@ -337,7 +337,7 @@ def test_a_new_assignment_builds_and_its_solution_scores_full_marks(tmp_path, mo
 def test_a_pattern_outside_the_vocabulary_is_named_and_a_missing_one_fails_strict(real):
     edit(real / "key.toml", 'pattern = "missing-authorisation"', 'pattern = "missing-auth"')
     with pytest.raises(BankError) as info:
-        Exercise.load(real).key
+        _ = Exercise.load(real).key
     assert "'pattern' must be one of" in str(info.value) and "found 'missing-auth'" in str(info.value)
     edit(real / "key.toml", 'pattern = "missing-auth"\n', "")
     warnings = [str(p) for p in check_exercise(Exercise.load(real), proofs=False) if p.level == "warning"]
