@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from typing import Any
 
+from filelock import Timeout
+
 from ..diff.bundle import parse_bundle
-from ..keys.bank import Bank, Exercise
+from ..keys.bank import Bank, BankError, Exercise
 from ..keys.proofs import run_proof
 from ..review.finding import Finding
 from ..review.review import Review
@@ -21,8 +24,9 @@ from ..scoring.match import Score, score
 from ..vocab import where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
+from .record import LearnerRecord, RecordFull, attempt_from_score
 
-__all__ = ["PracticeReview", "PrivateExercise", "practice"]
+__all__ = ["PracticeReview", "PrivateExercise", "my_progress", "practice"]
 
 
 def practice(
@@ -35,6 +39,18 @@ def practice(
     return PracticeReview(bundle, sidecar_path(directory, slug), slug=slug, bank=b)
 
 
+def my_progress(directory: str | os.PathLike = ".", *, bank: str | os.PathLike | Bank | None = None) -> Any:
+    """My Progress: the learner record of this folder per exercise and category, a plot, and
+    what to do next (course.practice.overview; the page is course.practice.page)."""
+    from .overview import overview  # the page's modules (and matplotlib) load only when asked for
+    from .page import ProgressView
+
+    try:
+        return ProgressView(overview(directory, bank if isinstance(bank, Bank) else Bank(bank)))
+    except BankError as exc:  # the record is still shown; only the exercises not yet tried need the bank
+        return ProgressView(overview(directory, None, f"the exercise bank could not be read ({exc})"))
+
+
 class PracticeReview(Review):
     """A review scored on demand against its key (see the module docstring).
 
@@ -45,14 +61,28 @@ class PracticeReview(Review):
 
     practice_mode = True
 
-    def __init__(self, bundle: Any, sidecar: str | os.PathLike, *, slug: str, bank: Bank):
+    def __init__(
+        self,
+        bundle: Any,
+        sidecar: str | os.PathLike,
+        *,
+        slug: str,
+        bank: Bank,
+        exercise: Exercise | None = None,
+        drill: str = "",
+        record_dir: str | os.PathLike | None = None,
+    ):
         self._bank = public_bank(bank, slug)  # never the private bank (course.practice.private)
         self._scored: tuple[str, Score, tuple] | None = None  # (submission as JSON, its score, signature)
         super().__init__(bundle, sidecar, slug=slug)
         self._progress = Progress(self.store)
+        # A drill (course.practice.drills) is scored against its own cut of an exercise's key.
+        self._cut = exercise
+        self.drill_of = drill  # the id of the defect a drill was cut around; "" for a review
+        self.record = LearnerRecord(record_dir if record_dir is not None else self.sidecar.parent)
 
     def _exercise(self) -> Exercise:
-        return self._bank.get(self.slug)
+        return self._cut if self._cut is not None else self._bank.get(self.slug)
 
     def score(self) -> Score:
         """Score the review as it is now against the key."""
@@ -82,9 +112,25 @@ class PracticeReview(Review):
         """Practice mode: score the review now; the viewer then offers hints and explanations."""
         result = self.score()
         snapshot = {"findings": [f.to_dict() for f in self.findings], "verdict": self.verdict}
+        before = self._progress.reload()
+        helped = frozenset(before["hints"]) | frozenset(before["revealed"])
         self._progress.update(lambda d: d.update(submitted=snapshot))
+        if before["submitted"] != snapshot:  # the same review submitted again is one attempt
+            self._record(result, helped)
         self._changed()
         return result
+
+    def _record(self, result: Score, helped: frozenset[str]) -> None:
+        """Add the submission to the learner record (course.practice.record), never elsewhere."""
+        if not self.store.persist:  # a notebook nbgrader re-runs writes nothing of the learner's
+            return
+        attempt = attempt_from_score(
+            result, self._exercise().slug, "drill" if self.drill_of else "review", helped=helped, drill=self.drill_of
+        )
+        try:
+            self.record.append(attempt)
+        except (OSError, RecordFull, Timeout) as exc:  # the score stands; the record says why it lacks it
+            warnings.warn(f"this attempt was scored but not recorded in {self.record.path}: {exc}", stacklevel=2)
 
     def _defect_result(self, n: int):
         submitted = self._submitted
