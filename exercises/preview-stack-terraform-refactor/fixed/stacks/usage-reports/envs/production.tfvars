@@ -1,0 +1,2 @@
+environment = "production"
+region      = "eu-central-1"
