@@ -106,6 +106,11 @@ def test_keywords_get_pygments_short_class_names():
         ("holds/store.go", "GoLexer"),
         ("holds/store_test.go", "GoLexer"),
         ("go.mod", "TextLexer"),  # Pygments would read it as Modula-2
+        ("modules/usage_store/main.tf", "TerraformLexer"),
+        ("stacks/usage-reports/envs/production.tfvars", "TerraformLexer"),  # not registered in Pygments
+        ("envs/PREVIEW.TFVARS", "TerraformLexer"),
+        (".github/workflows/deploy.yml", "YamlLexer"),
+        ("deploy/service.yaml", "YamlLexer"),
     ],
 )
 def test_each_language_of_the_bank_gets_its_lexer_by_file_name(path, lexer):
@@ -117,6 +122,17 @@ def test_javascript_and_go_lines_are_coloured_and_inert():
     assert '<span class="tok-nx">el</span>' in js and "<a " not in js and "&lt;a href=" in js
     [go] = highlight_lines("func (s *Store) Reserve(sku string) error { return nil }\n", "store.go")
     assert go.startswith('<span class="tok-kd">func</span>') and '<span class="tok-kc">nil</span>' in go
+
+
+def test_terraform_lines_are_coloured_and_inert():
+    [tf] = highlight_lines('  bucket = "${var.name}-<b>exports</b>"\n', "main.tf")
+    [tfvars] = highlight_lines('region = "eu-central-1" # <script>\n', "envs/production.tfvars")
+    for line in (tf, tfvars):
+        assert '<span class="tok-' in line and "<b>" not in line and "<script>" not in line
+    assert text_of(tfvars) == 'region = "eu-central-1" # <script>'
+    assert tfvars.startswith('<span class="tok-na">region</span>')  # an attribute name, not plain text
+    assert '<span class="tok-s2">&quot;eu-central-1&quot;</span>' in tfvars
+    assert '<span class="tok-c1"> # &lt;script&gt;</span>' in tfvars
 
 
 def test_every_file_of_the_bank_is_highlighted_by_its_language():

@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class_for_filename
+from pygments.lexers.configs import TerraformLexer
 from pygments.lexers.javascript import TypeScriptLexer
 from pygments.lexers.special import TextLexer
 from pygments.styles import get_all_styles, get_style_by_name
@@ -25,10 +26,11 @@ PLAIN = frozenset({"", "w", "err"})
 
 
 # File names Pygments gets wrong by its patterns: go.mod would be read as Modula-2, and the
-# ES-module TypeScript extensions are not registered. (JavaScript .js/.mjs/.cjs, TypeScript .ts,
-# .tsx and Go .go are found by Pygments itself.)
+# ES-module TypeScript extensions and Terraform's variable files (.tfvars, HCL attributes) are
+# not registered. (JavaScript .js/.mjs/.cjs, TypeScript .ts, .tsx, Go .go, Terraform .tf/.hcl
+# and YAML .yml/.yaml are found by Pygments itself.)
 _BY_NAME: dict[str, type[Lexer]] = {"go.mod": TextLexer, "go.sum": TextLexer, "go.work": TextLexer}
-_BY_SUFFIX: dict[str, type[Lexer]] = {".mts": TypeScriptLexer, ".cts": TypeScriptLexer}
+_BY_SUFFIX: dict[str, type[Lexer]] = {".mts": TypeScriptLexer, ".cts": TypeScriptLexer, ".tfvars": TerraformLexer}
 
 
 @lru_cache(maxsize=512)
