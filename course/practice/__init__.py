@@ -18,15 +18,15 @@ from ..diff.bundle import parse_bundle
 from ..keys.bank import Bank, BankError, Exercise
 from ..keys.proofs import run_proof
 from ..review.finding import Finding
-from ..review.review import Review
+from ..review.review import Review, re_executing
 from ..review.store import sidecar_path
 from ..scoring.match import Score, score
-from ..vocab import where
+from ..vocab import PATTERNS, where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
 from .record import LearnerRecord, RecordFull, attempt_from_score
 
-__all__ = ["PracticeReview", "PrivateExercise", "my_progress", "practice"]
+__all__ = ["PracticeReview", "PrivateExercise", "drill", "my_progress", "practice"]
 
 
 def practice(
@@ -42,13 +42,40 @@ def practice(
 def my_progress(directory: str | os.PathLike = ".", *, bank: str | os.PathLike | Bank | None = None) -> Any:
     """My Progress: the learner record of this folder per exercise and category, a plot, and
     what to do next (course.practice.overview; the page is course.practice.page)."""
-    from .overview import overview  # the page's modules (and matplotlib) load only when asked for
-    from .page import ProgressView
+    from .overview import overview  # the page's modules (matplotlib, fsrs) load only when asked for
+    from .page import ProgressView, drills_due
 
     try:
-        return ProgressView(overview(directory, bank if isinstance(bank, Bank) else Bank(bank)))
+        ov = overview(directory, bank if isinstance(bank, Bank) else Bank(bank))
     except BankError as exc:  # the record is still shown; only the exercises not yet tried need the bank
-        return ProgressView(overview(directory, None, f"the exercise bank could not be read ({exc})"))
+        ov = overview(directory, None, f"the exercise bank could not be read ({exc})")
+    return ProgressView(ov, drills_due(ov))
+
+
+def drill(
+    directory: str | os.PathLike = ".", *, bank: str | os.PathLike | Bank | None = None, pattern: str | None = None
+) -> Any:
+    """The next due drill (course.practice.drills) in a practice viewer, or a note saying that
+    none is due and when the next one is. `pattern` drills that pattern now, due or not."""
+    from .drills import Drill, next_drill  # fsrs loads here, not when a notebook imports practice
+
+    if pattern is not None and pattern not in PATTERNS:
+        raise ValueError(f"pattern must be one of {', '.join(PATTERNS)}, not {pattern!r}")
+    b = bank if isinstance(bank, Bank) else Bank(bank)
+    found = next_drill(directory, b, pattern=pattern)
+    if not isinstance(found, Drill):
+        return found
+    if not re_executing():  # a notebook nbgrader re-runs writes nothing in the learner's folder
+        found.sidecar.parent.mkdir(exist_ok=True)
+    return PracticeReview(
+        found.bundle,
+        found.sidecar,
+        slug=found.bundle.slug or found.sidecar.name,
+        bank=b,
+        exercise=found.exercise,
+        drill=found.defect.id,
+        record_dir=directory,
+    )
 
 
 class PracticeReview(Review):

@@ -17,15 +17,17 @@ from .record import Attempt
 
 __all__ = ["ProgressView", "plot_png"]
 
+# JupyterLab right-aligns every cell of a rendered HTML table, above a plain class rule: the
+# text columns here say otherwise with !important, inside this page's own class only.
 STYLE = """
 <style>
-.cra-progress { font-family: var(--jp-ui-font-family, sans-serif); max-width: 60rem; }
-.cra-progress table { border-collapse: collapse; margin: 0.4rem 0 1rem; }
-.cra-progress th, .cra-progress td { border: 1px solid var(--jp-border-color2, #ccc); padding: 0.2rem 0.5rem;
-  text-align: left; vertical-align: top; }
-.cra-progress td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.cra-progress .cra-note { border-left: 4px solid #c60; padding: 0.3rem 0.6rem; }
-.cra-progress img { max-width: 100%; background: #fff; }
+.cra-my-progress { font-family: var(--jp-ui-font-family, sans-serif); max-width: 60rem; }
+.cra-my-progress table { border-collapse: collapse; margin: 0.4rem 0 1rem; }
+.cra-my-progress table th, .cra-my-progress table td { border: 1px solid var(--jp-border-color2, #ccc);
+  padding: 0.2rem 0.5rem; text-align: left !important; vertical-align: top; }
+.cra-my-progress table td.num { text-align: right !important; font-variant-numeric: tabular-nums; }
+.cra-my-progress .cra-my-note { border-left: 4px solid #c60; padding: 0.3rem 0.6rem; }
+.cra-my-progress img { max-width: 100%; background: #fff; }
 </style>
 """
 
@@ -61,8 +63,9 @@ def plot_png(ov: Overview) -> bytes:
     left.set_xticks(xs if len(xs) <= 15 else xs[:: max(1, len(xs) // 10)])
     left.legend(loc="lower right", fontsize="small")
     names = [c.category for c in ov.categories]
-    right.barh(names, [c.recall for c in ov.categories], color="#4a7ab5")
-    right.set_xlim(0, 1)
+    bars = right.barh(names, [c.recall for c in ov.categories], color="#4a7ab5", height=0.6)
+    right.bar_label(bars, labels=[f"{c.found}/{c.met}" for c in ov.categories], padding=3, fontsize="small")
+    right.set_xlim(0, 1.15)
     right.invert_yaxis()
     right.set_xlabel("recall: defects found / met")
     right.set_title("Per category")
@@ -158,6 +161,52 @@ def next_steps(ov: Overview) -> list[str]:
     return steps
 
 
+LAST_RESULT = {1: "missed", 2: "found with help, or miscategorised", 3: "found", 4: "found easily"}
+
+
+def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
+    """Fill in ov.due and ov.upcoming from the schedule; the page's "Drills due" section."""
+    try:
+        from .schedule import cards
+    except ImportError as exc:  # fsrs is a declared dependency; a bare environment may still lack it
+        return f'<h3>Drills due</h3><p class="cra-my-note">Spaced practice needs the fsrs package ({escape(str(exc))}).</p>'
+    now = now or _dt.datetime.now(_dt.UTC)
+    all_cards = sorted(cards(ov.attempts).values(), key=lambda c: (c.due, c.pattern))
+    ov.due = [c for c in all_cards if c.is_due(now)]
+    later = [c for c in all_cards if not c.is_due(now)]
+    ov.upcoming = later[0] if later else None
+    parts = ["<h3>Drills due</h3>"]
+    if not all_cards:
+        parts.append(
+            "<p>No drills yet. Each defect has a pattern (the lesson behind it); once you have met a pattern "
+            "in a submitted review, it comes back here as a short drill on a schedule: sooner when you missed "
+            "it, later when you found it.</p>"
+        )
+        return "".join(parts)
+    if ov.due:
+        n = len(ov.due)
+        parts.append(
+            f"<p>{n} pattern{'s are' if n != 1 else ' is'} due. Run <code>drill()</code> for the next one.</p>"
+        )
+    else:
+        assert ov.upcoming is not None
+        parts.append(
+            f"<p>No drill is due. The next one ({escape(ov.upcoming.pattern)}) is due "
+            f"{escape(fmt_time(ov.upcoming.due))}.</p>"
+        )
+    rows = [
+        [
+            (escape(c.pattern), False),
+            (str(c.reviews), True),
+            (escape(LAST_RESULT.get(int(c.last_rating), "")), False),
+            ("<b>due now</b>" if c.is_due(now) else escape(fmt_time(c.due)), False),
+        ]
+        for c in all_cards
+    ]
+    parts.append(_table(("pattern", "times met", "last time", "next drill"), rows))
+    return "".join(parts)
+
+
 class ProgressView:
     """What `my_progress()` returns: shown as a page in a notebook, as text elsewhere."""
 
@@ -172,11 +221,11 @@ class ProgressView:
     def _notes(self) -> str:
         notes = self.overview.record.notes[-3:]
         extra = [self.overview.bank_problem] if self.overview.bank_problem else []
-        return "".join(f'<p class="cra-note">{escape(n)}</p>' for n in [*notes, *extra])
+        return "".join(f'<p class="cra-my-note">{escape(n)}</p>' for n in [*notes, *extra])
 
     def _html(self) -> str:
         ov = self.overview
-        parts = [STYLE, '<div class="cra-progress">', self._notes()]
+        parts = [STYLE, '<div class="cra-my-progress">', self._notes()]
         if not ov.attempts:
             parts.append(
                 "<p><b>No practice recorded yet.</b> Open <code>00.00-Start-Here.ipynb</code>, run the warm-up "
@@ -194,7 +243,7 @@ class ProgressView:
             f"<p>{n} attempt{'s' if n != 1 else ''} recorded: {tried} exercise{'s' if tried != 1 else ''} "
             f"reviewed, {len(ov.drills)} drill{'s' if len(ov.drills) != 1 else ''}.</p>",
             "<h3>What to do next</h3><ul>" + "".join(f"<li>{s}</li>" for s in self.next_steps) + "</ul>",
-            f'<img class="cra-progress-plot" alt="Score, recall and precision per attempt, and recall per '
+            f'<img class="cra-my-progress-plot" alt="Score, recall and precision per attempt, and recall per '
             f'category" src="data:image/png;base64,{png}">',
             "<h3>Per exercise</h3><p>Score is weighted (a blocker counts three times a minor); recall and "
             "precision count defects and findings one by one. Each arrow is a later attempt.</p>",

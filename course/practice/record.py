@@ -230,7 +230,7 @@ class LearnerRecord:
         self.path = record_path(directory)
 
     def _lock(self) -> FileLock:
-        return FileLock(self.path.with_name(f".{self.path.name}.lock"), timeout=LOCK_TIMEOUT)
+        return FileLock(self.path.with_name(f"{self.path.name}.lock"), timeout=LOCK_TIMEOUT)
 
     def _parse(self) -> tuple[RecordState, str | None]:
         """The record and, when (part of) it cannot be read, why: then it must be set aside."""

@@ -76,14 +76,14 @@ def test_a_submitted_review_shows_in_my_progress_with_its_score_and_plot(lab, ne
     shutil.copy(ROOT / "notebooks" / PROGRESS, lab.root / PROGRESS)
     assert not unexpected_errors(log, "lab"), log.errors
     page, log = new_page()  # a second tab, as a learner opens the notebook from the file browser
-    run_all_and_wait(page, lab, PROGRESS, ".cra-progress")
-    progress = page.locator(".cra-progress")
+    run_all_and_wait(page, lab, PROGRESS, ".cra-my-progress")
+    progress = page.locator(".cra-my-progress")
     assert "1 attempt recorded: 1 exercise reviewed" in progress.inner_text()
     row = progress.locator("table").first.locator("tbody tr")
     assert row.count() == 1
     cells = row.first.locator("td").all_inner_texts()
     assert cells[0].startswith(SLUG) and cells[1] == "1" and cells[2] == score
-    plot = progress.locator("img.cra-progress-plot")
+    plot = progress.locator("img.cra-my-progress-plot")
     wait_for(lambda: plot.evaluate("img => img.complete && img.naturalWidth > 100"), what="the plot image to load")
     assert plot.get_attribute("src").startswith("data:image/png;base64,")
     assert "Not yet tried" in progress.inner_text()  # what to do next

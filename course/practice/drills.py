@@ -1,0 +1,203 @@
+"""Drills: a pattern that is due (course.practice.schedule) comes back as a small diff cut from
+the bank around one defect of that pattern, reviewed in the same viewer and scored by the same
+code against the cut's own key.
+
+Which defect: one of the due pattern in an exercise the learner has already reviewed (a drill
+from an exercise not yet tried would give away part of it), the one drilled least so far, so
+a pattern with several defects in the bank rotates through them.
+
+The cut: the exercise's before/ and after/ files that hold the defect, diffed again with a few
+lines of context (the bank's own diffs keep whole files), keeping only the hunks that hold one
+of the defect's spans. Line numbers are the file's own, so the key's spans stand as they are.
+The cut's key is that defect, every other defect with a span inside the cut (flagging a real
+defect is never a false positive), and the decoys inside the cut.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from dataclasses import dataclass, replace
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from ..diff.bundle import Bundle, parse_bundle, render_bundle
+from ..diff.model import NO_NEWLINE_MARKER, Hunk, Line
+from ..diff.parse import Diff
+from ..diff.write import tree_texts, unified_diff
+from ..keys.bank import Bank, BankError, Exercise
+from ..keys.model import Decoy, Defect, Key
+from .record import LearnerRecord, RecordState
+from .schedule import PatternCard, due_cards
+
+__all__ = ["CONTEXT", "DRILL_FOLDER", "Drill", "NoDrill", "cut", "next_drill"]
+
+CONTEXT = (3, 8, 20, None)  # lines of context tried in turn until every span of the defect is shown
+WINDOW = 8  # lines kept before and after a defect inside a long hunk (an added file is one hunk)
+DRILL_FOLDER = ".drills"  # beside the notebooks: each drill's findings, one file per round
+
+
+@dataclass(frozen=True)
+class Drill:
+    pattern: str
+    exercise: Exercise  # the bank's exercise, its key replaced by the cut's
+    defect: Defect
+    bundle: Bundle
+    sidecar: Path
+
+
+def _spans_in(diff: Diff, spans: tuple[tuple[str, str, int, int], ...]) -> list[tuple[str, str, int, int]]:
+    return [s for s in spans if any(diff.has_line(s[0], s[1], n) for n in range(s[2], s[3] + 1))]
+
+
+def _has_span(line: Line, spans: list[tuple[str, int, int]]) -> bool:
+    return any(line.side == side and first <= line.number <= last for side, first, last in spans)
+
+
+def _window(hunk: Hunk, spans: list[tuple[str, int, int]]) -> str:
+    """The hunk cut down to WINDOW lines around the spans it shows, as unified diff text."""
+    hit = [i for i, line in enumerate(hunk.lines) if _has_span(line, spans)]
+    lo, hi = max(0, hit[0] - WINDOW), min(len(hunk.lines), hit[-1] + WINDOW + 1)
+    # Where each side stands just before the window: an empty side names the line before it.
+    old_at = hunk.old_start - 1 if hunk.old_length else hunk.old_start
+    new_at = hunk.new_start - 1 if hunk.new_length else hunk.new_start
+    for line in hunk.lines[:lo]:
+        old_at = line.old if line.kind != "add" and line.old is not None else old_at
+        new_at = line.new if line.kind != "remove" and line.new is not None else new_at
+    lines = hunk.lines[lo:hi]
+    olds = [line.old for line in lines if line.kind != "add"]
+    news = [line.new for line in lines if line.kind != "remove"]
+
+    def span(numbers: list[int | None], before: int) -> str:
+        if len(numbers) == 1:
+            return str(numbers[0])
+        return f"{numbers[0] if numbers else before},{len(numbers)}"
+
+    out = [f"@@ -{span(olds, old_at)} +{span(news, new_at)} @@\n"]
+    for line in lines:
+        out.append({"context": " ", "add": "+", "remove": "-"}[line.kind] + line.raw)
+        if line.no_newline:
+            out.append(f"\n{NO_NEWLINE_MARKER}\n")
+    return "".join(out)
+
+
+def _file_cut(path: str, before: str | None, after: str | None, spans: list[tuple[str, int, int]]) -> str:
+    """The unified diff of one file with only the hunks (cut down) that show one of `spans`."""
+    old, new = ({path: before} if before is not None else {}), ({path: after} if after is not None else {})
+    for context in CONTEXT:
+        text = unified_diff(old, new, context=context)
+        fd = Diff.parse(text).files[0]
+        keep = [hunk for hunk in fd.hunks if any(_has_span(line, spans) for line in hunk.lines)]
+        shown = {(line.side, line.number) for hunk in keep for line in hunk.lines}
+        if all(any((side, n) in shown for n in range(first, last + 1)) for side, first, last in spans):
+            break
+    header = text[: text.index("\n@@ ") + 1]
+    return header + "".join(_window(hunk, spans) for hunk in keep)
+
+
+def cut(exercise: Exercise, defect: Defect, *, slug: str) -> tuple[Bundle, Key]:
+    """The drill's pull request (the hunks holding `defect`) and its key (see the module docstring)."""
+    before, after = tree_texts(exercise.root / "before"), tree_texts(exercise.root / "after")
+    by_file: dict[str, list[tuple[str, int, int]]] = {}
+    for file, side, first, last in defect.spans:
+        by_file.setdefault(file, []).append((side, first, last))
+    text = "".join(_file_cut(f, before.get(f), after.get(f), spans) for f, spans in sorted(by_file.items()))
+    description = (
+        f"A drill: part of *{exercise.title}*, a change you reviewed before, cut around one kind of "
+        "defect you missed there or have not seen for a while. Flag what is wrong, with its category, "
+        "and submit; the rest of the change is not shown."
+    )
+    bundle = parse_bundle(render_bundle(slug, f"Drill: {exercise.title}", exercise.author, description, text))
+    defects = []
+    for d in (defect, *(d for d in exercise.key.defects if d.id != defect.id)):
+        inside = _spans_in(bundle.diff, d.spans)
+        if inside:
+            (file, side, first, last), *rest = inside
+            defects.append(replace(d, file=file, side=side, lines=(first, last), also_at=tuple(rest)))
+    decoys: list[Decoy] = [d for d in exercise.key.decoys if _spans_in(bundle.diff, ((d.file, d.side, *d.lines),))]
+    return bundle, Key(defects=tuple(defects), decoys=tuple(decoys), verdict="request-changes")
+
+
+def _reviewed(state: RecordState) -> list[str]:
+    return sorted({a.exercise for a in state.attempts if a.kind == "review"})
+
+
+def _candidates(bank: Bank, state: RecordState, pattern: str) -> list[tuple[int, str, str, Exercise, Defect]]:
+    drilled: dict[tuple[str, str], int] = {}
+    for a in state.attempts:
+        if a.kind == "drill":
+            drilled[(a.exercise, a.drill)] = drilled.get((a.exercise, a.drill), 0) + 1
+    found = []
+    for slug in _reviewed(state):
+        try:
+            exercise = bank.get(slug)
+            defects = exercise.key.defects
+        except (BankError, OSError, ValueError):
+            continue  # gone from this bank, or unreadable: its defects are not drilled
+        if exercise.private:
+            continue
+        for d in defects:
+            if d.pattern == pattern:
+                found.append((drilled.get((slug, d.id), 0), slug, d.id, exercise, d))
+    return sorted(found, key=lambda c: c[:3])
+
+
+def _sidecar(directory: Path, slug: str, defect: Defect, state: RecordState, exercise: str) -> tuple[str, Path]:
+    """The drill's slug and findings file: a new one each round, the same one until it is submitted."""
+    done = sum(1 for a in state.attempts if a.kind == "drill" and a.exercise == exercise and a.drill == defect.id)
+    name = re.sub(r"[^a-z0-9]+", "-", f"drill-{slug}-{defect.id}".lower()).strip("-")[:100] + f"-{done + 1}"
+    return name, directory / DRILL_FOLDER / f"{name}.findings.json"
+
+
+class NoDrill:
+    """What `drill()` shows when no drill is due: why, and when the next one is."""
+
+    def __init__(self, message: str, next_due: PatternCard | None = None):
+        self.message = message
+        self.next_due = next_due
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": f'<p class="cra-no-drill">{escape(self.message)}</p>', "text/plain": self.message}
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def _when(card: PatternCard, now: _dt.datetime) -> str:
+    days = (card.due - now).total_seconds() / 86400
+    left = "in less than a day" if days < 1 else f"in {round(days)} day{'s' if round(days) != 1 else ''}"
+    return f"{card.due:%Y-%m-%d %H:%M} UTC ({left})"
+
+
+def next_drill(
+    directory: str | os.PathLike, bank: Bank, *, pattern: str | None = None, now: _dt.datetime | None = None
+) -> Drill | NoDrill:
+    """The drill of the most overdue pattern (or of `pattern`, due or not), or why there is none."""
+    directory = Path(directory)
+    now = now or _dt.datetime.now(_dt.UTC)
+    state = LearnerRecord(directory).read()
+    due, upcoming = due_cards(state.attempts, now)
+    if pattern is not None:
+        wanted = [pattern]
+    elif due:
+        wanted = [c.pattern for c in due]
+    elif upcoming is not None:
+        return NoDrill(f"No drill is due. The next one ({upcoming.pattern}) is due {_when(upcoming, now)}.", upcoming)
+    else:
+        return NoDrill(
+            "No drill is due: drills come from the patterns of defects in reviews you have submitted. "
+            "Submit a practice review first (00.00-Start-Here), then come back."
+        )
+    for p in wanted:
+        options = _candidates(bank, state, p)
+        if options:
+            _, slug, _, exercise, defect = options[0]
+            name, sidecar = _sidecar(directory, slug, defect, state, exercise.slug)
+            bundle, key = cut(exercise, defect, slug=name)
+            return Drill(p, replace(exercise, _key=key), defect, bundle, sidecar)
+    return NoDrill(
+        f"No exercise you have reviewed holds a defect of the pattern {', '.join(wanted)} in this bank; "
+        "review another exercise to meet it."
+    )
