@@ -201,3 +201,21 @@ def test_an_unreadable_bank_still_shows_the_record(tmp_path, monkeypatch):
 def test_an_attempt_that_is_not_well_formed_is_refused(bad):
     with pytest.raises(ValueError):
         Attempt.from_dict({**attempt(1).to_dict(), **bad})
+
+
+def test_help_is_recorded_for_hints_and_reveals_of_a_missed_defect_only(tmp_path):
+    """A defect found after its hints were shown was found with help; reading the explanation
+    of a defect already found unaided is not help."""
+    review = practice(SLUG, bank=BANK, directory=tmp_path)
+    first, second = Bank(BANK).get(SLUG).key.defects
+    review.flag(first.file, first.lines[0], first.category, "found it", side=first.side)
+    review.submit()
+    review.reveal(0)  # found: its explanation may be read at once
+    review.next_hint(1)  # missed: a hint
+    review.flag(second.file, second.lines[0], second.category, "after the hint", side=second.side)
+    review.submit()
+    last = LearnerRecord(tmp_path).read().attempts[-1]
+    assert {d.id: (d.status, d.helped) for d in last.defects} == {
+        first.id: ("found", False),
+        second.id: ("found", True),
+    }

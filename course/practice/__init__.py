@@ -140,7 +140,10 @@ class PracticeReview(Review):
         result = self.score()
         snapshot = {"findings": [f.to_dict() for f in self.findings], "verdict": self.verdict}
         before = self._progress.reload()
-        helped = frozenset(before["hints"]) | frozenset(before["revealed"])
+        # Help: a hint shown, or an explanation read of a defect not found when it was read.
+        previous = self._submitted
+        found = {r.defect.id for r in previous[0].defects if r.status == "found"} if previous else set()
+        helped = frozenset(before["hints"]) | (frozenset(before["revealed"]) - found)
         self._progress.update(lambda d: d.update(submitted=snapshot))
         if before["submitted"] != snapshot:  # the same review submitted again is one attempt
             self._record(result, helped)
