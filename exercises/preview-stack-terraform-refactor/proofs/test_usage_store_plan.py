@@ -425,7 +425,10 @@ def test_production_data_is_protected_from_deletion():
     [table] = [a for a in config.resources() if a.endswith("aws_dynamodb_table.rollups")]
     [bucket] = [a for a in config.resources() if a.endswith("aws_s3_bucket.exports")]
     table_values = resource_values(config, table, ("deletion_protection_enabled", "point_in_time_recovery.enabled"))
-    assert table_values == {"deletion_protection_enabled": True, "point_in_time_recovery.enabled": True}
-    assert resource_values(config, bucket, ("force_destroy",)) == {"force_destroy": False}
+    bucket_values = resource_values(config, bucket, ("force_destroy",))
+    assert table_values == {"deletion_protection_enabled": True, "point_in_time_recovery.enabled": True}, (
+        f"production table {table}: {table_values}"
+    )
+    assert bucket_values == {"force_destroy": False}, f"production bucket {bucket}: {bucket_values}"
     preview = configuration(tree(), "preview.tfvars", {"environment": "preview-pr-481"})
     assert resource_values(preview, bucket, ("force_destroy",)) == {"force_destroy": True}
