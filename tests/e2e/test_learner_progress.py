@@ -91,3 +91,33 @@ def test_a_submitted_review_shows_in_my_progress_with_its_score_and_plot(lab, ne
     history.locator("summary").click()
     assert SLUG in history.locator("tbody tr").first.inner_text()
     assert not unexpected_errors(log, "lab"), log.errors
+
+
+def test_a_hostile_record_is_shown_as_text_and_runs_nothing(lab, new_page):
+    folder = lab.root / "hostile"
+    folder.mkdir()
+    hostile = "<img src=x onerror=\"alert('cra-record')\"><script>alert('cra-script')</script>"
+    attempt = {
+        "time": "2026-11-01T10:00:00Z",
+        "exercise": hostile[:200],
+        "kind": "review",
+        "score": 0.5,
+        "recall": 0.5,
+        "precision": 0.5,
+        "verdict_correct": False,
+        "defects": [{"id": hostile[:200], "status": "missed", "category": "security", "pattern": "injection"}],
+    }
+    notes = [f"note {hostile}"]
+    (folder / ".learner-record.json").write_text(json.dumps({"schema": 1, "notes": notes, "attempts": [attempt]}))
+    shutil.copy(ROOT / "notebooks" / PROGRESS, folder / PROGRESS)
+    page, log = new_page()
+    run_all_and_wait(page, lab, f"hostile/{PROGRESS}", ".cra-my-progress")
+    progress = page.locator(".cra-my-progress")
+    text = progress.inner_text()
+    assert hostile[:60] in text and f"note {hostile}" in text  # shown literally, as text
+    assert progress.locator("script").count() == 0
+    assert progress.locator("img").count() == 1  # the plot alone
+    page.wait_for_timeout(500)
+    assert log.dialogs == []
+    assert not [r for r in log.requests if r.endswith("/x")]
+    assert not unexpected_errors(log, "lab"), log.errors
