@@ -1,0 +1,3 @@
+module example.test/shelfpage
+
+go 1.19
