@@ -1,0 +1,1 @@
+"""envctl: create and tear down preview environments."""
