@@ -179,6 +179,21 @@ def test_equal_credit_prefers_crediting_more_findings():
         assert [fp.finding.id for fp in s.false_positives] == ["stray"]
 
 
+@pytest.mark.parametrize("first", ["rename", "protection"])
+def test_equal_credit_prefers_the_defect_whose_main_span_the_finding_is_on(first):
+    # A blind reviewer's case (preview-stack-terraform-refactor): one defect's extra span lies
+    # inside another's main lines. A flag on the main lines must credit that defect, not the
+    # neighbour, whichever comes first in the key.
+    rename = defect("rename", lines=(6, 6), severity="blocker", also_at=(("app.py", "new", 35, 35),))
+    protection = defect("protection", lines=(32, 37), severity="blocker")
+    defects = (rename, protection) if first == "rename" else (protection, rename)
+    s = score([finding("f", start=32, end=37)], key(*defects))
+    assert {r.defect.id: r.status for r in s.defects} == {"rename": "missed", "protection": "found"}
+    # the extra span still counts when it is the only thing flagged nearby
+    s = score([finding("f", start=6, end=6), finding("g", start=35, end=35)], key(*defects))
+    assert {r.defect.id: r.status for r in s.defects} == {"rename": "found", "protection": "found"}
+
+
 def test_verdict_does_not_change_the_score_of_a_key_with_defects():
     k = key(defect())
     for verdict in (None, "approve", "request-changes"):

@@ -11,8 +11,10 @@ Rules (docs/design.md, "Scoring"):
 - One finding credits at most one defect and one defect is credited at most once. The scorer
   picks the assignment with the most credit (a maximum-weight bipartite matching). Among
   assignments with equal credit it prefers the one crediting more findings, because every
-  finding left over is a false positive and may cost points. Any remaining tie is broken by
-  a canonical order of the findings (path, side, start, end, category, id, then the other
+  finding left over is a false positive and may cost points. Among those it prefers findings
+  on a defect's main span (`lines`) over its `also_at` spans, so a flag on one defect's main
+  lines is not spent on a neighbour whose extra span happens to reach them. Any remaining tie
+  is broken by a canonical order of the findings (path, side, start, end, category, id, then the other
   fields), so the result never depends on the order findings arrive in.
 - A hit with the defect's category, or one listed in its `also`, earns the defect's weight
   (blocker 3, major 2, minor 1): status "found". A hit with another category earns half:
@@ -55,14 +57,15 @@ FP_COST = 0.5
 FREE_FALSE_POSITIVES = 1
 
 
+def _on(finding: Finding, file: str, side: str, first: int, last: int) -> bool:
+    return finding.path == file and finding.side == side and finding.start <= last + 1 and finding.end >= first - 1
+
+
 def hits(finding: Finding, target: Defect | Decoy) -> bool:
     """Whether a finding lands on a defect (any of its spans) or a decoy, with one line of
     slack on each side."""
     spans = target.spans if isinstance(target, Defect) else ((target.file, target.side, *target.lines),)
-    return any(
-        finding.path == file and finding.side == side and finding.start <= last + 1 and finding.end >= first - 1
-        for file, side, first, last in spans
-    )
+    return any(_on(finding, *span) for span in spans)
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,9 @@ def _match(findings: list[Finding], defects: tuple[Defect, ...]) -> dict[int, in
             by_place.setdefault(place, []).append(di)
 
     # Credit in half units keeps everything integral. Scaling by n + 1 and adding 1 per edge
-    # makes the matching maximise credit first and the number of credited findings second.
+    # makes the matching maximise credit first and the number of credited findings second;
+    # scaling that by n + 1 again and adding 1 for a hit on the defect's main span makes it
+    # prefer main spans third (at most n such bonuses, so they never outweigh one more finding).
     scale = n + 1
     edges: list[list[tuple[int, int]]] = [[] for _ in range(n)]  # per defect: (weight, finding)
     for fi, finding in enumerate(findings):
@@ -211,7 +216,8 @@ def _match(findings: list[Finding], defects: tuple[Defect, ...]) -> dict[int, in
             defect = defects[di]
             if hits(finding, defect):
                 halves = 2 * defect.weight if defect.accepts(finding.category) else defect.weight
-                edges[di].append((halves * scale + 1, fi))
+                main = _on(finding, *defect.spans[0])
+                edges[di].append(((halves * scale + 1) * scale + main, fi))
 
     # A defect never needs more than its n best findings: if an optimum gave it a worse one,
     # one of those n is free (the other n - 1 defects hold at most n - 1 findings) and at least
