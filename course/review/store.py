@@ -271,6 +271,18 @@ class FindingStore:
 
         self._mutate(change)
 
+    def restore(self, finding: Finding) -> Finding:
+        """Put back a finding exactly as it was (an undone delete); one with its id already here
+        is kept as it is and the file is not touched."""
+        kept: list[Finding] = []
+
+        def change(s: Sidecar) -> Sidecar:
+            kept.extend(f for f in s.findings if f.id == finding.id)
+            return s if kept else replace(s, findings=(*s.findings, finding))
+
+        self._mutate(change)
+        return kept[0] if kept else finding
+
     def set_verdict(self, verdict: str | None) -> None:
         if verdict is not None and verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)} or None, not {verdict!r}")

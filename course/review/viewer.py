@@ -15,14 +15,17 @@ from ..diff.highlight import stylesheet
 from ..vocab import CATEGORIES, SEVERITIES, VERDICTS
 from .markdown import render_markdown
 from .page import Index, build_files, describe, diff_size, finding_anchor, span_for_rows
+from .sidecar import MAX_COMMENT
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .finding import Finding
     from .review import Review
 
 __all__ = ["DiffViewer", "draft_key"]
 
 STATIC = Path(__file__).parent / "static"
-MAX_COMMENT = 5000
+# Deleted findings the page can still bring back with Undo (the newest last), per viewer.
+UNDO_KEPT = 20
 # Pygments needs about 0.3 ms a line. Up to this many lines the viewer arrives highlighted; a
 # larger diff is painted as plain text first and coloured by a background thread moments later,
 # so a 5,000-line diff still appears within a second of running the cell.
@@ -78,6 +81,7 @@ class DiffViewer(anywidget.AnyWidget):
         files = build_files(review.diff, highlight=now)
         self._index = Index(files)
         self._user_expanded: set[str] = set()
+        self._deleted: dict[str, Finding] = {}  # id -> the finding as it was, for Undo
         bundle = review.bundle
         super().__init__(
             _css=_css(),
@@ -92,7 +96,12 @@ class DiffViewer(anywidget.AnyWidget):
                 "practice": bool(review.practice_mode),
                 "draft_key": draft_key(review),
             },
-            choices={"categories": list(CATEGORIES), "severities": list(SEVERITIES), "verdicts": list(VERDICTS)},
+            choices={
+                "categories": list(CATEGORIES),
+                "severities": list(SEVERITIES),
+                "verdicts": list(VERDICTS),
+                "max_comment": MAX_COMMENT,  # the page's counter reads the sidecar's limit from here
+            },
             **kwargs,
         )
         self._push()
@@ -266,7 +275,25 @@ class DiffViewer(anywidget.AnyWidget):
         return {"id": finding.id}
 
     def _msg_delete(self, msg: dict) -> None:
-        self._review.unflag(str(msg.get("id")))
+        fid = str(msg.get("id"))
+        finding = self._review.store.get(fid)
+        self._review.unflag(fid)
+        self._deleted.pop(fid, None)
+        self._deleted[fid] = finding
+        while len(self._deleted) > UNDO_KEPT:
+            self._deleted.pop(next(iter(self._deleted)))
+
+    def _msg_undelete(self, msg: dict) -> dict:
+        """Undo a delete made in this viewer: the same finding (id, times and all) is saved again."""
+        fid = str(msg.get("id"))
+        finding = self._deleted.get(fid)
+        if finding is None:
+            raise ValueError("that finding can no longer be brought back (it was deleted before this cell last ran)")
+        self._review.check_anchor(finding.path, finding.side, finding.start, finding.end)
+        self._review.store.restore(finding)
+        del self._deleted[fid]
+        self._review._changed()
+        return {"id": fid}
 
     def _msg_verdict(self, msg: dict) -> None:
         value = msg.get("value")
