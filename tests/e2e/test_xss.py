@@ -32,10 +32,15 @@ SCRIPT = "</script><script>window.__pwned=2;alert('PWNED script')</script>"
 LINK = "[click me](javascript:window.__pwned=3;alert('PWNED link'))"
 SVG = '<svg onload="window.__pwned=4"></svg>'
 PATH = "evil/<img src=x onerror=window.__pwned=5>.py"
+# a second file whose folder and name are payloads, for the file tree (it sorts after PATH)
+TREE_PATH = 'zz<svg onload="window.__pwned=7">/<i onmouseover=window.__pwned=8>x.py'
 SLUG = "xss"
 
 BEFORE = {PATH: "def f():\n    return 1\n"}
-AFTER = {PATH: f"def f():\n    s = '{IMG}'\n    t = \"{SCRIPT}\"\n    # {LINK} {SVG}\n    return 2\n"}
+AFTER = {
+    PATH: f"def f():\n    s = '{IMG}'\n    t = \"{SCRIPT}\"\n    # {LINK} {SVG}\n    return 2\n",
+    TREE_PATH: "x = 1\n",
+}
 
 
 def _bundle() -> str:
@@ -236,3 +241,49 @@ def test_the_viewer_parses_only_the_highlighters_markup(xss_page):
 def sidecar_findings(root):
     path = root / f"{SLUG}.findings.json"
     return json.loads(path.read_text())["findings"] if path.exists() else []
+
+
+def test_the_file_tree_the_undo_bar_and_the_counter_show_payloads_as_text(xss_page, lab):
+    page, log = xss_page
+    root = page.locator(".cra-root")
+    tree = root.locator(".cra-tree")
+    # folders and names from hostile paths, as text; the full path as each entry's title
+    assert tree.locator(".cra-tree-dir").all_inner_texts() == ["evil/", 'zz<svg onload="window.__pwned=7">/']
+    names = tree.locator(".cra-tree-name")
+    assert names.all_inner_texts() == [PATH.split("/")[1], TREE_PATH.split("/")[1]]
+    assert [names.nth(i).get_attribute("title") for i in range(2)] == [PATH, TREE_PATH]
+    tree.locator(".cra-tree-name").nth(1).hover()
+
+    # the counter under a hostile comment, opened for editing
+    coded = next(f for f in sidecar_findings(lab.root) if f["start"] == 2)
+    root.locator(f".cra-card[data-finding='{coded['id']}'] button.cra-edit").click()
+    form = root.locator(".cra-form")
+    assert form.locator("textarea").input_value() == f"{SCRIPT} {IMG}"
+    left = form.locator(".cra-counter").inner_text()
+    assert left.endswith(" characters left") and int(left.split()[0].replace(",", "")) > 0
+    form.locator("textarea").fill(f"{IMG}{SVG}")
+    page.keyboard.press("Escape")
+    form.wait_for(state="detached")
+
+    # "Deleted ... Undo" names the hostile path as text, and Undo brings the hostile comment back
+    typed = next(f for f in sidecar_findings(lab.root) if f["start"] == 3)
+    card = root.locator(f".cra-card[data-finding='{typed['id']}']")
+    card.locator("button.cra-delete").evaluate("b => b.scrollIntoView({block: 'center'})")
+    card.locator("button.cra-delete").click()
+    undo = root.locator(".cra-undo")
+    undo.wait_for()
+    assert f"{PATH}:3" in undo.inner_text()
+    undo.locator("button.cra-undo-button").click()
+    wait_for(lambda: typed in sidecar_findings(lab.root), what="the hostile comment back on disk")
+    card.wait_for()
+    page.wait_for_timeout(500)  # time for any onerror/onload handler to fire
+
+    assert page.evaluate("() => window.__pwned") is None
+    assert log.dialogs == []
+    assert not [m for m in log.console if "PWNED" in m], log.console
+    assert root.locator("img, svg, script, iframe, object, embed, i").count() == 0
+    assert root.locator("[onerror], [onload], [onclick], [onmouseover]").count() == 0
+    records = page.evaluate("() => window.__craHtml.map(r => ({...r, parsed: window.__craParse(r.html, r.context)}))")
+    bad = [p for r in records if r["viewer"] for p in markup_problems(r["parsed"])]
+    assert bad == []
+    assert not unexpected_errors(log, "lab"), log.errors

@@ -14,7 +14,8 @@ const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (se
 // draft_key (a hash of the sidecar's path and the diff), so a cell re-run or a page reload
 // brings the open form back as it was. It is removed when the finding is saved or cancelled.
 const DRAFT_PREFIX = "cra-draft:";
-const MAX_DRAFT = 5000; // characters of comment, as course/review/viewer.py MAX_COMMENT
+const UNDO_MS = 12000; // how long "Deleted — Undo" is offered after a delete
+const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
 
 /** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
 function h(tag, props, ...children) {
@@ -95,17 +96,18 @@ function render({ model, el }) {
   const ui = {
     header: h("div", { className: "cra-header" }),
     banner: h("div", { className: "cra-banner", attrs: { role: "status", "aria-live": "polite" } }),
+    undo: h("div", { className: "cra-undo-area", attrs: { "aria-live": "polite" } }),
     toolbar: h("div", { className: "cra-toolbar" }),
     practice: h("div", { className: "cra-practice" }),
     aside: h("div", { className: "cra-aside" }),
     files: h("div", { className: "cra-files" }),
     help: h("div", {
       className: "cra-help",
-      textContent: "Click a line to flag it, shift-click to extend. Keys: j/k or \u2191/\u2193 move, shift extends, f or Enter flags, n/p next/previous finding, e edits it, Esc cancels, Ctrl+Enter saves.",
+      textContent: "Click a line to flag it, shift-click to extend. Keys: j/k or \u2191/\u2193 move, shift extends, ] / [ next/previous change, } / { next/previous file, f or Enter flags, n/p next/previous finding, e edits it, u undoes a delete, Esc cancels (then leaves full width), Ctrl+Enter saves.",
     }),
   };
   const body = h("div", { className: "cra-body" }, ui.aside, ui.files);
-  root.append(ui.header, ui.banner, ui.toolbar, ui.practice, body, ui.help);
+  root.append(ui.header, ui.banner, ui.toolbar, ui.undo, ui.practice, body, ui.help);
 
   const st = {
     cursor: null, // {file, row}
@@ -124,6 +126,10 @@ function render({ model, el }) {
     lastError: 0, // request number of the last refusal shown in the banner
     savedCopy: null, // the static copy beside this viewer, hidden while it is live (hideSavedCopy)
     copyTimer: 0,
+    full: false, // the review shown over the whole window (setFullWidth)
+    placeholder: null, // what stands in the cell meanwhile
+    undo: null, // {id} of the finding "Undo" brings back
+    undoTimer: 0,
   };
 
   // drafts -----------------------------------------------------------------------------------
@@ -157,7 +163,7 @@ function render({ model, el }) {
     try { d = JSON.parse(localStorage.getItem(key) || "null"); } catch (_err) { return; }
     if (!d || typeof d !== "object") return;
     const text = (v) => (typeof v === "string" ? v : "");
-    const draft = { category: text(d.category), severity: text(d.severity) || "major", comment: text(d.comment).slice(0, MAX_DRAFT) };
+    const draft = { category: text(d.category), severity: text(d.severity) || "major", comment: [...text(d.comment)].slice(0, maxComment()).join("") };
     if (d.mode === "edit") {
       const f = (model.get("findings") || []).find((x) => x.id === d.id);
       if (!f) { keepDraft(); return; } // the finding was deleted since: the draft goes with it
@@ -291,6 +297,7 @@ function render({ model, el }) {
         h("span", { className: "cra-bar" }, h("span", { className: "cra-bar-fill", style: `width:${pct}%` }))),
       h("span", { className: "cra-count", textContent: `${findings.length} finding${findings.length === 1 ? "" : "s"}` }),
       verdicts,
+      fullWidthButton(),
       pr.practice ? h("button", {
         type: "button", className: "cra-btn cra-primary cra-submit",
         textContent: practice.submitted ? "Submit again" : "Submit review",
@@ -307,16 +314,7 @@ function render({ model, el }) {
     const findings = model.get("findings") || [];
     const perFile = new Map();
     for (const f of findings) if (f.file !== null) perFile.set(f.file, (perFile.get(f.file) || 0) + 1);
-    const fileList = h("ul", { className: "cra-filelist" }, ...files.map((f) => h("li", {
-      className: viewed.has(f.path) ? "cra-viewed" : "",
-    },
-      h("input", {
-        type: "checkbox", checked: viewed.has(f.path), title: "Mark as viewed",
-        attrs: { "aria-label": `viewed: ${f.path}` },
-        onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
-      }),
-      h("button", { type: "button", className: "cra-link", textContent: f.path, title: f.path, onclick: () => scrollToFile(f.index) }),
-      perFile.get(f.index) ? h("span", { className: "cra-pill", textContent: String(perFile.get(f.index)) }) : null)));
+    const fileList = fileTree(files, viewed, perFile);
     const findingList = findings.length
       ? h("ol", { className: "cra-findinglist" }, ...findings.map((f) => h("li", null,
         h("button", {
@@ -530,7 +528,7 @@ function render({ model, el }) {
         h("button", { type: "button", className: "cra-btn cra-edit", textContent: "Edit", onclick: () => startEdit(f.id) }),
         h("button", {
           type: "button", className: "cra-btn cra-delete", textContent: "Delete",
-          onclick: () => send({ type: "delete", id: f.id }, (ack) => { if (ack.ok && st.current === f.id) st.current = null; }),
+          onclick: () => deleteFinding(f),
         })),
       f.comment ? h("div", { className: "cra-comment", textContent: f.comment }) : h("div", { className: "cra-comment cra-muted", textContent: "(no comment)" }));
     el.addEventListener("focus", () => { st.current = f.id; });
@@ -603,6 +601,7 @@ function render({ model, el }) {
       }) : null,
       h("div", { className: "cra-form-fields" }, category, severity),
       comment,
+      commentCounter(comment),
       h("div", { className: "cra-form-foot" },
         h("button", { type: "submit", className: "cra-btn cra-primary cra-save", textContent: "Save" }),
         h("button", { type: "button", className: "cra-btn cra-cancel", textContent: "Cancel", onclick: cancel }),
@@ -660,6 +659,7 @@ function render({ model, el }) {
       root.querySelector(".cra-form .cra-category")?.focus();
       return;
     }
+    if (commentTooLong(d, errEl)) return;
     for (const b of root.querySelectorAll(".cra-form button")) b.disabled = true;
     const done = (ack) => {
       if (ack.ok) {
@@ -743,6 +743,7 @@ function render({ model, el }) {
     }
     if (e.key === "Escape") {
       if (st.form || st.sel) { e.preventDefault(); e.stopPropagation(); cancel(); }
+      else if (st.full) { e.preventDefault(); e.stopPropagation(); setFullWidth(false); }
       return;
     }
     if (inField) {
@@ -761,6 +762,11 @@ function render({ model, el }) {
       case "n": stepFinding(1); break;
       case "p": stepFinding(-1); break;
       case "e": if (st.current) startEdit(st.current); break;
+      case "]": stepChange(1); break;
+      case "[": stepChange(-1); break;
+      case "}": stepFile(1); break;
+      case "{": stepFile(-1); break;
+      case "u": if (st.undo) undoDelete(); else handled = false; break;
       case "f": case "Enter":
         if (e.key === "Enter" && e.shiftKey) { handled = false; break; } // Shift+Enter runs the cell
         if (e.target instanceof HTMLButtonElement) { handled = false; break; }
@@ -804,6 +810,225 @@ function render({ model, el }) {
     }
     st.cursor = { file: fi, row };
     openForm(fi, st.sel.a, st.sel.b);
+  }
+
+  // a long review in comfort: full width, the file tree, file and change keys, undo, the counter --
+
+  /** The comment limit as the model gives it (the sidecar's MAX_COMMENT); no number of ours. */
+  function maxComment() {
+    const n = (model.get("choices") || {}).max_comment;
+    return Number.isInteger(n) && n > 0 ? n : Infinity;
+  }
+
+  /** Characters as Python counts them (code points): an emoji is one, not JavaScript's two. */
+  function chars(text) {
+    return [...String(text || "")].length;
+  }
+
+  function count(n) {
+    return n.toLocaleString("en-US");
+  }
+
+  /** What is left of the limit under the comment box, a warning near it, and over it in red. */
+  function commentCounter(textarea) {
+    const counter = h("span", { className: "cra-counter" });
+    const update = () => {
+      const max = maxComment();
+      if (max === Infinity) return;
+      const left = max - chars(textarea.value);
+      counter.textContent = left >= 0 ? `${count(left)} characters left` : `${count(-left)} characters over the limit`;
+      counter.classList.toggle("cra-counter-warn", left >= 0 && left <= max * COUNTER_WARN);
+      counter.classList.toggle("cra-counter-over", left < 0);
+    };
+    textarea.addEventListener("input", update);
+    update();
+    return counter;
+  }
+
+  /** A comment over the limit is refused here, in words, before anything is sent. */
+  function commentTooLong(d, errEl) {
+    const over = chars(d.comment) - maxComment();
+    if (over <= 0) return false;
+    if (errEl) errEl.textContent = `The comment is ${count(over)} characters over the limit: at most ${count(maxComment())} are kept. Shorten it to save.`;
+    root.querySelector(".cra-form .cra-comment-input")?.focus();
+    return true;
+  }
+
+  function fullWidthButton() {
+    return h("button", {
+      type: "button", className: `cra-btn cra-fullwidth${st.full ? " cra-active" : ""}`,
+      textContent: st.full ? "Back to the cell" : "Full width",
+      title: st.full ? "Put the review back in its cell (Esc)" : "Show the review over the whole window (Esc puts it back)",
+      attrs: { "aria-pressed": String(st.full) },
+      onclick: () => setFullWidth(!st.full),
+    });
+  }
+
+  /** Full width moves this same view (its nodes, form, draft, cursor and focus) over the page and
+   * back; a placeholder keeps its place in the cell. Nothing is painted again, so nothing is lost. */
+  function setFullWidth(on) {
+    if (st.full === on) return;
+    const active = document.activeElement;
+    const focused = active instanceof HTMLElement && root.contains(active) ? active : root;
+    const caret = focused instanceof HTMLTextAreaElement ? [focused.selectionStart, focused.selectionEnd] : null;
+    if (on) {
+      st.placeholder = h("div", { className: "cra-fullwidth-placeholder" },
+        h("span", { textContent: "This review is open over the whole window. " }),
+        h("button", { type: "button", className: "cra-btn", textContent: "Back to the cell", onclick: () => setFullWidth(false) }));
+      root.replaceWith(st.placeholder);
+      document.body.append(root);
+    } else {
+      if (st.placeholder && st.placeholder.isConnected) st.placeholder.replaceWith(root);
+      else el.append(root);
+      st.placeholder = null;
+    }
+    st.full = on;
+    root.classList.toggle("cra-full", on);
+    root.dataset.full = String(on);
+    paintToolbar();
+    (focused.isConnected ? focused : root).focus({ preventScroll: true });
+    if (caret && focused.isConnected) focused.setSelectionRange(caret[0], caret[1]);
+    const keep = root.querySelector(".cra-form") || (st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null);
+    keep?.scrollIntoView({ block: "center" });
+  }
+
+  /** The changed files as a tree, in the diff's order: a folder's row, then what is in it (a
+   * folder holding one folder and no file shares its row, as review sites show it). */
+  function fileTree(files, viewed, perFile) {
+    const top = new Map();
+    for (const f of files) {
+      const parts = String(f.path).split("/");
+      let level = top;
+      for (const part of parts.slice(0, -1)) {
+        if (!level.has(`d:${part}`)) level.set(`d:${part}`, { name: part, children: new Map() });
+        level = level.get(`d:${part}`).children;
+      }
+      level.set(`f:${f.index}`, { file: f, name: parts[parts.length - 1] });
+    }
+    const list = h("ul", { className: "cra-tree", attrs: { "aria-label": "Changed files" } });
+    const walk = (level, depth) => {
+      for (const node of level.values()) {
+        if (node.file) {
+          list.append(treeFile(node.file, node.name, depth, viewed, perFile));
+          continue;
+        }
+        let { name, children } = node;
+        for (let only = [...children.values()]; only.length === 1 && !only[0].file; only = [...children.values()]) {
+          name += `/${only[0].name}`;
+          children = only[0].children;
+        }
+        list.append(h("li", { className: "cra-tree-dir", title: name, style: `padding-left:${depth}em` },
+          h("span", { className: "cra-tree-dirname", textContent: `${name}/` })));
+        walk(children, depth + 1);
+      }
+    };
+    walk(top, 0);
+    return list;
+  }
+
+  function treeFile(f, name, depth, viewed, perFile) {
+    const n = perFile.get(f.index) || 0;
+    return h("li", {
+      className: `cra-tree-file${viewed.has(f.path) ? " cra-viewed" : ""}`,
+      style: `padding-left:${depth}em`,
+      dataset: { file: String(f.index), findings: String(n) },
+    },
+      h("input", {
+        type: "checkbox", checked: viewed.has(f.path), title: "Mark as viewed",
+        attrs: { "aria-label": `viewed: ${f.path}` },
+        onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
+      }),
+      h("button", { type: "button", className: "cra-link cra-tree-name", textContent: name, title: f.path, onclick: () => jumpToFile(f.index) }),
+      h("span", { className: "cra-tree-stat" },
+        h("span", { className: "cra-plus", textContent: `+${num(f.additions)}` }), " ",
+        h("span", { className: "cra-minus", textContent: `\u2212${num(f.deletions)}` })),
+      n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null);
+  }
+
+  /** The file's header to the top of the diff, the cursor on its first line shown. */
+  function jumpToFile(fi) {
+    const i = st.nav.findIndex(([f]) => f === fi);
+    if (i >= 0) placeCursor(i);
+    scrollToFile(fi);
+    root.focus({ preventScroll: true });
+  }
+
+  function placeCursor(i) {
+    const [fi, row] = st.nav[i];
+    if (!(st.form && st.form.mode === "new")) st.sel = null;
+    st.cursor = { file: fi, row };
+    paintSelection();
+  }
+
+  function cursorIndex() {
+    return st.cursor ? st.navPos.get(`${st.cursor.file}:${st.cursor.row}`) : undefined;
+  }
+
+  /** Indexes in st.nav of the lines that start a change (a run of added or removed lines). */
+  function changeStarts() {
+    const files = model.get("files") || [];
+    const out = [];
+    st.nav.forEach(([fi, r], i) => {
+      const rows = files[fi]?.rows || [];
+      const changed = (k) => k === "add" || k === "remove";
+      if (changed(rows[r]?.k) && !changed(rows[r - 1]?.k)) out.push(i);
+    });
+    return out;
+  }
+
+  /** ] and [: to the first line of the next (previous) change, across files. */
+  function stepChange(step) {
+    const starts = changeStarts();
+    const at = cursorIndex();
+    let target;
+    if (at === undefined) target = step > 0 ? starts[0] : starts[starts.length - 1];
+    else target = step > 0 ? starts.find((i) => i > at) : starts.findLast((i) => i < at);
+    if (target === undefined) return;
+    placeCursor(target);
+    st.rowEls[st.cursor.file]?.[st.cursor.row]?.scrollIntoView({ block: "center" });
+  }
+
+  /** } and {: to the first line shown of the next (previous) file. */
+  function stepFile(step) {
+    const shown = [...new Set(st.nav.map(([fi]) => fi))];
+    const at = cursorIndex();
+    const cur = at === undefined ? undefined : st.nav[at][0];
+    let target;
+    if (cur === undefined) target = step > 0 ? shown[0] : shown[shown.length - 1];
+    else target = step > 0 ? shown.find((fi) => fi > cur) : shown.findLast((fi) => fi < cur);
+    if (target !== undefined) jumpToFile(target);
+  }
+
+  function deleteFinding(f) {
+    send({ type: "delete", id: f.id }, (ack) => {
+      if (!ack.ok) return;
+      if (st.current === f.id) st.current = null;
+      offerUndo(f);
+    });
+  }
+
+  /** "Deleted — Undo" for UNDO_MS: the kernel keeps the finding as it was until then. */
+  function offerUndo(f) {
+    clearTimeout(st.undoTimer);
+    st.undo = { id: f.id };
+    fill(ui.undo, h("div", { className: "cra-undo", attrs: { role: "status" } },
+      h("span", { textContent: `Deleted the finding at ${f.label || ""}` }),
+      " \u2014 ",
+      h("button", { type: "button", className: "cra-btn cra-undo-button", textContent: "Undo", title: "Bring it back (u)", onclick: undoDelete })));
+    st.undoTimer = setTimeout(dropUndo, UNDO_MS);
+  }
+
+  function dropUndo() {
+    clearTimeout(st.undoTimer);
+    st.undo = null;
+    fill(ui.undo);
+  }
+
+  function undoDelete() {
+    const u = st.undo;
+    if (!u) return;
+    dropUndo();
+    send({ type: "undelete", id: u.id }, (ack) => { if (ack.ok) focusFinding(u.id, true); });
   }
 
   // practice mode --------------------------------------------------------------------------------
@@ -948,6 +1173,9 @@ function render({ model, el }) {
     window.removeEventListener("keydown", onKeyCapture, true);
     clearTimeout(st.copyTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
+    clearTimeout(st.undoTimer);
+    if (st.full) root.remove(); // a view disposed while full width takes its overlay with it
+    st.placeholder?.remove();
   };
 }
 
