@@ -1,0 +1,1 @@
+"""Promised delivery dates for the product page and checkout."""
