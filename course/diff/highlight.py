@@ -16,7 +16,7 @@ from pygments.token import STANDARD_TYPES
 
 from .model import FileDiff
 
-__all__ = ["highlight_file_diff", "highlight_lines", "lexer_for", "stylesheet"]
+__all__ = ["highlight_file_diff", "highlight_lines", "highlight_runs", "lexer_for", "stylesheet"]
 
 LIGHT_STYLE = "default"
 DARK_STYLES = ("github-dark", "monokai")  # the first one this Pygments has
@@ -81,17 +81,10 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True).replace("\r", "&#13;")
 
 
-def highlight_lines(code: str, path: str) -> list[str]:
-    """One HTML string per line of `code`, highlighted as the file `path` would be.
-
-    A line ends at "\\n" or at the end of `code`; a final "\\n" does not start another line,
-    so the result has `code.count("\\n")` entries when `code` ends with "\\n" (or is empty)
-    and one more otherwise: "" -> [], "a" -> [1 entry], "a\\n" -> [1], "a\\n\\n" -> [2].
-
-    Each string is text and `<span class="tok-XX">` elements (XX a Pygments short class
-    name such as "k" or "s2"), with every character escaped; a token spanning lines (a
-    docstring, a block comment) is cut at each newline so every line's spans close on that
-    line. There is no `<pre>` and no newline in the output; tabs stay tabs."""
+def highlight_runs(code: str, path: str) -> list[list[list[str]]]:
+    """One list of [class, text] runs per line of `code`, highlighted as the file `path` would
+    be (lines counted as in `highlight_lines`). A class is a Pygments short name ("k", "s2") or
+    "" for plain text; the text is raw, for a page that builds text nodes itself."""
     if not code:
         return []
     text = code if code.endswith("\n") else code + "\n"  # lexers expect a finished last line
@@ -105,13 +98,27 @@ def highlight_lines(code: str, path: str) -> list[str]:
                 continue
             current = lines[-1]
             if current and current[-1][0] == css:
-                current[-1][1] += part  # one span for a run of tokens of the same class
+                current[-1][1] += part  # one run for a run of tokens of the same class
             else:
                 current.append([css, part])
     lines.pop()  # the empty line after the final "\n"
+    return lines
+
+
+def highlight_lines(code: str, path: str) -> list[str]:
+    """One HTML string per line of `code`, highlighted as the file `path` would be.
+
+    A line ends at "\\n" or at the end of `code`; a final "\\n" does not start another line,
+    so the result has `code.count("\\n")` entries when `code` ends with "\\n" (or is empty)
+    and one more otherwise: "" -> [], "a" -> [1 entry], "a\\n" -> [1], "a\\n\\n" -> [2].
+
+    Each string is text and `<span class="tok-XX">` elements (XX a Pygments short class
+    name such as "k" or "s2"), with every character escaped; a token spanning lines (a
+    docstring, a block comment) is cut at each newline so every line's spans close on that
+    line. There is no `<pre>` and no newline in the output; tabs stay tabs."""
     return [
         "".join(_escape(part) if not css else f'<span class="tok-{css}">{_escape(part)}</span>' for css, part in line)
-        for line in lines
+        for line in highlight_runs(code, path)
     ]
 
 

@@ -18,9 +18,17 @@ from ..diff.model import split_lines
 from ..diff.parse import Diff
 from ..diff.write import tree_texts
 from ..vocab import where
-from .model import Key
+from .model import Defect, Key
 
-__all__ = ["FIX_TOLERANCE", "NEAR_LINES", "OUTSIDE_ALLOWANCE", "FixChange", "fix_changes", "fix_findings"]
+__all__ = [
+    "FIX_TOLERANCE",
+    "NEAR_LINES",
+    "OUTSIDE_ALLOWANCE",
+    "FixChange",
+    "defect_fix",
+    "fix_changes",
+    "fix_findings",
+]
 
 # A defect's fix must change one of its lines, or a line right beside them (as scoring widens
 # a defect's lines by one each side, a fix one line off still lands where learners flag).
@@ -44,6 +52,8 @@ class FixChange:
     first: int
     last: int
     texts: tuple[str, ...]
+    # fixed/ lines that replace them, first..last (last = first - 1 when the change only removes)
+    fixed: tuple[int, int] = (1, 0)
 
     @property
     def positions(self) -> tuple[int, int]:
@@ -75,7 +85,7 @@ def fix_changes(after: Path, fixed: Path) -> list[FixChange]:
         for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, f, autojunk=False).get_opcodes():
             if tag != "equal":
                 texts = tuple(x.rstrip("\r\n") for x in [*a[i1:i2], *f[j1:j2]])
-                changes.append(FixChange(path, i1 + 1, i2, texts))
+                changes.append(FixChange(path, i1 + 1, i2, texts, (j1 + 1, j2)))
     return changes
 
 
@@ -101,6 +111,21 @@ def _positions(diff: Diff, file: str, side: str, first: int, last: int) -> tuple
 def _touches(span: tuple[int, int], change: tuple[int, int], lines: int) -> bool:
     # widened by `lines` whole lines and the gaps beside them
     return span[0] - 2 * lines - 1 <= change[1] and change[0] <= span[1] + 2 * lines + 1
+
+
+def defect_fix(defect: Defect, diff: Diff, changes: list[FixChange]) -> list[FixChange]:
+    """The changes of the fix that repair `defect`: those touching one of its spans (`lines`
+    and `also_at`) within FIX_TOLERANCE lines, or, when none does, within NEAR_LINES; in order."""
+    spans = [(file, _positions(diff, file, side, first, last)) for file, side, first, last in defect.spans]
+    for lines in (FIX_TOLERANCE, NEAR_LINES):
+        hit = [
+            c
+            for c in changes
+            if any(pos is not None and c.path == file and _touches(pos, c.positions, lines) for file, pos in spans)
+        ]
+        if hit:
+            return hit
+    return []
 
 
 def fix_findings(key: Key, diff: Diff, changes: list[FixChange]) -> tuple[list[tuple[str, str]], list[str]]:

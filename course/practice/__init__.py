@@ -18,6 +18,7 @@ from ..diff.bundle import parse_bundle
 from ..keys.bank import Bank, BankError, Exercise
 from ..keys.proofs import run_proof
 from ..review.finding import Finding
+from ..review.markdown import render_markdown
 from ..review.review import Review, re_executing
 from ..review.store import sidecar_path
 from ..scoring.match import Score, score
@@ -25,6 +26,7 @@ from ..vocab import PATTERNS, where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
 from .record import LearnerRecord, RecordFull, attempt_from_score
+from .reveal import fix_diff, spans_of
 
 __all__ = ["PracticeReview", "PrivateExercise", "drill", "my_progress", "practice"]
 
@@ -107,6 +109,16 @@ class PracticeReview(Review):
         self._cut = exercise
         self.drill_of = drill  # the id of the defect a drill was cut around; "" for a review
         self.record = LearnerRecord(record_dir if record_dir is not None else self.sidecar.parent)
+        self._fixes: dict[str, dict[str, Any]] = {}  # defect id -> its fix diff (course.practice.reveal)
+
+    def _fix(self, defect: Any) -> dict[str, Any]:
+        """A revealed defect's fix as a small diff, computed once per defect."""
+        if defect.id not in self._fixes:
+            try:
+                self._fixes[defect.id] = fix_diff(self._exercise(), defect, self.diff)
+            except (OSError, ValueError) as exc:  # an unreadable fixed/: the explanation still shows
+                self._fixes[defect.id] = {"hunks": [], "cut": False, "error": f"the fix could not be read: {exc}"}
+        return self._fixes[defect.id]
 
     def _exercise(self) -> Exercise:
         return self._cut if self._cut is not None else self._bank.get(self.slug)
@@ -254,6 +266,7 @@ class PracticeReview(Review):
                 "credit": r.credit,
                 "weight": d.weight,
                 "hints": list(d.hints[:shown]),
+                "hints_md": [render_markdown(t) for t in d.hints[:shown]],
                 "hints_left": len(d.hints) - shown,
                 "can_reveal": not revealed and (r.status == "found" or shown >= len(d.hints)),
                 "revealed": revealed,
@@ -267,6 +280,9 @@ class PracticeReview(Review):
                     also=list(d.also),
                     where=where(d.file, d.side, d.lines[0], d.lines[1]),
                     explanation=d.explanation,
+                    explanation_md=render_markdown(d.explanation),
+                    spans=spans_of(d),
+                    fix=self._fix(d),
                     proof=d.proof,
                     proof_run=progress["proofs"].get(d.id),
                 )
@@ -289,6 +305,7 @@ class PracticeReview(Review):
                 {
                     "finding": where(fp.finding.path, fp.finding.side, fp.finding.start, fp.finding.end),
                     "why_fine": fp.decoy.why_fine if fp.decoy is not None else None,
+                    "why_fine_md": render_markdown(fp.decoy.why_fine) if fp.decoy is not None else None,
                     "cost": fp.cost,
                 }
                 for fp in result.false_positives
