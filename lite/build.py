@@ -31,8 +31,8 @@ PYODIDE_NPM = LITE / "node_modules" / "pyodide"
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide.js")
 SITE_PACKAGES = "/lib/python3.14/site-packages"  # Pyodide 314's
 
-# The notebooks the site carries: the start notebook and the practice reviews. 05.00 is left
-# out: it is a pandas/matplotlib lab with no review in it, and those are compiled packages.
+# The notebooks the site carries: the start notebook, the practice reviews and My Progress
+# (with the drills). 05.00 is left out: it is a pandas/matplotlib lab with no review in it, and those are compiled packages.
 NOTEBOOKS = (
     "00.00-Start-Here.ipynb",
     "01.00-December-2025-The-Agent-That-Recreated-An-Environment.ipynb",
@@ -40,6 +40,7 @@ NOTEBOOKS = (
     "03.00-March-5-2026-The-Storefront-Outage.ipynb",
     "04.00-Security-In-AI-Written-Code.ipynb",
     "06.00-Capstone.ipynb",
+    "07.00-My-Progress.ipynb",
 )
 # The student side and practice, nothing else: no grading (nbgrader), report, cli or demo.
 COURSE_PACKAGES = ("diff", "review", "keys", "scoring", "practice")
@@ -82,6 +83,18 @@ EXTRA_DEPENDS = {
     "pyodide-kernel": ["comm", "ipython"],
     "piplite": ["micropip"],
     "widgetsnbextension": [],
+    "fsrs": ["typing-extensions"],
+}
+# Wheels of the site the kernel does not load at start (each would delay the first viewer): the
+# kernel loads a package of pyodide-lock.json when a cell imports it (pyodide-kernel calls
+# loadPackagesFromImports on every cell), so the site's copy of a notebook imports it in the
+# cells that need it (ON_DEMAND_CELLS).
+ON_DEMAND = ("fsrs",)
+# Cells whose code needs an on-demand package, by how they start, and the line the site puts
+# first in them. My Progress lists the drills due (fsrs); drill() schedules them (fsrs).
+ON_DEMAND_CELLS = {
+    "from course.practice import my_progress": "import fsrs  # in the browser: loads spaced practice from this site\n",
+    "from course.practice import drill": "import fsrs  # in the browser: loads spaced practice from this site\n",
 }
 COURSE_DEPENDS = ["anywidget", "traitlets", "pygments", "markdown-it-py", "filelock", "unidiff", "cra-practice-bank"]
 
@@ -106,7 +119,8 @@ BROWSER_NOTES = {
 
 
 def copy_notebook(name: str, dest: Path) -> None:
-    """The notebook as it is, with a note above each cell the browser cannot run."""
+    """The notebook as it is, with a note above each cell the browser cannot run, and the
+    import of an on-demand package first in each cell that needs one."""
     nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
     cells = []
     for cell in nb["cells"]:
@@ -114,6 +128,9 @@ def copy_notebook(name: str, dest: Path) -> None:
         for start, note in BROWSER_NOTES.items():
             if cell["cell_type"] == "code" and source.startswith(start):
                 cells.append({"cell_type": "markdown", "id": f"lite-note-{len(cells)}", "metadata": {}, "source": note})
+        for start, line in ON_DEMAND_CELLS.items():
+            if cell["cell_type"] == "code" and source.startswith(start):
+                cell = {**cell, "source": line + source}
         cells.append(cell)
     nb["cells"] = cells
     (dest / name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -298,8 +315,9 @@ def jupyter_lite_json(packages: list[str]) -> dict:
                     "pyodideUrl": "./static/pyodide/pyodide.mjs",
                     "disablePyPIFallback": True,
                     "loadPyodideOptions": {
-                        # everything at start, in parallel, from this site (no micropip lookups)
-                        "packages": packages,
+                        # at start, in parallel, from this site (no micropip lookups): all
+                        # but the on-demand wheels, which a cell's import loads (ON_DEMAND)
+                        "packages": [p for p in packages if p not in ON_DEMAND],
                         "env": {"COURSE_BANK": f"{SITE_PACKAGES}/cra_practice_bank/exercises"},
                     },
                 }
@@ -329,6 +347,8 @@ def main() -> None:
     # .pyc files compiled by Pyodide's Python: the kernel starts without compiling IPython & co.
     run("node", LITE / "pycompile.mjs", WHEELS, cwd=LITE)
     packages = write_lock(lock, pyodide)
+    if set(ON_DEMAND) - set(packages):
+        raise SystemExit(f"pyodide-lock.json: no wheel for the on-demand {sorted(set(ON_DEMAND) - set(packages))}")
 
     files = WORK / "files"
     files.mkdir()

@@ -1,8 +1,13 @@
 // Run every code cell of the site's notebooks in Pyodide under Node, with the site's own
-// pyodide-lock.json and wheels and the kernel's COURSE_BANK: what a learner's browser kernel
-// would import and run, minus the page. Prints one JSON line: the cells that raised, each as
-// {notebook, cell, error, after_note} (after_note: the site shows a note above that cell); then
-// builds the viewer of every review the notebooks opened.
+// pyodide-lock.json and wheels and the kernel's settings, as the browser kernel would: the
+// packages it loads at start, then before each cell the packages the cell imports
+// (loadPackagesFromImports, as pyodide-kernel does), and the value of a cell's last expression
+// shown (its _repr_mimebundle_). The notebooks share one working folder, as they share the
+// site's drive, in file order; every review a notebook opened builds its viewer and is then
+// submitted, as a learner would, so My Progress (07.00) finds the attempts.
+// Prints one JSON line: {"failures": the cells that raised, each as {notebook, cell, error,
+// after_note} (after_note: the site shows a note above that cell), "shown": each shown value as
+// {notebook, cell, text, plot} (plot: the data URI type of My Progress's plot, or null)}.
 // Usage: node run_notebooks.mjs SITE_DIR   (tests/test_lite_site.py runs it)
 import { loadPyodide } from "./node_modules/pyodide/pyodide.mjs";
 import fs from "node:fs";
@@ -20,34 +25,50 @@ const py = await loadPyodide({
   stderr: () => {},
 });
 py.mountNodeFS("/site-files", path.join(site, "files"));
-const failures = await py.runPythonAsync(`
-import contextlib, io, json, os, shutil, tempfile
-results = []
+const results = await py.runPythonAsync(`
+import ast, contextlib, io, json, os, re, tempfile
+import pyodide_js
+from course.review import Review
+failures, shown = [], []
+os.chdir(tempfile.mkdtemp())  # the drive: one folder for every notebook, empty at first
 for name in sorted(os.listdir("/site-files")):
     if not name.endswith(".ipynb"):
         continue
-    work = tempfile.mkdtemp()  # a fresh working folder per notebook, as a fresh drive would be
-    os.chdir(work)
     nb = json.load(open(f"/site-files/{name}"))
     scope = {"__name__": "__main__"}
     previous = None
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code":
+            source = "".join(cell["source"])
             try:
+                await pyodide_js.loadPackagesFromImports(source)
+                tree = ast.parse(source, f"{name}[{i}]")
+                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
                 with contextlib.redirect_stdout(io.StringIO()):
-                    exec(compile("".join(cell["source"]), f"{name}[{i}]", "exec"), scope)
+                    exec(compile(tree, f"{name}[{i}]", "exec"), scope)
+                    value = eval(compile(ast.Expression(last.value), f"{name}[{i}]", "eval"), scope) if last else None
+                    if isinstance(value, Review):  # a review shown (drill()): its viewer is built
+                        assert value.viewer is not None
+                        bundle = {"text/plain": f"review of {value.slug}"}
+                    else:
+                        bundle = value._repr_mimebundle_() if hasattr(value, "_repr_mimebundle_") else None
+                if bundle:
+                    plot = re.search(r'class="cra-my-progress-plot"[^>]* src="data:([^;]+);', bundle.get("text/html", ""))
+                    shown.append({"notebook": name, "cell": i, "text": bundle.get("text/plain", ""), "plot": plot and plot.group(1)})
             except BaseException as e:
                 note = previous is not None and previous["cell_type"] == "markdown" and previous.get("id", "").startswith("lite-note-")
-                results.append({"notebook": name, "cell": i, "error": f"{type(e).__name__}: {e}", "after_note": note})
+                failures.append({"notebook": name, "cell": i, "error": f"{type(e).__name__}: {e}", "after_note": note})
         previous = cell
-    # every review the notebook opened builds its viewer (the page model, highlighting, the widget)
-    from course.review import Review
+    # every review the notebook opened builds its viewer (the page model, highlighting, the
+    # widget), and is submitted as it stands
     for value in list(scope.values()):
         if isinstance(value, Review):
             try:
                 assert value.viewer is not None
+                if value.practice_mode:
+                    value.submit()
             except BaseException as e:
-                results.append({"notebook": name, "cell": "viewer", "error": f"{type(e).__name__}: {e}", "after_note": False})
-json.dumps(results)
+                failures.append({"notebook": name, "cell": "viewer", "error": f"{type(e).__name__}: {e}", "after_note": False})
+json.dumps({"failures": failures, "shown": shown})
 `);
-console.log(failures);
+console.log(results);

@@ -1,7 +1,8 @@
 """The My Progress page: an HTML view of course.practice.overview's Overview, with a plot.
 
 Every text that comes from the record, a notebook or the bank is escaped (html.escape); the plot
-is a PNG drawn by matplotlib's object API (no pyplot state, no GUI backend) and embedded as data.
+is a PNG drawn by matplotlib's object API (no pyplot state, no GUI backend) and embedded as data;
+without matplotlib (the JupyterLite site), an SVG of the same panels (course.practice.plot_svg).
 """
 
 from __future__ import annotations
@@ -72,6 +73,17 @@ def plot_png(ov: Overview) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()
+
+
+def plot_src(ov: Overview) -> str:
+    """The plot as a data URI: matplotlib's PNG, or where matplotlib is not installed (the
+    JupyterLite site: course.practice.plot_svg says why) the same panels as an SVG."""
+    try:
+        return "data:image/png;base64," + base64.b64encode(plot_png(ov)).decode("ascii")
+    except ImportError:
+        from .plot_svg import plot_svg
+
+        return "data:image/svg+xml;base64," + base64.b64encode(plot_svg(ov)).decode("ascii")
 
 
 def _table(headers: tuple[str, ...], rows: list[list[tuple[str, bool]]]) -> str:
@@ -237,14 +249,14 @@ class ProgressView:
                 parts.append("<p>Exercises to start with: " + ", ".join(_where(e) for e in ov.not_tried) + ".</p>")
             parts.append("</div>")
             return "".join(parts)
-        png = base64.b64encode(plot_png(ov)).decode("ascii")
+        src = plot_src(ov)
         n, tried = len(ov.attempts), len(ov.tried)
         parts += [
             f"<p>{n} attempt{'s' if n != 1 else ''} recorded: {tried} exercise{'s' if tried != 1 else ''} "
             f"reviewed, {len(ov.drills)} drill{'s' if len(ov.drills) != 1 else ''}.</p>",
             "<h3>What to do next</h3><ul>" + "".join(f"<li>{s}</li>" for s in self.next_steps) + "</ul>",
             f'<img class="cra-my-progress-plot" alt="Score, recall and precision per attempt, and recall per '
-            f'category" src="data:image/png;base64,{png}">',
+            f'category" src="{src}">',
             "<h3>Per exercise</h3><p>Score is weighted (a blocker counts three times a minor); recall and "
             "precision count defects and findings one by one. Each arrow is a later attempt.</p>",
             _table(

@@ -3,7 +3,8 @@
 The built site (lite/_output) is served on loopback by Python's http.server. The start notebook
 opens in the browser's Pyodide kernel, its viewer cell runs, a line is flagged and the review
 submitted; after a reload (a new kernel) the finding and the score are still there, read back
-from JupyterLite's browser storage. No request leaves 127.0.0.1 (external names do not even
+from JupyterLite's browser storage. The start notebook's link then opens My Progress (07.00),
+whose cells show that attempt with its plot and run the drills (fsrs, loaded on demand). No request leaves 127.0.0.1 (external names do not even
 resolve in this Chromium), and Pyodide's core and the course's wheels are served by this server.
 """
 
@@ -109,6 +110,41 @@ def stored_sidecar(page) -> str | None:
     )
 
 
+PROGRESS = "07.00-My-Progress.ipynb"
+PLOT_LOADED = """() => {
+  const img = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) img.cra-my-progress-plot');
+  return img !== null && img.complete && img.naturalWidth > 0;
+}"""
+
+
+def see_my_progress(page, score: str) -> None:
+    """Follow the start notebook's link to My Progress, run it, and find the review submitted."""
+    link = page.locator(f'.jp-RenderedMarkdown a[href$="{PROGRESS}"]').first
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_function(f"() => window.jupyterapp.shell.currentWidget.context.path === '{PROGRESS}'")
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    mine = panel.locator(".cra-my-progress")
+    mine.wait_for(timeout=120_000)
+    page.wait_for_function(PLOT_LOADED, timeout=30_000)
+    text = mine.inner_text()
+    assert "1 attempt recorded: 1 exercise reviewed, 0 drills." in text, text
+    row = mine.locator("tr", has_text="catalog-search-filter").first
+    assert score.removeprefix("Score ") in row.inner_text()  # the best score is the one just seen
+    # the drills cell ran too: a drill is due or it says when the next one is
+    drills = panel.locator(".jp-OutputArea-output", has_text="No drill is due").or_(panel.locator(".cra-root"))
+    drills.first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => [...window.jupyterapp.shell.currentWidget.content.widgets].every("
+        "(c) => c.model.type !== 'code' || c.model.executionCount !== null)",
+        timeout=60_000,
+    )
+    errors = panel.locator('[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error')
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
 def test_lite_site_reviews_offline_and_keeps_the_review_across_a_reload(site, offline_browser):
     base, served = site
     ctx = offline_browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -153,13 +189,17 @@ def test_lite_site_reviews_offline_and_keeps_the_review_across_a_reload(site, of
         assert page.locator(".cra-score-value").inner_text() == score
         assert COMMENT in page.locator(".cra-card .cra-comment").all_text_contents()
 
+        # My Progress (07.00), through the start notebook's link: the attempt just submitted,
+        # with its plot, and the drills (fsrs, loaded from the site when the cell imports it).
+        see_my_progress(page, score)
+
         origin = urlsplit(base).netloc
         outside = [u for u in requests if urlsplit(u.removeprefix("blob:")).netloc != origin]
         assert not outside, f"requests left 127.0.0.1: {outside[:10]}"
         for path in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
             assert f"/static/pyodide/{path}" in served, f"{path} was not served by the site"
         wheels = {p.rsplit("/", 1)[-1].split("-")[0] for p in served if p.endswith(".whl")}
-        assert {"code_review_academy", "cra_practice_bank", "anywidget", "ipywidgets"} <= wheels, wheels
+        assert {"code_review_academy", "cra_practice_bank", "anywidget", "ipywidgets", "fsrs"} <= wheels, wheels
         assert not log.errors, log.errors
         assert not log.dialogs, log.dialogs
     finally:
