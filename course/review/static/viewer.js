@@ -511,6 +511,7 @@ function render({ model, el }) {
     }
     if (st.form && st.form.mode === "new") placeNewForm();
     paintSelection();
+    paintDefectMarks();
   }
 
   function card(f) {
@@ -1044,7 +1045,7 @@ function render({ model, el }) {
         h("span", { className: "cra-defect-title", textContent: d.title || `Defect ${d.n + 1}` }),
         d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null);
       const box = h("li", { className: "cra-defect", dataset: { defect: String(d.n) } }, head);
-      if (d.hints.length) box.append(h("ol", { className: "cra-hints" }, ...d.hints.map((t) => h("li", { textContent: t }))));
+      if (d.hints.length) box.append(h("ol", { className: "cra-hints" }, ...d.hints.map((t, i) => h("li", null, keyMarkdown((d.hints_md || [])[i], t, "cra-hint-text")))));
       const actions = h("div", { className: "cra-defect-actions" });
       if (d.hints_left > 0 && !d.revealed && d.status !== "found") {
         actions.append(h("button", {
@@ -1054,7 +1055,7 @@ function render({ model, el }) {
         }));
       }
       if (d.can_reveal) {
-        actions.append(h("button", { type: "button", className: "cra-btn cra-reveal", textContent: "Show the explanation", onclick: () => send({ type: "reveal", defect: d.n }) }));
+        actions.append(h("button", { type: "button", className: "cra-btn cra-reveal", textContent: "Show the explanation", onclick: () => send({ type: "reveal", defect: d.n }, (ack) => { if (ack.ok) jumpToDefect(d.n); }) }));
       }
       box.append(actions);
       if (d.revealed) {
@@ -1071,7 +1072,9 @@ function render({ model, el }) {
           }));
         box.append(
           h("div", { className: "cra-muted", textContent: `${d.where} \u00b7 ${d.category}${d.also && d.also.length ? ` (also ${d.also.join(", ")})` : ""}` }),
-          h("div", { className: "cra-explanation", textContent: d.explanation || "" }),
+          keyMarkdown(d.explanation_md, d.explanation, "cra-explanation"),
+          defectPlaces(d),
+          fixDiff(d.fix),
           proof);
         if (d.proof_run) {
           box.append(h("div", { className: "cra-proof-run" },
@@ -1084,7 +1087,7 @@ function render({ model, el }) {
     const fps = (p.false_positives || []).map((fp) => h("li", null,
       h("span", { className: "cra-where", textContent: fp.finding }),
       h("span", { textContent: fp.cost ? ` costs ${fp.cost}` : " (free)" }),
-      fp.why_fine ? h("div", { className: "cra-muted", textContent: `Looks suspicious, but is fine: ${fp.why_fine}` }) : null));
+      fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" }, h("span", { textContent: "Looks suspicious, but is fine:" }), keyMarkdown(fp.why_fine_md, fp.why_fine)) : null));
     fill(ui.practice, 
       h("div", { className: "cra-score" },
         h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}` }),
@@ -1093,6 +1096,125 @@ function render({ model, el }) {
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
       fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null);
+    paintDefectMarks();
+  }
+
+  // a revealed defect: its words as Markdown, its lines marked in the diff, its fix ----------------
+
+  /** Key text (a hint, an explanation, a decoy's why_fine) as Python's Markdown blocks, built
+   * with text nodes like the description; the raw text as one paragraph if no blocks came. */
+  function keyMarkdown(blocks, text, className) {
+    const box = Array.isArray(blocks) ? markdownBlocks(blocks) : h("div", { className: "cra-md" }, h("p", { textContent: text || "" }));
+    box.classList.add("cra-md-key");
+    if (className) box.classList.add(className);
+    return box;
+  }
+
+  /** The rows of the diff a key span [path, side, first, last] covers: {file, rows} or null. */
+  function spanRows(span) {
+    if (!Array.isArray(span) || span.length !== 4) return null;
+    const [path, side, first, last] = span;
+    const f = (model.get("files") || []).find((x) => x.path === path);
+    if (!f) return null;
+    const rows = [];
+    f.rows.forEach((row, r) => {
+      const n = side === "old" ? (row.k === "remove" ? row.o : null) : (row.k === "add" || row.k === "context" ? row.n : null);
+      if (typeof n === "number" && n >= first && n <= last) rows.push(r);
+    });
+    return rows.length ? { file: f.index, rows } : null;
+  }
+
+  function spanLabelOf(span) {
+    const [path, side, first, last] = span;
+    return `${path}:${first}${last !== first ? `-${last}` : ""}${side === "old" ? " (old)" : ""}`;
+  }
+
+  /** Mark the lines of every revealed defect (all its spans); the practice progress file says
+   * which are revealed, so a re-run cell or a reload marks the same lines. */
+  function paintDefectMarks() {
+    for (const tr of root.querySelectorAll("tr.cra-defect-mark")) {
+      tr.classList.remove("cra-defect-mark");
+      delete tr.dataset.defectMark;
+      tr.removeAttribute("title");
+    }
+    const p = model.get("practice") || {};
+    for (const d of p.defects || []) {
+      if (!d.revealed) continue;
+      for (const span of d.spans || []) {
+        const at = spanRows(span);
+        if (!at) continue;
+        for (const r of at.rows) {
+          const tr = (st.rowEls[at.file] || [])[r];
+          if (!tr) continue;
+          tr.classList.add("cra-defect-mark");
+          tr.dataset.defectMark = tr.dataset.defectMark ? `${tr.dataset.defectMark} ${d.n}` : String(d.n);
+          tr.title = `Defect: ${d.title || ""}`;
+        }
+      }
+    }
+  }
+
+  /** Bring a span's first line into view (opening its file and fold if needed) and flash it. */
+  function jumpToSpan(span, retried) {
+    const at = spanRows(span);
+    if (!at) return;
+    const row = at.rows[0];
+    const f = (model.get("files") || [])[at.file];
+    const tr = (st.rowEls[at.file] || [])[row];
+    if (!tr) {
+      const fold = f && f.folds.find((x) => x.first <= row && row <= x.last);
+      if (fold && !retried) send({ type: "expand", file: at.file, fold: fold.id }, (ack) => { if (ack.ok) jumpToSpan(span, true); });
+      return;
+    }
+    if (tr.closest(".cra-hidden")) toggleLocal(at.file);
+    tr.scrollIntoView({ block: "center", inline: "nearest" });
+    for (const r of at.rows) (st.rowEls[at.file] || [])[r]?.classList.add("cra-defect-flash");
+    setTimeout(() => { for (const el of root.querySelectorAll(".cra-defect-flash")) el.classList.remove("cra-defect-flash"); }, 1600);
+  }
+
+  /** Just revealed: show the defect's first place in the diff. */
+  function jumpToDefect(n) {
+    const d = ((model.get("practice") || {}).defects || []).find((x) => x.n === n);
+    if (d && d.revealed && d.spans && d.spans.length) jumpToSpan(d.spans[0]);
+  }
+
+  /** "Where: app.py:12-14 · app.py:30": one link per span of a revealed defect. */
+  function defectPlaces(d) {
+    const spans = (d.spans || []).filter((s) => Array.isArray(s) && s.length === 4);
+    if (!spans.length) return null;
+    const links = [];
+    spans.forEach((span, i) => {
+      if (i) links.push(" \u00b7 ");
+      links.push(h("button", {
+        type: "button", className: "cra-link cra-defect-place", textContent: spanLabelOf(span),
+        title: "Show these lines in the diff", onclick: () => jumpToSpan(span),
+      }));
+    });
+    return h("div", { className: "cra-defect-places" }, h("span", { textContent: "Marked in the diff: " }), ...links);
+  }
+
+  /** The fix of a revealed defect: only the hunks of fixed/ that repair it, as a small diff. */
+  function fixDiff(fix) {
+    if (!fix) return null;
+    if (fix.error) return h("div", { className: "cra-muted", textContent: fix.error });
+    if (!Array.isArray(fix.hunks) || !fix.hunks.length) return null;
+    const code = (runs) => h("td", { className: "cra-code" }, ...(runs || []).map(([css, text]) =>
+      (css && /^[a-z0-9]+$/i.test(css) ? h("span", { className: `tok-${css}`, textContent: text }) : document.createTextNode(String(text)))));
+    const hunks = fix.hunks.map((hunk) => h("div", { className: "cra-fix-hunk" },
+      h("div", { className: "cra-fix-path", textContent: hunk.path }),
+      h("table", { className: "cra-diff cra-code-table cra-fix-table" },
+        h("colgroup", null, h("col", { className: "cra-col-num" }), h("col", { className: "cra-col-num" }),
+          h("col", { className: "cra-col-sign" }), h("col", { className: "cra-col-code" })),
+        h("tbody", null, ...(hunk.rows || []).map((row) =>
+        h("tr", { className: `cra-line ${pick(KIND_CLASS, row.k)}` },
+          h("td", { className: "cra-num", textContent: num(row.o) }),
+          h("td", { className: "cra-num", textContent: num(row.n) }),
+          h("td", { className: "cra-sign", textContent: pick(SIGN, row.k) }),
+          code(row.c)))))));
+    return h("details", { className: "cra-fix", open: true },
+      h("summary", { textContent: "The fix (fixed/ against the code under review)" }),
+      ...hunks,
+      fix.cut ? h("div", { className: "cra-muted", textContent: "\u2026 the rest of the fix is not shown." }) : null);
   }
 
   // the saved copy ----------------------------------------------------------------------------------
