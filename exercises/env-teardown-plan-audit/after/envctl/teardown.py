@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
+import pwd
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -80,7 +80,7 @@ def teardown(
     """Run one teardown (a dry run unless ``execute_plan``). Returns the exit status."""
     audit = AuditLog(
         state_dir / "audit.jsonl",
-        operator=operator or getpass.getuser(),
+        operator=operator or pwd.getpwuid(os.getuid()).pw_name,  # not $USER
         environment=environment,
         clock=clock,
     )
