@@ -26,7 +26,7 @@ from .stacks import StackClient, StackError
 
 EXIT_REFUSED = 2
 EXIT_FAILED = 1
-DEFAULT_STATE_DIR = Path(os.environ.get("ENVCTL_STATE_DIR", "/var/lib/envctl"))
+DEFAULT_STATE_DIR = Path("/var/lib/envctl")  # the audit log and the locks
 
 
 class Refused(Exception):
