@@ -119,3 +119,31 @@ def test_highlight_runs_are_the_text_of_highlight_lines(code):
     html = highlight_lines(code, "m.py")
     assert len(runs) == len(html)
     assert ["".join(t for _, t in line) for line in runs] == code.split("\n")[: len(runs)]
+
+
+def test_a_change_on_two_defects_spans_goes_to_the_one_it_lies_on_more(tmp_path):
+    after = (VIEWER_BANK / "viewer-cart" / "after" / CART).read_text(encoding="utf-8").splitlines(keepends=True)
+    fixed = list(after)
+    fixed[3:5] = ["def subtotal(prices: list[int]) -> int:\n", "    return sum(prices)\n"]  # lines 4-5
+    fixed[6:6] = ["# a note the fix adds\n"]  # after line 6
+    bank = _bank_with_fixed(tmp_path, "".join(fixed))
+    key = tmp_path / "viewer-cart" / "key.toml"
+    # defect B is also keyed on lines 4-5, all of the first change; defect A only on line 5
+    key.write_text(
+        key.read_text(encoding="utf-8").replace(
+            "lines = [10, 10]\n", 'lines = [10, 10]\nalso_at = [{ file = "viewercart/cart.py", lines = [4, 5] }]\n'
+        ),
+        encoding="utf-8",
+    )
+    ex = bank.get("viewer-cart")
+    a, b = ex.key.defects
+    assert b.also_at == ((CART, "new", 4, 5),)
+    changes = fix_changes(ex.root / "after", ex.root / "fixed")
+    assert [str(c) for c in defect_fix(a, ex.diff, changes)] == [f"{CART}:4-5", f"{CART}: lines added after line 6"]
+    assert [str(c) for c in defect_fix(a, ex.diff, changes, ex.key)] == [f"{CART}: lines added after line 6"]
+    # the insertion lies on neither defect's lines, as near to both: it stays with both
+    assert [str(c) for c in defect_fix(b, ex.diff, changes, ex.key)] == [
+        f"{CART}:4-5",
+        f"{CART}: lines added after line 6",
+    ]
+    assert [r[3] for r in rows_of(fix_diff(ex, a, ex.diff)) if r[0] != "context"] == ["# a note the fix adds"]

@@ -113,9 +113,23 @@ def _touches(span: tuple[int, int], change: tuple[int, int], lines: int) -> bool
     return span[0] - 2 * lines - 1 <= change[1] and change[0] <= span[1] + 2 * lines + 1
 
 
-def defect_fix(defect: Defect, diff: Diff, changes: list[FixChange]) -> list[FixChange]:
+def _overlap(defect: Defect, diff: Diff, change: FixChange) -> int:
+    """How many of the change's half-step positions lie on one of the defect's spans (the most)."""
+    best = 0
+    for file, side, first, last in defect.spans:
+        pos = _positions(diff, file, side, first, last) if file == change.path else None
+        if pos is not None:
+            best = max(best, min(pos[1], change.positions[1]) - max(pos[0], change.positions[0]) + 1)
+    return best
+
+
+def defect_fix(defect: Defect, diff: Diff, changes: list[FixChange], key: Key | None = None) -> list[FixChange]:
     """The changes of the fix that repair `defect`: those touching one of its spans (`lines`
-    and `also_at`) within FIX_TOLERANCE lines, or, when none does, within NEAR_LINES; in order."""
+    and `also_at`) within FIX_TOLERANCE lines, or, when none does, within NEAR_LINES; in order.
+
+    With the `key`, a change that lies more on another defect's spans than on this one's (two
+    defects keyed on the same lines) is left to that defect.
+    """
     spans = [(file, _positions(diff, file, side, first, last)) for file, side, first, last in defect.spans]
     for lines in (FIX_TOLERANCE, NEAR_LINES):
         hit = [
@@ -124,8 +138,9 @@ def defect_fix(defect: Defect, diff: Diff, changes: list[FixChange]) -> list[Fix
             if any(pos is not None and c.path == file and _touches(pos, c.positions, lines) for file, pos in spans)
         ]
         if hit:
-            return hit
-    return []
+            break
+    others = [d for d in (key.defects if key is not None else ()) if d.id != defect.id]
+    return [c for c in hit if all(_overlap(o, diff, c) <= _overlap(defect, diff, c) for o in others)]
 
 
 def fix_findings(key: Key, diff: Diff, changes: list[FixChange]) -> tuple[list[tuple[str, str]], list[str]]:

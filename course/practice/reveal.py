@@ -93,7 +93,7 @@ def fix_diff(exercise: Exercise, defect: Defect, diff: Diff) -> dict[str, Any]:
     if not fixed_dir.is_dir():
         return {"hunks": [], "cut": False}
     changes = fix_changes(after_dir, fixed_dir)
-    picked = defect_fix(defect, diff, changes)
+    picked = defect_fix(defect, diff, changes, exercise.key)
     if not picked:
         return {"hunks": [], "cut": False}
     a_tree, f_tree = tree_texts(after_dir), tree_texts(fixed_dir)
