@@ -351,3 +351,38 @@ def test_an_expert_exercise_is_held_to_the_expert_size(real):
     edit(real / "exercise.toml", 'difficulty = "easy"', 'difficulty = "expert"')
     warnings = [str(p) for p in check_exercise(Exercise.load(real), proofs=False) if p.level == "warning"]
     assert len(warnings) == 1 and "an expert-tier exercise changes 300 to 800" in warnings[0]
+
+
+APPROVE = "cleanup-confirmation-guard"
+
+
+@pytest.fixture
+def correct(tmp_path) -> Path:
+    root = tmp_path / "exercises" / APPROVE
+    shutil.copytree(ROOT / "exercises" / APPROVE, root, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+@pytest.mark.slow
+def test_a_correct_change_runs_its_proofs_on_after_and_names_one_that_fails(correct):
+    result = run("check", "--strict", "--bank", correct.parent)
+    assert result.exit_code == 0 and "a correct change, 7 proofs pass" in result.output, result.output
+    edit(correct / "after" / "opsctl" / "teardown.py", ".casefold()", "")  # a real bug in the "correct" change
+    problems = [str(p) for p in problems_only(check_exercise(Exercise.load(correct)))]
+    failing = [p for p in problems if "should pass on after/ (a correct change) but did not" in p]
+    assert len(failing) == 1 and "test_operator_cannot_approve_their_own_teardown" in failing[0], problems
+
+
+def test_a_correct_change_without_proofs_fails_strict_and_a_defect_key_may_not_list_them(correct, real):
+    text = (correct / "key.toml").read_text(encoding="utf-8")
+    start = text.index("proofs = [")
+    (correct / "key.toml").write_text(text[:start] + text[text.index("]", start) + 1 :], encoding="utf-8")
+    warnings = [str(p) for p in check_exercise(Exercise.load(correct), proofs=False) if p.level == "warning"]
+    assert warnings == [f"{APPROVE}: key.toml: 'proofs': a correct change lists the proofs that show it is right"]
+    key = real / "key.toml"
+    key.write_text('proofs = ["test_x.py::test_y"]\n' + key.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(BankError) as info:
+        _ = Exercise.load(real).key
+    assert "'proofs' lists the proofs of a correct change; this exercise's verdict is request-changes" in str(
+        info.value
+    )

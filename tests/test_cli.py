@@ -139,5 +139,5 @@ def test_catalogue_lists_each_exercise(run, tiny_bank):
     assert result.exit_code == 0
     row = [line for line in result.output.splitlines() if line.startswith("| `order-totals`")]
     assert row == [
-        "| `order-totals` | Tidy up order totals | General | easy | python | 1 | 10 | edge-case, logic | 2 | 1 | request-changes |"
+        "| `order-totals` | Tidy up order totals | General | easy | python | 1 | 10 | edge-case, logic | 2 | 1 | request-changes | pytest |"
     ]

@@ -49,6 +49,9 @@ def check(bank_dir: str | None, no_proofs: bool, timeout: float, strict: bool, s
         else:
             n = len(exercise.key.defects)
             what = f"{n} defect{'s' * (n != 1)} proven" if not no_proofs else f"{n} defect{'s' * (n != 1)}"
+            if not n and exercise.key.proofs:
+                c = len(exercise.key.proofs)
+                what = f"a correct change, {c} proof{'s' * (c != 1)} " + ("pass" if not no_proofs else "listed")
             if exercise.key.decoys:
                 what += f", {len(exercise.key.decoys)} decoy{'s' * (len(exercise.key.decoys) != 1)}"
             click.echo(f"ok   {slug} ({what})")

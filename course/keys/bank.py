@@ -213,9 +213,17 @@ def _decoy(d: Any, i: int, where: str) -> Decoy:
 def parse_key(data: dict[str, Any], where: str, verdict: str) -> Key:
     """The key from key.toml's tables; a BankError lists every problem found, each naming the file."""
     problems: list[str] = []
-    unknown = set(data) - {"defect", "decoy"}
+    unknown = set(data) - {"defect", "decoy", "proofs"}
     if unknown:
         problems.append(f"{where}: unknown tables {', '.join(sorted(unknown))}")
+    proofs = data.get("proofs", [])
+    if not isinstance(proofs, list) or not all(isinstance(p, str) for p in proofs):
+        problems.append(
+            f"{where}: 'proofs' must be a list of proof ids (the tests that show a correct change is right)"
+        )
+        proofs = []
+    elif proofs and verdict != "approve":
+        problems.append(f"{where}: 'proofs' lists the proofs of a correct change; this exercise's verdict is {verdict}")
     ids: set[str] = set()
     tables = {name: data.get(name, []) for name in ("defect", "decoy")}
     for name, value in tables.items():
@@ -225,7 +233,7 @@ def parse_key(data: dict[str, Any], where: str, verdict: str) -> Key:
     defects = [_collect(problems, _defect, d, i, where, ids) for i, d in enumerate(tables["defect"])]
     decoys = [_collect(problems, _decoy, d, i, where) for i, d in enumerate(tables["decoy"])]
     _raise_all(problems)
-    return Key(defects=tuple(defects), decoys=tuple(decoys), verdict=verdict)
+    return Key(defects=tuple(defects), decoys=tuple(decoys), verdict=verdict, proofs=tuple(proofs))
 
 
 @dataclass

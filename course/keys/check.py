@@ -76,6 +76,7 @@ def check_exercise(exercise: Exercise, *, proofs: bool = True, timeout: float = 
         problems += _proof_problems(exercise, key, timeout)
     else:
         problems += _proof_files(exercise, key)[0]
+    problems += _correct_change_problems(exercise, key, timeout if proofs else None)
     found = problems + _size_warnings(slug, diff, exercise.difficulty) + _teaching_warnings(slug, key)
     return sorted(found, key=lambda p: p.level != "problem")
 
@@ -226,6 +227,37 @@ def _proof_files(exercise: Exercise, key: Key) -> tuple[list[Problem], list]:
         else:
             runnable.append(d)
     return problems, runnable
+
+
+def _correct_change_problems(exercise: Exercise, key: Key, timeout: float | None) -> list[Problem]:
+    """A correct change's proofs (key.toml `proofs`) exist and, unless timeout is None, pass on after/."""
+    slug = exercise.slug
+    if key.verdict != "approve" or key.defects:  # an approve verdict with defects is reported elsewhere
+        return []
+    if not key.proofs:
+        return [
+            Problem(slug, "key.toml", "'proofs': a correct change lists the proofs that show it is right", "warning")
+        ]
+    problems = []
+    for node in key.proofs:
+        file_part = node.split("::", 1)[0]
+        if proof_runner(node) is None:
+            problems.append(Problem(slug, "key.toml", f"'proofs' {node!r} is not a proof id ({PROOF_FORMATS})"))
+        elif not (exercise.root / "proofs" / file_part).is_file():
+            problems.append(Problem(slug, "key.toml", f"'proofs' {node!r}: proofs/{file_part} does not exist"))
+    if problems or timeout is None:
+        return problems
+    try:
+        after = run_proofs(exercise, list(key.proofs), "after", timeout)
+    except (BankError, OSError) as exc:
+        return [Problem(slug, "exercise", f"the proofs could not be run: {exc}")]
+    return [
+        Problem(
+            slug, "key.toml", f"proof {node} should pass on after/ (a correct change) but did not:\n{_tail(run.output)}"
+        )
+        for node, run in after.items()
+        if not run.passed
+    ]
 
 
 def _proof_problems(exercise: Exercise, key: Key, timeout: float) -> list[Problem]:

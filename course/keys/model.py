@@ -131,8 +131,12 @@ class Key:
     defects: tuple[Defect, ...]
     decoys: tuple[Decoy, ...] = ()
     verdict: str = "request-changes"
+    # For a correct change (verdict approve): the proofs that show it is correct; each passes
+    # on after/ (`course check` runs them).
+    proofs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "proofs", _str_tuple("key", "proofs", self.proofs))
         defects = tuple(self.defects)
         decoys = tuple(self.decoys)
         for item in defects:

@@ -258,6 +258,9 @@ def _pytest_outcomes(stdout: str, nodes: list[str]) -> dict[str, str]:
     out = {}
     for node in nodes:
         words = [w for shown, w in reported.items() if shown == node or shown.endswith("/" + node)]
+        if not words and "[" not in node:  # a parametrised test: every case must pass
+            cases = [w for shown, w in reported.items() if (shown.startswith(node + "[") or f"/{node}[" in shown)]
+            words = [next((w for w in ("ERROR", "FAILED") if w in cases), "PASSED")] if cases else []
         out[node] = words[0] if len(words) == 1 else "UNKNOWN"
     return out
 
