@@ -19,7 +19,7 @@ SLUGS = BANK.slugs()
 
 
 def test_the_bank_is_big_enough():
-    assert len(SLUGS) >= 12
+    assert len(SLUGS) >= 24
 
 
 @pytest.mark.slow
@@ -31,9 +31,29 @@ def test_exercise_is_sound_and_every_defect_is_proven(slug):
     assert not problems, "\n".join(map(str, problems))
 
 
-def test_every_category_has_at_least_three_defects():
+def test_every_category_has_at_least_five_defects():
     counts = Counter(d.category for ex in BANK for d in ex.key.defects)
-    assert {c: counts[c] for c in CATEGORIES if counts[c] < 3} == {}
+    assert {c: counts[c] for c in CATEGORIES if counts[c] < 5} == {}
+
+
+def test_the_expert_tier_and_the_changes_worth_approving():
+    """Issue #14: at least four expert exercises, each a 300-800 line pull request across many
+    files; at least three correct changes, one of them expert."""
+    expert = [ex for ex in BANK if ex.difficulty == "expert"]
+    assert len(expert) >= 4
+    for ex in expert:
+        changed = sum(f.added + f.removed for f in ex.diff.files)
+        assert 300 <= changed <= 800 and len(ex.diff.files) >= 6, (ex.slug, changed, len(ex.diff.files))
+    approve = [ex for ex in BANK if ex.verdict == "approve"]
+    assert len(approve) >= 3 and any(ex.difficulty == "expert" for ex in approve)
+    assert all(ex.key.proofs for ex in approve), "a correct change lists the proofs that show it is right"
+
+
+def test_every_incident_has_two_exercises_and_every_exercise_is_in_a_notebook():
+    per_incident = Counter(ex.incident for ex in BANK)
+    assert all(per_incident[i] >= 2 for i in ("dec-2025", "mar-02-2026", "mar-05-2026", "security")), per_incident
+    opened = set().union(*(practised_slugs(nb) for nb in (ROOT / "notebooks").glob("0*.ipynb")))
+    assert set(SLUGS) - opened == set()
 
 
 def test_mix_of_difficulty_decoys_and_a_correct_change():
@@ -57,9 +77,16 @@ def test_the_bank_goes_beyond_python_with_proofs_in_the_language_of_the_change()
     Go service proven with go test, besides the SQL and JSON exercises proven from Python."""
     from course.keys.proofs import proof_runner
 
-    runners = {ex.language: {proof_runner(d.proof) for d in ex.key.defects} for ex in BANK}
+    runners: dict[str, set] = {}
+    for ex in BANK:
+        runners.setdefault(ex.language, set()).update(
+            proof_runner(p) for p in [d.proof for d in ex.key.defects] or ex.key.proofs
+        )
     assert runners.get("javascript") == {"node"}, runners
     assert runners.get("go") == {"go"}, runners
+    assert runners.get("sql") == {"pytest"}, runners  # SQL run in SQLite from Python
+    # infrastructure as code, its meaning evaluated in Python: Terraform and a CI workflow
+    assert runners.get("terraform") == {"pytest"} and runners.get("yaml") == {"pytest"}, runners
 
 
 def test_every_exercise_keeps_every_rule_and_the_bar_without_proofs():
@@ -74,8 +101,9 @@ def test_docs_table_is_up_to_date():
     assert (ROOT / "docs" / "exercises.md").read_text(encoding="utf-8") == catalogue_markdown(BANK)
 
 
-# The learner notebooks that open no practice review: the review-at-scale lab works on data.
-NO_PRACTICE = {"05.00-Review-At-Scale"}
+# The learner notebooks that open no practice review: the review-at-scale lab works on data, and
+# My Progress reads the learner record (its drills open cuts of exercises already reviewed).
+NO_PRACTICE = {"05.00-Review-At-Scale", "07.00-My-Progress"}
 
 
 def practised_slugs(notebook: Path) -> set[str]:
