@@ -1,7 +1,8 @@
 """Build the static JupyterLite site of the practice track (`make lite`, issue #15).
 
 Everything the page loads comes from the build: Pyodide's core from its npm package
-(lite/package.json, installed into lite/node_modules), every Python package as a wheel in
+(lite/package.json, installed into lite/node_modules; its loader with the working folder last
+on sys.path, see CWD_FIRST), every Python package as a wheel in
 a pyodide-lock.json written here (no entry points at a CDN), the course itself as a wheel of
 the student-side and practice packages only, and the practice bank of the notebooks it
 carries as a wheel of its own. Run with lite/.venv's Python (lite/requirements.txt).
@@ -99,6 +100,17 @@ ON_DEMAND_CELLS = {
 COURSE_DEPENDS = ["anywidget", "traitlets", "pygments", "markdown-it-py", "filelock", "unidiff", "cra-practice-bank"]
 
 
+# Pyodide puts the working folder first on sys.path (`sys.path.insert(0,"")` in pyodide.mjs). In
+# the kernel that folder is JupyterLite's drive, where every stat is a synchronous request to the
+# page, and Python stats the first entry of sys.path on every top-level import: about 90 such
+# requests before the kernel is ready. The site's copy of Pyodide puts the folder last instead:
+# the learner's files still import, they no longer shadow a module of the standard library or
+# of the site's wheels, and the first viewer paints about a second sooner
+# (benchmarks/bench_lite.py, docs/design.md "JupyterLite").
+CWD_FIRST = 'sys.path.insert(0,"")'
+CWD_LAST = 'sys.path.append("")'
+
+
 def canon(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -134,6 +146,14 @@ def copy_notebook(name: str, dest: Path) -> None:
         cells.append(cell)
     nb["cells"] = cells
     (dest / name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def working_folder_last(path: Path) -> None:
+    """Pyodide's loader with the working folder last on sys.path (CWD_FIRST says why)."""
+    text = path.read_text(encoding="utf-8")
+    if text.count(CWD_FIRST) != 1:
+        raise SystemExit(f"{path}: expected {CWD_FIRST!r} once, found it {text.count(CWD_FIRST)} times")
+    path.write_text(text.replace(CWD_FIRST, CWD_LAST), encoding="utf-8")
 
 
 def notebook_slugs() -> list[str]:
@@ -336,6 +356,8 @@ def main() -> None:
     pyodide.mkdir(parents=True)
     for name in PYODIDE_CORE:
         shutil.copy2(PYODIDE_NPM / name, pyodide / name)
+    for name in ("pyodide.mjs", "pyodide.js"):  # the kernel's module, and its classic-script twin
+        working_folder_last(pyodide / name)
     lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text())
 
     slugs = notebook_slugs()

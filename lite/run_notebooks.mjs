@@ -7,14 +7,17 @@
 // submitted, as a learner would, so My Progress (07.00) finds the attempts.
 // Prints one JSON line: {"failures": the cells that raised, each as {notebook, cell, error,
 // after_note} (after_note: the site shows a note above that cell), "shown": each shown value as
-// {notebook, cell, text, plot} (plot: the data URI type of My Progress's plot, or null)}.
+// {notebook, cell, text, plot} (plot: the data URI type of My Progress's plot, or null),
+// "sys_path", and "cwd_import": what a module written to the working folder gave on import}.
 // Usage: node run_notebooks.mjs SITE_DIR   (tests/test_lite_site.py runs it)
-import { loadPyodide } from "./node_modules/pyodide/pyodide.mjs";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const site = path.resolve(process.argv[2]);
 const pyodideDir = path.join(site, "static", "pyodide") + "/";
+// the site's own copy of Pyodide's loader (lite/build.py puts the working folder last on sys.path)
+const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const config = JSON.parse(fs.readFileSync(path.join(site, "jupyter-lite.json"), "utf8"));
 const kernel = config["jupyter-config-data"].litePluginSettings["@jupyterlite/pyodide-kernel-extension:kernel"];
 const py = await loadPyodide({
@@ -26,7 +29,7 @@ const py = await loadPyodide({
 });
 py.mountNodeFS("/site-files", path.join(site, "files"));
 const results = await py.runPythonAsync(`
-import ast, contextlib, io, json, os, re, tempfile
+import ast, contextlib, io, json, os, re, sys, tempfile
 import pyodide_js
 from course.review import Review
 failures, shown = [], []
@@ -69,6 +72,12 @@ for name in sorted(os.listdir("/site-files")):
                     value.submit()
             except BaseException as e:
                 failures.append({"notebook": name, "cell": "viewer", "error": f"{type(e).__name__}: {e}", "after_note": False})
-json.dumps({"failures": failures, "shown": shown})
+# the learner's own module in the working folder still imports, after every other place
+with open("lite_cwd_probe.py", "w") as f:
+    f.write("VALUE = 42\\n")
+import importlib
+importlib.invalidate_caches()
+import lite_cwd_probe
+json.dumps({"failures": failures, "shown": shown, "sys_path": sys.path, "cwd_import": lite_cwd_probe.VALUE})
 `);
 console.log(results);

@@ -135,3 +135,12 @@ def test_my_progress_and_drills_run_in_the_site_loading_fsrs_on_demand(lock, not
     for call in ("my_progress()", "drill()"):
         [cell] = [c for c in cells if c.rstrip().endswith(call)]
         assert cell.startswith("import fsrs"), cell
+
+
+def test_the_working_folder_is_last_on_sys_path_and_its_modules_still_import(notebook_run):
+    """The site's Pyodide puts the working folder (JupyterLite's drive in the browser, where each
+    stat is a request to the page) after every other place on sys.path (lite/build.py, CWD_FIRST)."""
+    core = (PYODIDE / "pyodide.mjs").read_text(encoding="utf-8")
+    assert 'sys.path.append("")' in core and 'sys.path.insert(0,"")' not in core
+    assert notebook_run["sys_path"][-1] == "" and "" not in notebook_run["sys_path"][:-1]
+    assert notebook_run["cwd_import"] == 42  # a learner's module in the folder imports
