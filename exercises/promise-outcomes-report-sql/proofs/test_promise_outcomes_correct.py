@@ -17,6 +17,7 @@ from etaledger.estimates import record_estimate
 from etaledger.reports import (
     Outcomes,
     backfill_estimates,
+    orders_by_build,
     orders_without_estimate,
     promise_outcomes,
     prune_superseded_estimates,
@@ -100,23 +101,49 @@ def test_date_columns_refuse_a_time_of_day() -> None:
 
 
 def test_prune_deletes_only_superseded_estimates_before_the_cutoff() -> None:
+    """A row goes only if it was given before the cutoff and the same build later gave the same
+    order a newer estimate: the latest estimate of each (order, build) stays, so every order
+    keeps its latest estimate and orders_by_build counts the same for every build."""
     conn, rng, orders, _ = synthetic_ledger()
+    builds = ("eta-1", "eta-2", "eta-3")
     for _ in range(900):
         order_id = rng.choice(orders)[0]
         given = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 90 * 24 * 60))
-        record_estimate(conn, order_id, rng.choice(("eta-1", "eta-2")), DAY0, given)
-    before = conn.execute("SELECT estimate_id, order_id, given_at FROM estimates").fetchall()
+        record_estimate(conn, order_id, rng.choice(builds), DAY0, given)
+    before = conn.execute("SELECT estimate_id, order_id, build, given_at FROM estimates").fetchall()
     cutoff = date(2026, 2, 15)
-    latest = {}
-    for estimate_id, order_id, _ in before:
+    latest: dict[int, int] = {}
+    latest_of_build: dict[tuple[int, str], int] = {}
+    for estimate_id, order_id, build, _ in before:
         latest[order_id] = max(latest.get(order_id, 0), estimate_id)
-    doomed = {e for e, o, given in before if given[:10] < str(cutoff) and e != latest[o]}
+        latest_of_build[order_id, build] = max(latest_of_build.get((order_id, build), 0), estimate_id)
+    doomed = {e for e, o, b, given in before if given[:10] < str(cutoff) and e != latest_of_build[o, b]}
+    across_builds = {e for e, o, b, given in before if given[:10] < str(cutoff) and e != latest[o]} - doomed
     assert doomed and len(doomed) < len(before)
+    assert across_builds, "the synthetic data must have estimates that only another build superseded"
+    by_build = {b: orders_by_build(conn, b) for b in builds}
 
     assert prune_superseded_estimates(conn, cutoff) == len(doomed)
     left = {e for (e,) in conn.execute("SELECT estimate_id FROM estimates")}
-    assert left == {e for e, _, _ in before} - doomed
+    assert left == {e for e, _, _, _ in before} - doomed
     assert set(latest.values()) <= left  # every order keeps its latest estimate
+    assert {b: orders_by_build(conn, b) for b in builds} == by_build
+
+
+def test_prune_keeps_an_order_that_a_later_build_revised() -> None:
+    """An order shown the bad build's estimate, then revised by another build, still counts
+    for the bad build after a prune: the incident question survives retention."""
+    conn = connect()
+    conn.execute("INSERT INTO orders VALUES (1, 'us-east', '2026-03-01', '2026-03-03', 'open')")
+    record_estimate(conn, 1, "eta-bad", date(2026, 3, 3), datetime(2026, 3, 1, 9, tzinfo=timezone.utc))
+    record_estimate(conn, 1, "eta-bad", date(2026, 3, 9), datetime(2026, 3, 1, 15, tzinfo=timezone.utc))
+    record_estimate(conn, 1, "eta-fixed", date(2026, 3, 4), datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    assert orders_by_build(conn, "eta-bad") == {"us-east": 1}
+    assert prune_superseded_estimates(conn, date(2026, 4, 1)) == 1  # the bad build's first date
+    assert orders_by_build(conn, "eta-bad") == {"us-east": 1}
+    assert orders_by_build(conn, "eta-fixed") == {"us-east": 1}
+    kept = conn.execute("SELECT build, promised_on FROM estimates ORDER BY estimate_id").fetchall()
+    assert kept == [("eta-bad", "2026-03-09"), ("eta-fixed", "2026-03-04")]
 
 
 def test_backfill_fills_only_old_orders_without_an_estimate_and_only_once() -> None:

@@ -73,13 +73,16 @@ def test_orders_without_estimate_and_by_build() -> None:
     assert orders_by_build(conn, "eta-2026.03.02") == {"us-east": 1}
 
 
-def test_prune_keeps_the_latest_estimate() -> None:
+def test_prune_keeps_the_latest_estimate_of_each_build() -> None:
     conn = connect()
     seed(conn, [(1, "us-east", "2026-03-01", "2026-03-03", "open")])
-    record_estimate(conn, 1, "eta-2026.03.01", date(2026, 3, 3), at(1))
+    record_estimate(conn, 1, "eta-2026.03.01", date(2026, 3, 3), at(1, hour=9))
+    record_estimate(conn, 1, "eta-2026.03.01", date(2026, 3, 5), at(1, hour=15))
     record_estimate(conn, 1, "eta-2026.03.02", date(2026, 3, 4), at(2))
     assert prune_superseded_estimates(conn, date(2026, 4, 1)) == 1
-    assert conn.execute("SELECT build FROM estimates").fetchall() == [("eta-2026.03.02",)]
+    left = conn.execute("SELECT build, promised_on FROM estimates ORDER BY estimate_id").fetchall()
+    assert left == [("eta-2026.03.01", "2026-03-05"), ("eta-2026.03.02", "2026-03-04")]
+    assert orders_by_build(conn, "eta-2026.03.01") == {"us-east": 1}
 
 
 def test_backfill_runs_once() -> None:

@@ -59,13 +59,15 @@ ORDER BY o.region;
 
 -- name: prune_superseded_estimates
 -- Retention: deletes the estimates given before :cutoff (a date: those given on that day are
--- kept) that a later estimate of the same order has replaced. The latest estimate of every
--- order is never deleted.
+-- kept) that a later estimate of the same order from the same build has replaced. The latest
+-- estimate each build gave an order is never deleted: every order keeps its latest estimate,
+-- and orders_by_build counts the same orders after a prune as before it.
 DELETE FROM estimates
 WHERE given_at < :cutoff
   AND EXISTS (
       SELECT 1
       FROM estimates AS newer
       WHERE newer.order_id = estimates.order_id
+        AND newer.build = estimates.build
         AND newer.estimate_id > estimates.estimate_id
   );

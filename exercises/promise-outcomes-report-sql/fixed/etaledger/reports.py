@@ -32,8 +32,9 @@ def late_deliveries(conn: sqlite3.Connection, start: date, days: int = 1) -> dic
 
 def promise_outcomes(conn: sqlite3.Connection, first_day: date, last_day: date, as_of: date) -> dict[str, Outcomes]:
     """Outcomes per region of the orders promised for ``first_day`` to ``last_day``, both
-    included, as known on ``as_of``. Unlike ``late_deliveries``, it counts the orders that
-    were never delivered."""
+    included, from the delivered scans on record, with an undelivered order counted as overdue
+    once ``as_of`` is past its promised day. Unlike ``late_deliveries``, it counts the orders
+    that were never delivered."""
     if last_day < first_day:
         raise ValueError(f"last_day {last_day} is before first_day {first_day}")
     rows = conn.execute(
@@ -54,7 +55,8 @@ def orders_by_build(conn: sqlite3.Connection, build: str) -> dict[str, int]:
 
 
 def prune_superseded_estimates(conn: sqlite3.Connection, cutoff: date) -> int:
-    """Delete replaced estimates given before ``cutoff``, in one transaction; say how many."""
+    """Delete the estimates given before ``cutoff`` that a later one from the same build
+    replaced, in one transaction; say how many."""
     with conn:
         return conn.execute(QUERIES["prune_superseded_estimates"], {"cutoff": str(cutoff)}).rowcount
 
