@@ -234,6 +234,24 @@ def test_approve_key(verdict, n_findings, expected):
         assert s.false_positives[0].decoy is not None  # the one on line 5
 
 
+def test_nits_on_a_correct_change_cost_nothing_but_a_decoy_or_a_major_claim_does():
+    """A blind reviewer approved a correct expert change and left minor notes and questions;
+    charged 0.5 each, the right verdict scored 0. A nit on an approval is normal review: only a
+    flag on a decoy, or a major or blocker claim, is the mistake a correct change teaches."""
+    nits = [finding(f"n{i}", start=12 + 2 * i, end=12 + 2 * i, severity="minor") for i in range(6)]
+    assert score(nits, APPROVE, verdict="approve").score == 1.0
+    assert all(fp.cost == 0.0 for fp in score(nits, APPROVE, verdict="approve").false_positives)
+    on_decoy = finding("d", start=5, end=5, severity="minor")
+    majors = [finding(f"m{i}", start=30 + i, end=30 + i, severity="major") for i in range(2)]
+    s = score([*nits, on_decoy, *majors], APPROVE, verdict="approve")
+    # the first charged one is free; nits neither cost nor use up the free one
+    assert sorted(fp.cost for fp in s.false_positives if fp.finding.severity != "minor" or fp.decoy) == [0.0, 0.5, 0.5]
+    assert s.score == 0.0 and s.penalty == 1.0
+    # with defects in the key, a minor false positive is charged as before
+    with_defect = key(defect("x", lines=(40, 40)))
+    assert score([finding("x", start=40, end=40), *nits[:3]], with_defect).penalty == 1.0
+
+
 def test_key_refuses_duplicate_ids_but_leaves_verdict_agreement_to_course_check():
     with pytest.raises(ValueError, match="duplicate"):
         key(defect("a"), defect("a", lines=(30, 30)))
@@ -497,6 +515,7 @@ def findings_for(draw, files, max_size=30, max_line=None):
                 start=start,
                 end=start + draw(st.integers(0, 3)),
                 category=draw(st.sampled_from(CATEGORIES)),
+                severity=draw(st.sampled_from(SEVERITIES)),
             )
         )
     return out
@@ -604,7 +623,8 @@ def test_approve_key_properties(case):
     fs, verdict = case
     s = score(fs, APPROVE, verdict)
     assert type(s.score) is float and 0.0 <= s.score <= 1.0
-    expected = max(0.0, (1.0 if verdict == "approve" else 0.0) - 0.5 * max(0, len(fs) - 1))
+    charged = [f for f in fs if f.severity != "minor" or any(hits(f, d) for d in APPROVE.decoys)]
+    expected = max(0.0, (1.0 if verdict == "approve" else 0.0) - 0.5 * max(0, len(charged) - 1))
     assert s.score == expected
 
 

@@ -29,8 +29,12 @@ Rules (docs/design.md, "Scoring"):
 
 A correct change (key verdict "approve", no defects) would otherwise have a total weight of 0.
 For it the verdict is the answer: total_weight = 1, credit = 1 when the learner's verdict is
-"approve" and 0 otherwise, and false positives cost the same as above. So approving with no
-findings scores 1, and an untouched review (no verdict, no findings) scores 0.
+"approve" and 0 otherwise, and false positives cost the same as above, except that a minor
+finding on no decoy costs nothing (and does not use up the free one): a nit or a question on a
+correct change is what reviewers leave on an approval, while calling a decoy or claiming a major
+defect in a correct change is the mistake the exercise teaches. So approving with no findings
+scores 1, approving with nits scores 1, and an untouched review (no verdict, no findings)
+scores 0.
 
 For a key with defects the verdict does not change the score; whether it was right is only
 reported (`verdict_correct`).
@@ -270,11 +274,16 @@ def score(findings: Iterable[Finding], key: Key, verdict: str | None = None) -> 
             results.append(DefectResult(defect, "miscategorised", finding.id, defect.weight / 2))
 
     false_positives: list[FalsePositive] = []
+    charged = 0
     for fi, finding in enumerate(ordered):
         if fi in credited:
             continue
         decoy = next((d for d in key.decoys if hits(finding, d)), None)
-        cost = 0.0 if len(false_positives) < FREE_FALSE_POSITIVES else FP_COST
+        if not key.defects and finding.severity == "minor" and decoy is None:
+            cost = 0.0  # a nit or a question on a correct change: reviewers leave those on approvals
+        else:
+            cost = 0.0 if charged < FREE_FALSE_POSITIVES else FP_COST
+            charged += 1
         false_positives.append(FalsePositive(finding, decoy, cost))
 
     if key.defects:
