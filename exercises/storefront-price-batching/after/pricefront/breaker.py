@@ -59,7 +59,8 @@ class CircuitBreaker:
             state = self._state()
             if state == "open" or (state == "half-open" and self._trial_in_flight):
                 raise CircuitOpen(f"{self.name}: circuit open, not calling")
-            if state == "half-open":
+            trial = state == "half-open"
+            if trial:
                 self._trial_in_flight = True
         # The dependency is called outside the lock: a slow call must not block other callers
         # from getting their CircuitOpen (or their own call) straight away.
@@ -68,12 +69,13 @@ class CircuitBreaker:
             result = fn()
             succeeded = True
         finally:
-            self._record(success=succeeded)
+            self._record(success=succeeded, trial=trial)
         return result
 
-    def _record(self, *, success: bool) -> None:
+    def _record(self, *, success: bool, trial: bool) -> None:
         with self._lock:
-            self._trial_in_flight = False
+            if trial:  # only the trial's own outcome ends it, not a call that began earlier
+                self._trial_in_flight = False
             if success:
                 self._failures = 0
                 self._opened_at = None
