@@ -39,6 +39,6 @@ export async function initOrderPage(root, fetchImpl = globalThis.fetch) {
   }
   const panel = root.querySelector(".messages");
   const thread = new MessageThread(panel, id, fetchImpl);
+  await thread.load(); // the list is in place before a message can be appended to it
   wireComposer(panel, thread);
-  await thread.load();
 }

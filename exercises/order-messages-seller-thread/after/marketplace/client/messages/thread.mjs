@@ -98,11 +98,12 @@ export class MessageThread {
       return;
     }
     this.sending = true;
+    this.updateCounter(); // Send stays disabled until this one is answered
     this.status.textContent = "Sending…";
     try {
       const message = await postJson(this.fetch, this.path, { text });
       this.list.insertAdjacentHTML("beforeend", messageHtml(message));
-      this.input.value = "";
+      if (this.input.value.trim() === text) this.input.value = ""; // keep what was typed since
       this.status.textContent = "";
     } catch (err) {
       this.status.textContent = `Not sent: ${err.message}`;
