@@ -36,7 +36,7 @@ def load_regions(path: Path = REGIONS_FILE) -> dict[str, Region]:
                 cutoff=time.fromisoformat(raw["cutoff"]),
                 transit={level: _parse_transit(days) for level, days in raw["transit"].items()},
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise RegionConfigError(f"{path}: region {code!r}: {exc!r}") from exc
     if not regions:
         raise RegionConfigError(f"{path}: no regions")
