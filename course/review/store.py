@@ -231,14 +231,7 @@ class FindingStore:
                 "updated": stamp,
             }
         )
-        kept: list[Finding] = []
-
-        def change(s: Sidecar) -> Sidecar:
-            kept.extend(f for f in s.findings if f.id == finding.id)
-            return s if kept else replace(s, findings=(*s.findings, finding))
-
-        self._mutate(change)
-        return kept[0] if kept else finding
+        return self.restore(finding)
 
     def update(self, finding_id: str, **changes: Any) -> Finding:
         allowed = {"path", "side", "start", "end", "category", "severity", "comment"}
@@ -272,8 +265,8 @@ class FindingStore:
         self._mutate(change)
 
     def restore(self, finding: Finding) -> Finding:
-        """Put back a finding exactly as it was (an undone delete); one with its id already here
-        is kept as it is and the file is not touched."""
+        """Add a finding exactly as given (a new one, or an undone delete); one with its id
+        already here is kept as it is, returned, and the file is not touched."""
         kept: list[Finding] = []
 
         def change(s: Sidecar) -> Sidecar:
