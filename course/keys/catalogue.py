@@ -20,16 +20,8 @@ INCIDENT_NAMES = {
 
 
 def _runners(ex: Exercise) -> list[str]:
-    """How the exercise's proofs run: its defects' proofs, or for a correct change the files in
-    proofs/ (they show the change is right)."""
-    ids = [d.proof for d in ex.key.defects]
-    if not ids and (ex.root / "proofs").is_dir():
-        ids = [
-            f"{p.relative_to(ex.root / 'proofs').as_posix()}::Test"
-            for p in (ex.root / "proofs").rglob("*")
-            if p.is_file()
-        ]
-    found = {proof_runner(i) for i in ids} - {None}
+    """How the exercise's proofs run: its defects' proofs, or a correct change's `proofs`."""
+    found = {proof_runner(i) for i in [d.proof for d in ex.key.defects] or ex.key.proofs} - {None}
     return [RUNNER_NAMES[r] for r in RUNNER_NAMES if r in found]
 
 

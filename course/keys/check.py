@@ -208,22 +208,25 @@ def _teaching_warnings(slug: str, key: Key) -> list[Problem]:
     return [Problem(w.exercise, w.where, w.message, "warning") for w in warnings]
 
 
+def _proof_id_problem(exercise: Exercise, node: str, field: str) -> str | None:
+    """What is wrong with a proof id in key.toml's `field` (a runner it fits, a file under proofs/)."""
+    file_part = node.split("::", 1)[0]
+    if proof_runner(node) is None:
+        return (
+            f"key.toml '{field}' {node!r} is not a pytest node id, Node test or Go test under proofs/ ({PROOF_FORMATS})"
+        )
+    if not (exercise.root / "proofs" / file_part).is_file():
+        return f"proof file proofs/{file_part} does not exist"
+    return None
+
+
 def _proof_files(exercise: Exercise, key: Key) -> tuple[list[Problem], list]:
     """Problems with each defect's proof id and file, and the defects whose proofs can run."""
     slug, problems, runnable = exercise.slug, [], []
     for d in key.defects:
-        file_part = d.proof.split("::", 1)[0]
-        if proof_runner(d.proof) is None:
-            problems.append(
-                Problem(
-                    slug,
-                    d.id,
-                    f"key.toml 'proof' {d.proof!r} is not a pytest node id, Node test or Go test under proofs/ "
-                    f"({PROOF_FORMATS})",
-                )
-            )
-        elif not (exercise.root / "proofs" / file_part).is_file():
-            problems.append(Problem(slug, d.id, f"proof file proofs/{file_part} does not exist"))
+        wrong = _proof_id_problem(exercise, d.proof, "proof")
+        if wrong:
+            problems.append(Problem(slug, d.id, wrong))
         else:
             runnable.append(d)
     return problems, runnable
@@ -238,13 +241,11 @@ def _correct_change_problems(exercise: Exercise, key: Key, timeout: float | None
         return [
             Problem(slug, "key.toml", "'proofs': a correct change lists the proofs that show it is right", "warning")
         ]
-    problems = []
-    for node in key.proofs:
-        file_part = node.split("::", 1)[0]
-        if proof_runner(node) is None:
-            problems.append(Problem(slug, "key.toml", f"'proofs' {node!r} is not a proof id ({PROOF_FORMATS})"))
-        elif not (exercise.root / "proofs" / file_part).is_file():
-            problems.append(Problem(slug, "key.toml", f"'proofs' {node!r}: proofs/{file_part} does not exist"))
+    problems = [
+        Problem(slug, "key.toml", wrong)
+        for wrong in (_proof_id_problem(exercise, node, "proofs") for node in key.proofs)
+        if wrong
+    ]
     if problems or timeout is None:
         return problems
     try:
