@@ -42,6 +42,12 @@ class BankError(Exception):
         super().__init__(message)
         self.problems = problems or [message]
 
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook (IPython) the message alone, no traceback: the cell still fails, so Run
+        All stops, but what the learner reads is what is wrong and how to fix it, not our code."""
+        lines = str(self).splitlines() or [type(self).__name__]
+        return [f"\x1b[31m{type(self).__name__}\x1b[39m: {lines[0]}", *lines[1:]]
+
 
 def _collect(problems: list[str], call: Any, *args: Any) -> Any:
     """Run one field's parse; on a BankError note its problems and return None."""
@@ -68,7 +74,14 @@ def find_bank(start: str | os.PathLike | None = None) -> Path:
     if env:
         path = Path(env).expanduser()
         if not path.is_dir():
-            raise BankError(f"COURSE_BANK={env}: no such folder")
+            raise BankError(f"COURSE_BANK={env}: no such folder\n{_set_bank_hint()}".rstrip())
+        if not any(path.glob("*/exercise.toml")):
+            inside = path / "exercises"
+            meant = f" (did you mean {inside}?)" if any(inside.glob("*/exercise.toml")) else ""
+            raise BankError(
+                f"COURSE_BANK={env}: not an exercise bank, no <exercise>/exercise.toml in it{meant}\n"
+                f"{_set_bank_hint()}".rstrip()
+            )
         return path
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
@@ -76,7 +89,21 @@ def find_bank(start: str | os.PathLike | None = None) -> Path:
             return folder / "exercises"
     raise BankError(
         f"no exercise bank found above {here}: run from the course directory or set COURSE_BANK "
-        "(the bank holds the answer keys, so it is only on instructors' and graders' machines)"
+        "(the bank holds the answer keys, so it is only on instructors' and graders' machines)\n"
+        f"{_set_bank_hint()}".rstrip()
+    )
+
+
+def _set_bank_hint() -> str:
+    """How to point COURSE_BANK at this installation's own bank, when it has one (a course
+    checkout installed in place, as `make lab` does); "" on a student's machine."""
+    root = Path(__file__).resolve().parents[2]
+    bank = root / "exercises"
+    if not ((root / "nbgrader_config.py").is_file() and any(bank.glob("*/exercise.toml"))):
+        return ""
+    return (
+        f"This course's bank is {bank}: start Jupyter with COURSE_BANK={bank} in its environment, "
+        f'or run import os; os.environ["COURSE_BANK"] = "{bank}" in the notebook first.'
     )
 
 
