@@ -196,6 +196,13 @@ def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, 
     assert "cra-defect-mark" not in line(page, 0, new=10).get_attribute("class")  # defect B is not revealed
     shadow = new5.locator("td.cra-num").first.evaluate("td => getComputedStyle(td).boxShadow")
     assert shadow != "none", "a marked line must look different"
+    # each marked span is labelled, on the row just above its first line, with the defect it is
+    labels = page.evaluate(
+        """() => [...document.querySelectorAll('.cra-files tr.cra-defect-label-row')].map(tr =>
+             [tr.innerText.trim(), tr.nextElementSibling.classList.contains('cra-defect-mark')])"""
+    )
+    assert len(labels) == 2 and all(text.startswith("Defect 1") and mark for text, mark in labels), labels
+    assert missed.locator(".cra-defect-title").inner_text() in labels[0][0]
     places = missed.locator(".cra-defect-place")
     assert places.all_inner_texts() == [f"{CART}:5", f"{CART}:5 (old)"]
 
@@ -210,11 +217,11 @@ def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, 
     assert fix.locator(".cra-del td.cra-num").first.inner_text() == "5"
 
     # the links bring a marked line into view
-    page.locator(".cra-files").evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    page.locator(".cra-main").evaluate("el => { el.scrollTop = el.scrollHeight; }")
     places.nth(1).click()
     wait_for(
         lambda: line(page, 0, old=5).evaluate(
-            """tr => { const r = tr.getBoundingClientRect(), box = tr.closest('.cra-files').getBoundingClientRect();
+            """tr => { const r = tr.getBoundingClientRect(), box = tr.closest('.cra-main').getBoundingClientRect();
                        return r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.bottom <= innerHeight; }"""
         ),
         what="the old line in view",

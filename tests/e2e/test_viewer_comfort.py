@@ -145,13 +145,13 @@ def test_full_width_covers_the_window_with_one_scroller_and_returns_with_nothing
         """() => [[5, 5], [1095, 5], [550, 325], [5, 645], [1095, 645]].every(
              ([x, y]) => document.elementFromPoint(x, y)?.closest('.cra-root') !== null)"""
     )
-    assert page.evaluate(SCROLLERS) == ["cra-files"]
+    assert page.evaluate(SCROLLERS) == ["cra-main"]
     # the wheel scrolls the diff, and the review does not move with anything behind it
-    page.evaluate("() => { document.querySelector('.cra-files').scrollTop = 0; }")
+    page.evaluate("() => { document.querySelector('.cra-main').scrollTop = 0; }")
     page.mouse.move(700, 400)
-    before = page.evaluate("() => document.querySelector('.cra-files').scrollTop")
+    before = page.evaluate("() => document.querySelector('.cra-main').scrollTop")
     page.mouse.wheel(0, 400)
-    wait_for(lambda: page.evaluate("() => document.querySelector('.cra-files').scrollTop") > before, what="scroll")
+    wait_for(lambda: page.evaluate("() => document.querySelector('.cra-main').scrollTop") > before, what="scroll")
     assert root.bounding_box() == box
     assert page.locator(".cra-form textarea").input_value() == "half-written"
 
@@ -207,12 +207,12 @@ def test_the_file_tree_counts_lines_and_findings_and_jumps_to_a_file(server, new
             abs(
                 page.evaluate(
                     """() => document.querySelector('section[data-file="3"]').getBoundingClientRect().top
-                        - document.querySelector('.cra-files').getBoundingClientRect().top"""
+                        - document.querySelector('.cra-main').getBoundingClientRect().top"""
                 )
             )
             < 2
             or page.evaluate(
-                "() => { const f = document.querySelector('.cra-files'); return f.scrollTop + f.clientHeight >= f.scrollHeight - 1; }"
+                "() => { const f = document.querySelector('.cra-main'); return f.scrollTop + f.clientHeight >= f.scrollHeight - 1; }"
             )
         ),
         what="file 3 at the top of the diff",
@@ -242,7 +242,7 @@ def test_keys_jump_file_by_file_and_change_by_change(server, new_page):
     assert seen == [[0, -3], [1, 2], [2, -20], [2, -70], [2, -130], [3, -1]]
     cursor = page.locator(".cra-line.cra-cursor")
     assert cursor.evaluate(
-        """c => { const r = c.getBoundingClientRect(), f = document.querySelector('.cra-files').getBoundingClientRect();
+        """c => { const r = c.getBoundingClientRect(), f = document.querySelector('.cra-main').getBoundingClientRect();
                   return r.top >= f.top && r.bottom <= f.bottom; }"""
     ), "the cursor's line is scrolled into view"
     page.keyboard.press("[")

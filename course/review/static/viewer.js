@@ -99,15 +99,20 @@ function render({ model, el }) {
     undo: h("div", { className: "cra-undo-area", attrs: { "aria-live": "polite" } }),
     toolbar: h("div", { className: "cra-toolbar" }),
     practice: h("div", { className: "cra-practice" }),
+    desc: h("div", { className: "cra-desc-area" }),
     aside: h("div", { className: "cra-aside" }),
     files: h("div", { className: "cra-files" }),
+    // The one scroll area of the review: the score, the description, then the diff. The
+    // description and score scroll away as the learner reads on, so the diff gets the height.
+    main: h("div", { className: "cra-main", tabIndex: -1 }),
     help: h("div", {
       className: "cra-help",
       textContent: "Click a line to flag it, shift-click to extend. Keys: j/k or \u2191/\u2193 move, shift extends, ] / [ next/previous change, } / { next/previous file, f or Enter flags, n/p next/previous finding, e edits it, u undoes a delete, Esc cancels (then leaves full width), Ctrl+Enter saves.",
     }),
   };
-  const body = h("div", { className: "cra-body" }, ui.aside, ui.files);
-  root.append(ui.header, ui.banner, ui.toolbar, ui.undo, ui.practice, body, ui.help);
+  ui.main.append(ui.practice, ui.desc, ui.files);
+  const body = h("div", { className: "cra-body" }, ui.aside, ui.main);
+  root.append(ui.header, ui.banner, ui.toolbar, ui.undo, body, ui.help);
 
   const st = {
     cursor: null, // {file, row}
@@ -128,8 +133,12 @@ function render({ model, el }) {
     copyTimer: 0,
     full: false, // the review shown over the whole window (setFullWidth)
     placeholder: null, // what stands in the cell meanwhile
-    undo: null, // {id} of the finding "Undo" brings back
+    undo: null, // {id, file, rows, label} of the finding "Undo" brings back, shown where it was
     undoTimer: 0,
+    descOpen: true, // the description's <details>, kept across repaints
+    scoreOpen: true, // the score panel's <details>, kept across repaints
+    currentFile: null, // the file at the top of the diff, highlighted in the tree
+    scrollFrame: 0,
   };
 
   // drafts -----------------------------------------------------------------------------------
@@ -177,7 +186,21 @@ function render({ model, el }) {
       st.form = { mode: "new", file: d.file, rows: [rows[0], rows[1]], draft };
       st.sel = { file: d.file, a: rows[0], b: rows[1] };
     }
-    if (st.form) root.dataset.draftRestored = "true";
+    if (st.form) {
+      st.form.restored = true;
+      root.dataset.draftRestored = "true";
+    }
+  }
+
+  /** A draft opened again: bring its form into view once the review is on the page. */
+  function showRestoredDraft(tries) {
+    const form = root.querySelector(".cra-form");
+    if (!form || !st.form || !st.form.restored) return;
+    if (!root.isConnected || !ui.main.clientHeight) {
+      if (tries > 0) setTimeout(() => showRestoredDraft(tries - 1), 100);
+      return;
+    }
+    scrollMain(form, "center");
   }
 
   // messages -------------------------------------------------------------------------------
@@ -195,6 +218,12 @@ function render({ model, el }) {
       if (msg.type !== "refresh") {
         st.lastError = req;
         paintBanner("This viewer has lost its kernel (restarted or shut down): run the cell again to go on. Everything saved is still in the findings file.");
+        // said where the learner is looking too: an unsaved finding is kept as a draft
+        const formErr = root.querySelector(".cra-form .cra-error");
+        if (formErr) {
+          formErr.textContent = "Not saved: the kernel was restarted. Run this cell again; this finding is kept and opens again there.";
+          for (const b of root.querySelectorAll(".cra-form button")) b.disabled = false;
+        }
       }
       return req;
     }
@@ -244,10 +273,28 @@ function render({ model, el }) {
         pr.practice ? h("span", { className: "cra-badge cra-badge-practice", textContent: "practice" }) : null),
       h("div", { className: "cra-meta" },
         pr.author ? h("span", { className: "cra-author", textContent: `opened by ${pr.author}` }) : null,
-        h("span", { className: "cra-sidecar", textContent: `findings saved in ${pr.sidecar || ""}` })),
-      desc.length ? h("details", { className: "cra-desc", open: true },
-        h("summary", { textContent: "Description" }), markdownBlocks(desc)) : null,
+        h("span", { className: "cra-sidecar", textContent: `findings saved in ${pr.sidecar || ""}` }),
+        desc.length ? h("button", {
+          type: "button", className: "cra-link cra-to-desc", textContent: "Description",
+          title: "Show the pull request's description", onclick: () => showSection(ui.desc, "desc"),
+        }) : null),
     );
+    const details = desc.length ? h("details", { className: "cra-desc", open: st.descOpen },
+      h("summary", { textContent: "Description" }), markdownBlocks(desc)) : null;
+    details?.addEventListener("toggle", () => { st.descOpen = details.open; });
+    fill(ui.desc, details);
+  }
+
+  /** Open a collapsible part of the scroll area (the description, the score) and bring it to
+   * the top of the diff's scroll area, without scrolling the notebook around the viewer. */
+  function showSection(area, which) {
+    const details = area.querySelector("details");
+    if (details && !details.open) {
+      details.open = true;
+      if (which === "desc") st.descOpen = true;
+      else st.scoreOpen = true;
+    }
+    scrollMain(area, "start");
   }
 
   function paintBanner(extra) {
@@ -267,6 +314,12 @@ function render({ model, el }) {
     }
     const notice = model.get("notice");
     if (notice) items.push(h("div", { className: "cra-alert cra-alert-info", textContent: notice }));
+    if (st.form && st.form.restored) {
+      const where = st.form.mode === "new" ? spanLabel(st.form.file, st.form.rows[0], st.form.rows[1]) : st.form.draft.label;
+      items.push(h("div", { className: "cra-alert cra-alert-info cra-draft-note" },
+        h("span", { textContent: `Your unsaved finding at ${where} is open again: save it or cancel it. ` }),
+        h("button", { type: "button", className: "cra-link cra-to-draft", textContent: "Show it", onclick: () => scrollMain(root.querySelector(".cra-form"), "center") })));
+    }
     if (extra) items.push(h("div", { className: "cra-alert cra-alert-error cra-transient", textContent: extra }));
     fill(ui.banner, ...items);
   }
@@ -297,11 +350,17 @@ function render({ model, el }) {
         h("span", { className: "cra-bar" }, h("span", { className: "cra-bar-fill", style: `width:${pct}%` }))),
       h("span", { className: "cra-count", textContent: `${findings.length} finding${findings.length === 1 ? "" : "s"}` }),
       verdicts,
+      practice.enabled && practice.submitted ? h("button", {
+        type: "button", className: "cra-btn cra-to-score",
+        textContent: `Score ${Math.round(100 * (practice.score || 0))}%${practice.outdated ? " (old)" : ""}`,
+        title: "Show the score and the feedback on each defect",
+        onclick: () => showSection(ui.practice, "score"),
+      }) : null,
       fullWidthButton(),
       pr.practice ? h("button", {
         type: "button", className: "cra-btn cra-primary cra-submit",
         textContent: practice.submitted ? "Submit again" : "Submit review",
-        onclick: () => send({ type: "submit" }),
+        onclick: () => send({ type: "submit" }, (ack) => { if (ack.ok) showSection(ui.practice, "score"); }),
       }) : null,
     );
   }
@@ -318,16 +377,30 @@ function render({ model, el }) {
     const findingList = findings.length
       ? h("ol", { className: "cra-findinglist" }, ...findings.map((f) => h("li", null,
         h("button", {
-          type: "button", className: "cra-link", onclick: () => focusFinding(f.id, true),
+          type: "button", className: "cra-link cra-finding-link", onclick: () => focusFinding(f.id, true),
+          title: f.comment ? `${f.label}\n${f.comment}` : f.label,
         },
-          h("span", { className: `cra-sev cra-sev-${f.severity}`, textContent: f.severity }),
-          " ",
-          h("span", { className: "cra-cat", textContent: f.category }),
-          " ",
-          h("span", { className: "cra-where", textContent: f.label }),
+          // the file's name and lines stay on one line; the folders are in the title
+          h("span", { className: "cra-finding-line" },
+            h("span", { className: `cra-sev cra-sev-${f.severity}`, textContent: f.severity }),
+            h("span", { className: "cra-cat", textContent: f.category }),
+            whereEl(f.label)),
           f.comment ? h("span", { className: "cra-snippet", textContent: f.comment }) : null))))
       : h("p", { className: "cra-empty", textContent: "No findings yet." });
     fill(ui.aside, h("h4", { textContent: "Files" }), fileList, h("h4", { textContent: "Findings" }), findingList);
+    markCurrentFile();
+  }
+
+  /** "a/b/c.py:43-44 (old)" as "c.py" and ":43-44 (old)", on a line of their own: the side
+   * panel is narrow. A long name may wrap; its lines never part from it. */
+  function whereEl(label) {
+    const text = String(label || "");
+    const colon = text.lastIndexOf(":");
+    const name = text.slice(text.lastIndexOf("/", colon >= 0 ? colon : text.length) + 1, colon >= 0 ? colon : text.length);
+    const nameEnd = name.slice(-8);
+    return h("span", { className: "cra-where" },
+      name.slice(0, -8),
+      h("span", { className: "cra-where-lines", textContent: nameEnd + (colon >= 0 ? text.slice(colon) : "") }));
   }
 
   // the diff ---------------------------------------------------------------------------------
@@ -406,9 +479,9 @@ function render({ model, el }) {
       section.append(wrap);
       return section;
     });
-    const scroll = ui.files.scrollTop;
+    const scroll = ui.main.scrollTop;
     fill(ui.files, ...sections);
-    ui.files.scrollTop = scroll;
+    ui.main.scrollTop = scroll;
     st.painted = files.map((f) => f.rows.length);
     if (model.get("highlighted")) root.dataset.highlighted = "true";
     rebuildNav();
@@ -510,6 +583,7 @@ function render({ model, el }) {
         ...orphans.map((f) => card(f))));
     }
     if (st.form && st.form.mode === "new") placeNewForm();
+    if (st.undo) paintUndo();
     paintSelection();
     paintDefectMarks();
   }
@@ -643,10 +717,12 @@ function render({ model, el }) {
 
   function cancel() {
     const hadForm = !!st.form;
+    const restored = !!(st.form && st.form.restored);
     st.form = null;
     st.sel = null;
     keepDraft();
     paintFindings();
+    if (restored) paintBanner();
     if (hadForm) root.focus({ preventScroll: true });
   }
 
@@ -669,6 +745,7 @@ function render({ model, el }) {
         st.sel = null;
         keepDraft();
         paintFindings();
+        if (form.restored) paintBanner();
         root.focus({ preventScroll: true });
       } else {
         for (const b of root.querySelectorAll(".cra-form button")) b.disabled = false;
@@ -683,13 +760,30 @@ function render({ model, el }) {
 
   // navigation -----------------------------------------------------------------------------------
 
+  /** Scroll the review's own scroll area (never the notebook around it) so `el` shows:
+   * "nearest" (the least move), "start" (at the top) or "center". A line is kept clear of its
+   * file's sticky header. */
+  function scrollMain(el, block = "nearest") {
+    if (!el || !ui.main.contains(el)) return;
+    const box = ui.main.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    const section = el.closest("section.cra-file");
+    const cover = section && el !== section ? section.querySelector(".cra-filehead")?.offsetHeight || 0 : 0;
+    const top = box.top + cover;
+    let delta = 0;
+    if (block === "start") delta = r.top - top;
+    else if (block === "center") delta = r.top + r.height / 2 - (top + box.bottom) / 2;
+    else if (r.top < top) delta = r.top - top;
+    else if (r.bottom > box.bottom) delta = Math.min(r.bottom - box.bottom, r.top - top);
+    if (delta) ui.main.scrollTop += delta;
+  }
+
   function scrollIntoView(el) {
-    el?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    scrollMain(el, "nearest");
   }
 
   function scrollToFile(fi) {
-    const section = ui.files.querySelector(`section[data-file="${fi}"]`);
-    section?.scrollIntoView({ block: "start" });
+    scrollMain(ui.files.querySelector(`section[data-file="${fi}"]`), "start");
   }
 
   function moveCursor(step, extend) {
@@ -890,7 +984,7 @@ function render({ model, el }) {
     (focused.isConnected ? focused : root).focus({ preventScroll: true });
     if (caret && focused.isConnected) focused.setSelectionRange(caret[0], caret[1]);
     const keep = root.querySelector(".cra-form") || (st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null);
-    keep?.scrollIntoView({ block: "center" });
+    scrollMain(keep, "center");
   }
 
   /** The changed files as a tree, in the diff's order: a folder's row, then what is in it (a
@@ -946,6 +1040,50 @@ function render({ model, el }) {
       n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null);
   }
 
+  /** The file at the top of the scroll area (the first one still showing there), or null when
+   * none is in view (the description or the score fills it). Scrolled to the end, it is the
+   * last file that starts in view: a short last file never reaches the top. */
+  function fileAtTop() {
+    const box = ui.main.getBoundingClientRect();
+    const sections = [...ui.files.querySelectorAll(":scope > section.cra-file")];
+    const m = ui.main;
+    if (m.scrollHeight > m.clientHeight && m.scrollTop + m.clientHeight >= m.scrollHeight - 2) {
+      const starts = sections.filter((sec) => {
+        const r = sec.getBoundingClientRect();
+        return r.top >= box.top - 1 && r.top < box.bottom;
+      });
+      if (starts.length) return Number(starts[starts.length - 1].dataset.file);
+    }
+    for (const sec of sections) {
+      const r = sec.getBoundingClientRect();
+      if (r.bottom > box.top + 8) return r.top < box.bottom ? Number(sec.dataset.file) : null;
+    }
+    return null;
+  }
+
+  /** Highlight in the tree the file being read, and keep it in view in the side panel. */
+  function markCurrentFile() {
+    st.scrollFrame = 0;
+    const fi = fileAtTop();
+    st.currentFile = fi;
+    for (const li of ui.aside.querySelectorAll(".cra-tree-file")) {
+      const on = Number(li.dataset.file) === fi;
+      li.classList.toggle("cra-tree-current", on);
+      if (on) li.setAttribute("aria-current", "true");
+      else li.removeAttribute("aria-current");
+      if (on) {
+        const a = ui.aside.getBoundingClientRect();
+        const r = li.getBoundingClientRect();
+        if (r.top < a.top) ui.aside.scrollTop += r.top - a.top;
+        else if (r.bottom > a.bottom) ui.aside.scrollTop += r.bottom - a.bottom;
+      }
+    }
+  }
+
+  function onMainScroll() {
+    if (!st.scrollFrame) st.scrollFrame = requestAnimationFrame(markCurrentFile);
+  }
+
   /** The file's header to the top of the diff, the cursor on its first line shown. */
   function jumpToFile(fi) {
     const i = st.nav.findIndex(([f]) => f === fi);
@@ -986,7 +1124,7 @@ function render({ model, el }) {
     else target = step > 0 ? starts.find((i) => i > at) : starts.findLast((i) => i < at);
     if (target === undefined) return;
     placeCursor(target);
-    st.rowEls[st.cursor.file]?.[st.cursor.row]?.scrollIntoView({ block: "center" });
+    scrollMain(st.rowEls[st.cursor.file]?.[st.cursor.row], "center");
   }
 
   /** } and {: to the first line shown of the next (previous) file. */
@@ -1008,21 +1146,42 @@ function render({ model, el }) {
     });
   }
 
-  /** "Deleted — Undo" for UNDO_MS: the kernel keeps the finding as it was until then. */
+  /** "Deleted — Undo" for UNDO_MS, where the card was (the kernel keeps the finding as it was
+   * until then). A finding with no place in the diff gets it above the diff. */
   function offerUndo(f) {
     clearTimeout(st.undoTimer);
-    st.undo = { id: f.id };
-    fill(ui.undo, h("div", { className: "cra-undo", attrs: { role: "status" } },
-      h("span", { textContent: `Deleted the finding at ${f.label || ""}` }),
-      " \u2014 ",
-      h("button", { type: "button", className: "cra-btn cra-undo-button", textContent: "Undo", title: "Bring it back (u)", onclick: undoDelete })));
+    st.undo = { id: f.id, file: f.file, rows: f.rows, label: f.label || "" };
+    scrollIntoView(paintUndo());
     st.undoTimer = setTimeout(dropUndo, UNDO_MS);
+  }
+
+  function undoBar() {
+    return h("div", { className: "cra-undo", attrs: { role: "status" } },
+      h("span", { textContent: `Deleted the finding at ${st.undo.label}` }),
+      " \u2014 ",
+      h("button", { type: "button", className: "cra-btn cra-undo-button", textContent: "Undo", title: "Bring it back (u)", onclick: undoDelete }));
+  }
+
+  /** The undo bar in the diff under the deleted finding's last line (after the cards still
+   * there), or above the diff; painted again with the findings. */
+  function paintUndo() {
+    for (const el of root.querySelectorAll(".cra-undo-row")) el.remove();
+    fill(ui.undo);
+    const u = st.undo;
+    if (!u) return null;
+    const after = u.file !== null && Array.isArray(u.rows) ? anchorEl(u.file, u.rows[1]) : null;
+    if (!after) { fill(ui.undo, undoBar()); return null; }
+    let target = after;
+    while (target.nextElementSibling && target.nextElementSibling.classList.contains("cra-finding-row")) target = target.nextElementSibling;
+    const row = h("tr", { className: "cra-undo-row" }, h("td", { colSpan: 4 }, undoBar()));
+    target.after(row);
+    return row;
   }
 
   function dropUndo() {
     clearTimeout(st.undoTimer);
     st.undo = null;
-    fill(ui.undo);
+    paintUndo();
   }
 
   function undoDelete() {
@@ -1088,14 +1247,22 @@ function render({ model, el }) {
       h("span", { className: "cra-where", textContent: fp.finding }),
       h("span", { textContent: fp.cost ? ` costs ${fp.cost}` : " (free)" }),
       fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" }, h("span", { textContent: "Looks suspicious, but is fine:" }), keyMarkdown(fp.why_fine_md, fp.why_fine)) : null));
-    fill(ui.practice, 
-      h("div", { className: "cra-score" },
+    // The score line is the summary of a <details>: the learner folds the feedback away to
+    // review on, and the toolbar's score button brings it back.
+    const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
+      h("summary", { className: "cra-score" },
         h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}` }),
         h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
       fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null);
+    panel.addEventListener("toggle", () => { st.scoreOpen = panel.open; });
+    // A hint or reveal button the learner just pressed is painted anew: keep the keys (j, k,
+    // Esc...) working by leaving the focus in the review rather than on the page.
+    const hadFocus = ui.practice.contains(document.activeElement);
+    fill(ui.practice, panel);
+    if (hadFocus && !root.contains(document.activeElement)) root.focus({ preventScroll: true });
     paintDefectMarks();
   }
 
@@ -1137,12 +1304,20 @@ function render({ model, el }) {
       delete tr.dataset.defectMark;
       tr.removeAttribute("title");
     }
+    for (const tr of root.querySelectorAll("tr.cra-defect-label-row")) tr.remove();
     const p = model.get("practice") || {};
     for (const d of p.defects || []) {
       if (!d.revealed) continue;
       for (const span of d.spans || []) {
         const at = spanRows(span);
         if (!at) continue;
+        // a label above the span's first line says whose lines these are
+        const first = (st.rowEls[at.file] || [])[at.rows[0]];
+        first?.before(h("tr", { className: "cra-defect-label-row", dataset: { defect: String(d.n) } },
+          h("td", { colSpan: 4 },
+            h("span", { className: "cra-defect-tag", textContent: `Defect ${d.n + 1}` }),
+            h("span", { className: "cra-defect-tag-title", textContent: ` ${d.title || ""}` }),
+            h("span", { className: "cra-muted", textContent: ` \u00b7 ${d.category || ""}, revealed` }))));
         for (const r of at.rows) {
           const tr = (st.rowEls[at.file] || [])[r];
           if (!tr) continue;
@@ -1167,7 +1342,7 @@ function render({ model, el }) {
       return;
     }
     if (tr.closest(".cra-hidden")) toggleLocal(at.file);
-    tr.scrollIntoView({ block: "center", inline: "nearest" });
+    scrollMain(tr, "center");
     for (const r of at.rows) (st.rowEls[at.file] || [])[r]?.classList.add("cra-defect-flash");
     setTimeout(() => { for (const el of root.querySelectorAll(".cra-defect-flash")) el.classList.remove("cra-defect-flash"); }, 1600);
   }
@@ -1264,6 +1439,10 @@ function render({ model, el }) {
 
   root.addEventListener("keydown", onKey);
   ui.files.addEventListener("click", onClick);
+  ui.main.addEventListener("scroll", onMainScroll, { passive: true });
+  // put in the page, resized, or moved to full width: the file at the top may be another
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(onMainScroll) : null;
+  resized?.observe(ui.main);
   // Another tab or kernel may have changed the sidecar: ask Python to re-read it when the
   // learner comes back to this viewer (a stat() in the kernel; nothing when unchanged).
   root.addEventListener("focusin", refresh);
@@ -1285,6 +1464,7 @@ function render({ model, el }) {
     if (!st.savedCopy && tries > 0) st.copyTimer = setTimeout(() => findCopy(tries - 1), 200);
   };
   st.copyTimer = setTimeout(() => findCopy(15), 0);
+  setTimeout(() => showRestoredDraft(20), 0);
   root.dataset.ready = "true";
   root.dataset.paintMs = String(Math.round(performance.now() - t0));
 
@@ -1296,6 +1476,8 @@ function render({ model, el }) {
     clearTimeout(st.copyTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
     clearTimeout(st.undoTimer);
+    cancelAnimationFrame(st.scrollFrame);
+    resized?.disconnect();
     if (st.full) root.remove(); // a view disposed while full width takes its overlay with it
     st.placeholder?.remove();
   };
