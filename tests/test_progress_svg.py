@@ -9,17 +9,21 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from course.keys.bank import Bank
 from course.practice import my_progress
+from course.practice.overview import overview
+from course.practice.page import plot_figure
+from course.practice.plot_svg import INK, plot_svg
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
 
 BANK = Path(__file__).resolve().parents[1] / "exercises"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def attempt(day: int, score: float, kind: str = "review") -> Attempt:
+def attempt(day: int, score: float, kind: str = "review", exercise: str = "catalog-search-filter") -> Attempt:
     return Attempt(
         time=f"2026-11-{day:02d}T10:00:00Z",
-        exercise="catalog-search-filter",
+        exercise=exercise,
         kind=kind,
         score=score,
         recall=0.5,
@@ -43,13 +47,14 @@ def test_without_matplotlib_the_plot_is_an_svg_of_every_attempt_and_category(tmp
     (data,) = re.findall(r'class="cra-my-progress-plot"[^>]* src="data:image/svg\+xml;base64,([^"]+)"', html)
     svg = ET.fromstring(base64.b64decode(data))  # well-formed XML
     assert svg.tag == f"{SVG}svg"
-    lines = svg.findall(f"{SVG}polyline")
-    assert len(lines) == 3  # score, recall, precision
-    assert all(len(line.get("points", "").split()) == 3 for line in lines)  # one point per attempt
+    [line] = svg.findall(f"{SVG}polyline")  # the two reviews of one exercise, joined
+    assert len(line.get("points", "").split()) == 2
+    assert len(svg.findall(f"{SVG}circle")) == 3  # two reviews, and the legend's sample
+    assert len(svg.findall(f"{SVG}path[@class='drill']")) == 1  # the drill, a cross of its own
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "drill" in texts  # the legend marks the drill, and a cross is drawn for it
+    assert "drill (not joined)" in texts
     assert "security" in texts and "edge-case" in texts
-    assert "3/3" in texts and "0/3" in texts  # found/met per category
+    assert "2/2" in texts and "0/2" in texts  # found/met per category, over reviews only
     assert not list(svg.iter(f"{SVG}script"))
 
 
@@ -57,3 +62,63 @@ def test_with_matplotlib_the_plot_stays_a_png(tmp_path):
     LearnerRecord(tmp_path).append(attempt(1, 0.5))
     html = my_progress(tmp_path, bank=BANK)._repr_mimebundle_()["text/html"]
     assert 'src="data:image/png;base64,iVBOR' in html
+
+
+RECORD = (  # submission: exercise, kind, score (synthetic)
+    ("catalog-search-filter", "review", 0.25),
+    ("catalog-search-filter", "drill", 1.0),
+    ("order-lookup-endpoint", "review", 0.5),
+    ("catalog-search-filter", "review", 0.75),
+    ("order-lookup-endpoint", "drill", 1.0),
+)
+# What both plots must draw: a line only through the retries of one exercise; drills unjoined.
+JOINED = {((1, 0.25), (4, 0.75)), ((3, 0.5),)}
+DRILLS = {(2, 1.0), (5, 1.0)}
+
+
+def _record(tmp_path):
+    record = LearnerRecord(tmp_path)
+    for day, (exercise, kind, score) in enumerate(RECORD, start=1):
+        record.append(attempt(day, score, kind, exercise))
+    return overview(tmp_path, Bank(BANK))
+
+
+def test_the_svg_joins_only_retries_of_one_exercise_and_never_drills(tmp_path):
+    from course.practice.plot_svg import LEFT
+
+    ov = _record(tmp_path)
+    svg = ET.fromstring(plot_svg(ov))
+    x0, y0, x1, y1 = LEFT
+
+    def value(cx: float, cy: float) -> tuple[int, float]:  # back from pixels to (submission, score)
+        n = len(RECORD)
+        return round(1 + (cx - x0 - 20) / (x1 - x0 - 40) * (n - 1)), round((y1 - cy) / (y1 - y0) * 1.1 - 0.05, 2)
+
+    lines = {
+        tuple(value(*map(float, p.split(","))) for p in line.get("points", "").split())
+        for line in svg.findall(f"{SVG}polyline")
+    }
+    assert lines == {points for points in JOINED if len(points) > 1}
+    dots = {value(float(c.get("cx", 0)), float(c.get("cy", 0))) for c in svg.findall(f"{SVG}circle")}
+    assert {p for points in JOINED for p in points} <= dots and not DRILLS & dots
+    crosses = set()
+    for path in svg.findall(f"{SVG}path[@class='drill']"):
+        x, y = map(float, re.match(r"M([\d.]+),([\d.]+)", path.get("d", "")).groups())  # type: ignore[union-attr]
+        crosses.add(value(x + 6, y + 6))
+    assert crosses == DRILLS
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert any("not comparable" in (t or "") for t in texts)
+    assert not svg.findall(f"{SVG}rect[@fill='#fff']")  # transparent: no white box on a dark page
+    assert {t.get("fill") for t in svg.iter(f"{SVG}text")} == {INK}
+
+
+def test_the_matplotlib_plot_draws_the_same_series(tmp_path):
+    ov = _record(tmp_path)
+    left, _ = plot_figure(ov).axes
+    joined, unjoined = set(), set()
+    for line in left.get_lines():
+        points = tuple(zip(map(int, line.get_xdata()), map(float, line.get_ydata()), strict=True))
+        (unjoined if line.get_linestyle() == "None" else joined).add(points)
+    assert joined == JOINED
+    assert unjoined == {tuple(sorted(DRILLS))}
+    assert "not comparable" in left.get_xlabel()

@@ -2,6 +2,10 @@
 category, with a plot and what to do next. Pure computation here; the page is course.practice.page.
 
 Every text from the record or a notebook is untrusted: the page escapes all of it.
+
+Category recall counts the defects of submitted reviews only: a drill is a cut of an exercise
+the learner has already seen (often seen solved), so it would flatter recall; drills are counted
+in their own columns. A category is called weak only once MIN_WEAK of its defects were met.
 """
 
 from __future__ import annotations
@@ -14,16 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..keys.bank import Bank, BankError
+from ..keys.bank import DIFFICULTIES, Bank, BankError
 from ..vocab import CATEGORIES
 from .record import Attempt, LearnerRecord, RecordState
 
-__all__ = ["PASS_SCORE", "CategoryStats", "ExerciseStats", "Overview", "overview"]
+__all__ = ["MIN_WEAK", "PASS_SCORE", "CategoryStats", "ExerciseStats", "Overview", "overview", "plot_series"]
 
 PASS_SCORE = 0.8  # an exercise is passed by a review scoring this much with the right verdict
 RECENT = 10  # a category's recall "now": over the last this many of its defects the learner met
+MIN_WEAK = 3  # defects of a category met in reviews before the page calls it weak
 MAX_NOTEBOOK_BYTES = 5 * 1024 * 1024
 _PRACTICE_CALL = re.compile(r'practice\(\s*\\?"([a-z0-9][a-z0-9-]*)')
+_HEADING = re.compile(r"^#\s+(.{1,200})$", re.MULTILINE)
 
 
 @dataclass
@@ -32,6 +38,19 @@ class ExerciseStats:
     title: str = ""
     notebook: str = ""
     attempts: list[Attempt] = field(default_factory=list)
+    difficulty: str = ""  # the bank's: easy, medium, hard or expert
+    categories: frozenset[str] = frozenset()  # of its keyed defects (no key text: category names)
+
+    @property
+    def course_order(self) -> tuple[str, int, str]:
+        """Notebook order (00, 01, ...; none last), then easiest first."""
+        rank = DIFFICULTIES.index(self.difficulty) if self.difficulty in DIFFICULTIES else len(DIFFICULTIES)
+        return (self.notebook or "~", rank, self.slug)
+
+    @property
+    def first_step(self) -> bool:
+        """Fit to suggest as a next step: not the capstone, not an expert-sized pull request."""
+        return self.difficulty != "expert" and "capstone" not in f"{self.slug} {self.notebook}".lower()
 
     @property
     def best(self) -> float:
@@ -45,8 +64,13 @@ class ExerciseStats:
 @dataclass
 class CategoryStats:
     category: str
-    outcomes: list[str] = field(default_factory=list)  # statuses, oldest first
-    attempts: int = 0
+    outcomes: list[str] = field(default_factory=list)  # statuses in reviews, oldest first
+    attempts: int = 0  # reviews that met it
+    drill_outcomes: list[str] = field(default_factory=list)  # statuses in drills, kept apart
+
+    @property
+    def drill_found(self) -> int:
+        return sum(1 for s in self.drill_outcomes if s != "missed")
 
     @property
     def met(self) -> int:
@@ -78,6 +102,7 @@ class Overview:
     bank_problem: str = ""
     due: list[Any] = field(default_factory=list)  # course.practice.schedule.Card, due now
     upcoming: Any = None  # the next card to come due, if none is due now
+    notebook_titles: dict[str, str] = field(default_factory=dict)  # file name -> its first heading
 
     @property
     def attempts(self) -> list[Attempt]:
@@ -97,36 +122,85 @@ class Overview:
 
     @property
     def weakest(self) -> CategoryStats | None:
-        """The category with the lowest recent recall (more misses first), if any was missed."""
-        weak = [c for c in self.categories if c.recent_recall < 1.0]
+        """The category with the lowest recent recall in reviews (more misses first), among those
+        met at least MIN_WEAK times, if any of them was missed."""
+        weak = [c for c in self.categories if c.met >= MIN_WEAK and c.recent_recall < 1.0]
         if not weak:
             return None
         return min(weak, key=lambda c: (c.recent_recall, -(c.met - c.found), CATEGORIES.index(c.category)))
 
+    def next_exercise(self, exclude: tuple[str, ...] = ()) -> ExerciseStats | None:
+        """The first untried exercise in course order fit for a first step."""
+        fit = [e for e in self.not_tried if e.first_step and e.slug not in exclude]
+        return min(fit, key=lambda e: e.course_order, default=None)
 
-def notebook_of(directory: Path) -> dict[str, str]:
-    """Which notebook in `directory` practises which exercise (the first to call practice on it)."""
+    def trains(self, category: str, exclude: tuple[str, ...] = ()) -> ExerciseStats | None:
+        """The first untried exercise in course order with a defect of `category`: fit for a
+        first step if there is one, else any."""
+        having = [e for e in self.not_tried if category in e.categories and e.slug not in exclude]
+        fit = [e for e in having if e.first_step] or having
+        return min(fit, key=lambda e: e.course_order, default=None)
+
+
+def plot_series(ov: Overview) -> tuple[list[list[tuple[int, float]]], list[tuple[int, float]]]:
+    """What both plots draw: per exercise reviewed, its (submission number, score) points, oldest
+    first (joined by a line: retries of one exercise compare); and the drills' points (never
+    joined: each is a different cut). Numbers count every submission from 1, oldest first."""
+    by_exercise: dict[str, list[tuple[int, float]]] = {}
+    drills: list[tuple[int, float]] = []
+    for n, a in enumerate(sorted(ov.attempts, key=lambda a: a.when), start=1):
+        if a.kind == "drill":
+            drills.append((n, a.score))
+        else:
+            by_exercise.setdefault(a.exercise, []).append((n, a.score))
+    return list(by_exercise.values()), drills
+
+
+def notebook_of(directory: Path, titles: dict[str, str] | None = None) -> dict[str, str]:
+    """Which notebook in `directory` practises which exercise (the first to call practice on it).
+    `titles`, if given, receives each such notebook's first Markdown heading."""
     found: dict[str, str] = {}
     for nb in sorted(directory.glob("*.ipynb")):
         try:
             if not nb.is_file() or nb.is_symlink() or nb.stat().st_size > MAX_NOTEBOOK_BYTES:
                 continue
             text = nb.read_text(encoding="utf-8")
-            json.loads(text)
+            data = json.loads(text)
         except (OSError, ValueError):
             continue  # not a notebook this page can read: it simply names none
         for slug in _PRACTICE_CALL.findall(text):
             found.setdefault(slug, nb.name)
+        if titles is not None:
+            titles[nb.name] = _heading(data) or nb.stem
     return found
 
 
-def _bank_exercises(bank: Bank | None) -> tuple[list[tuple[str, str]], str]:
-    """(slug, title) of the public exercises, and the problem if the bank cannot be read."""
+def _heading(notebook: Any) -> str:
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            source = "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) else source
+            found = _HEADING.search(source) if isinstance(source, str) else None
+            return found.group(1).strip() if found else ""
+    return ""
+
+
+def _categories(exercise: Any) -> frozenset[str]:
+    try:
+        return frozenset(d.category for d in exercise.key.defects)
+    except (BankError, OSError):  # a key that cannot be read trains nothing here; `course check` says why
+        return frozenset()
+
+
+def _bank_exercises(bank: Bank | None) -> tuple[list[ExerciseStats], str]:
+    """The public exercises (slug, title, difficulty, categories of its defects), and the
+    problem if the bank cannot be read."""
     if bank is None:
         return [], ""
     try:
         public = bank.public_only() if bank.private_root is not None else bank
-        return [(e.slug, e.title) for e in public], ""
+        return [ExerciseStats(e.slug, e.title, difficulty=e.difficulty, categories=_categories(e)) for e in public], ""
     except (BankError, OSError) as exc:
         return [], f"the exercise bank could not be read ({exc}); exercises not yet tried are not listed"
 
@@ -136,10 +210,12 @@ def overview(directory: str | os.PathLike = ".", bank: Bank | None = None, bank_
     state = LearnerRecord(directory).read()
     listed, problem = _bank_exercises(bank)
     problem = problem or (f"{bank_problem}; exercises not yet tried are not listed" if bank_problem else "")
-    notebooks = notebook_of(directory)
+    titles: dict[str, str] = {}
+    notebooks = notebook_of(directory, titles)
     by_slug: dict[str, ExerciseStats] = {}
-    for slug, title in listed:
-        by_slug[slug] = ExerciseStats(slug, title, notebooks.get(slug, ""))
+    for stats in listed:
+        stats.notebook = notebooks.get(stats.slug, "")
+        by_slug[stats.slug] = stats
     categories: dict[str, CategoryStats] = defaultdict(lambda: CategoryStats(""))
     drills: list[Attempt] = []
     for attempt in sorted(state.attempts, key=lambda a: a.when):
@@ -154,9 +230,9 @@ def overview(directory: str | os.PathLike = ".", bank: Bank | None = None, bank_
         for d in attempt.defects:
             cat = categories[d.category]
             cat.category = d.category
-            cat.outcomes.append(d.status)
+            (cat.outcomes if attempt.kind == "review" else cat.drill_outcomes).append(d.status)
             seen.add(d.category)
-        for c in seen:
+        for c in seen if attempt.kind == "review" else ():
             categories[c].attempts += 1
     exercises = sorted(by_slug.values(), key=lambda e: (not e.attempts, e.slug))
     return Overview(
@@ -166,4 +242,5 @@ def overview(directory: str | os.PathLike = ".", bank: Bank | None = None, bank_
         categories=[categories[c] for c in CATEGORIES if c in categories],
         drills=drills,
         bank_problem=problem,
+        notebook_titles=titles,
     )

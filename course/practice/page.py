@@ -12,8 +12,22 @@ import datetime as _dt
 import io
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
-from .overview import PASS_SCORE, RECENT, Overview
+from .overview import MIN_WEAK, PASS_SCORE, RECENT, ExerciseStats, Overview, plot_series
+from .plot_svg import (
+    BAR_COLOUR,
+    BARS_TITLE,
+    BARS_XLABEL,
+    DRILL_COLOUR,
+    DRILL_LABEL,
+    INK,
+    PLOT_TITLE,
+    PLOT_XLABEL,
+    REVIEW_COLOUR,
+    REVIEW_LABEL,
+    plot_svg,
+)
 from .record import Attempt
 
 __all__ = ["ProgressView", "plot_png"]
@@ -28,7 +42,9 @@ STYLE = """
   padding: 0.2rem 0.5rem; text-align: left !important; vertical-align: top; }
 .cra-my-progress table td.num { text-align: right !important; font-variant-numeric: tabular-nums; }
 .cra-my-progress .cra-my-note { border-left: 4px solid #c60; padding: 0.3rem 0.6rem; }
-.cra-my-progress img { max-width: 100%; background: #fff; }
+.cra-my-progress img { max-width: 100%; }
+.cra-my-progress details ul { margin: 0.2rem 0 0.6rem; padding-left: 1.4rem; }
+.cra-my-progress details h4 { margin: 0.6rem 0 0.1rem; font-size: 1em; }
 </style>
 """
 
@@ -41,37 +57,64 @@ def fmt_time(when: _dt.datetime) -> str:
     return when.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def fmt_due(when: _dt.datetime, now: _dt.datetime) -> str:
+    """A drill's due date: the day is what matters (the schedule works in days); the time, in
+    UTC, only when it is later today."""
+    when = when.astimezone(_dt.UTC)
+    if when.date() == now.astimezone(_dt.UTC).date():
+        return f"later today ({when:%H:%M} UTC)"
+    return f"on {when:%Y-%m-%d}"
+
+
 def _when(attempt: Attempt) -> str:
     return fmt_time(attempt.when)
 
 
-def plot_png(ov: Overview) -> bytes:
-    """Score, recall and precision per attempt over time, and recall per category."""
+def plot_figure(ov: Overview) -> Any:
+    """The two panels as a matplotlib Figure (object API: no pyplot state, no GUI backend):
+    each submission's score, a review per exercise joined only to that exercise's retries and
+    drills as separate unjoined markers; and recall per category over reviews."""
     from matplotlib.figure import Figure  # loaded here: the page is built only when asked for
 
     fig = Figure(figsize=(9, 3.4), dpi=100, layout="constrained")
+    fig.patch.set_alpha(0.0)
     left, right = fig.subplots(1, 2, width_ratios=(3, 2))
-    attempts = sorted(ov.attempts, key=lambda a: a.when)
-    xs = list(range(1, len(attempts) + 1))
-    for name, style in (("score", "o-"), ("recall", "s--"), ("precision", "^:")):
-        left.plot(xs, [getattr(a, name) for a in attempts], style, label=name)
-    drills = [x for x, a in zip(xs, attempts) if a.kind == "drill"]
+    reviews, drills = plot_series(ov)
+    for k, points in enumerate(reviews):
+        xs, ys = zip(*points, strict=True)
+        left.plot(xs, ys, "o-", color=REVIEW_COLOUR, markersize=6, label=REVIEW_LABEL if k == 0 else "_")
     if drills:
-        left.plot(drills, [attempts[x - 1].score for x in drills], "kx", markersize=9, label="drill")
+        xs, ys = zip(*drills, strict=True)
+        left.plot(xs, ys, "x", linestyle="none", color=DRILL_COLOUR, markersize=9, mew=2, label=DRILL_LABEL)
+    n = len(ov.attempts)
+    ticks = list(range(1, n + 1))
     left.set_ylim(-0.05, 1.05)
-    left.set_xlabel("attempt, oldest first")
-    left.set_title("Your attempts over time")
-    left.set_xticks(xs if len(xs) <= 15 else xs[:: max(1, len(xs) // 10)])
-    left.legend(loc="lower right", fontsize="small")
+    left.set_xlim(0.5, n + 0.5)
+    left.set_xticks(ticks if n <= 15 else ticks[:: max(1, n // 10)])
+    left.set_xlabel(PLOT_XLABEL, color=INK)
+    left.set_ylabel("score", color=INK)
+    left.set_title(PLOT_TITLE, color=INK)
+    legend = left.legend(loc="lower right", fontsize="small", frameon=False)
+    for text in legend.get_texts():
+        text.set_color(INK)
     names = [c.category for c in ov.categories]
-    bars = right.barh(names, [c.recall for c in ov.categories], color="#4a7ab5", height=0.6)
-    right.bar_label(bars, labels=[f"{c.found}/{c.met}" for c in ov.categories], padding=3, fontsize="small")
+    bars = right.barh(names, [c.recall for c in ov.categories], color=BAR_COLOUR, height=0.6)
+    right.bar_label(bars, labels=[f"{c.found}/{c.met}" for c in ov.categories], padding=3, fontsize="small", color=INK)
     right.set_xlim(0, 1.15)
     right.invert_yaxis()
-    right.set_xlabel("recall: defects found / met")
-    right.set_title("Per category")
+    right.set_xlabel(BARS_XLABEL, color=INK)
+    right.set_title(BARS_TITLE, color=INK)
+    for ax in (left, right):
+        ax.set_facecolor("none")
+        ax.tick_params(colors=INK)
+        for spine in ax.spines.values():
+            spine.set_edgecolor(INK)
+    return fig
+
+
+def plot_png(ov: Overview) -> bytes:
     out = io.BytesIO()
-    fig.savefig(out, format="png")
+    plot_figure(ov).savefig(out, format="png", transparent=True)
     return out.getvalue()
 
 
@@ -81,8 +124,6 @@ def plot_src(ov: Overview) -> str:
     try:
         return "data:image/png;base64," + base64.b64encode(plot_png(ov)).decode("ascii")
     except ImportError:
-        from .plot_svg import plot_svg
-
         return "data:image/svg+xml;base64," + base64.b64encode(plot_svg(ov)).decode("ascii")
 
 
@@ -123,8 +164,9 @@ def _category_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
             (str(c.attempts), True),
             (str(c.met), True),
             (str(c.found), True),
-            (_pct(c.recall), True),
-            (_pct(c.recent_recall), True),
+            (_pct(c.recall) if c.met else "–", True),
+            (_pct(c.recent_recall) if c.met else "–", True),
+            (f"{c.drill_found}/{len(c.drill_outcomes)}" if c.drill_outcomes else "–", True),
         ]
         for c in ov.categories
     ]
@@ -133,7 +175,7 @@ def _category_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
 def _history_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
     return [
         [
-            (escape(_when(a)), False),
+            (escape(_when(a).removesuffix(" UTC")), False),
             (escape(a.exercise), False),
             (escape(a.kind), False),
             (_pct(a.score), True),
@@ -145,32 +187,82 @@ def _history_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
     ]
 
 
-def _where(e: Any) -> str:
-    return escape(e.slug) + (f" (in {escape(e.notebook)})" if e.notebook else "")
+def _notebook_link(ov: Overview, notebook: str) -> str:
+    title = ov.notebook_titles.get(notebook) or notebook
+    return f'<a href="{escape(quote(notebook), quote=True)}">{escape(title)}</a>'
 
 
-def next_steps(ov: Overview) -> list[str]:
-    """What to do next, as escaped HTML list items' contents."""
+def _exercise(ov: Overview, e: ExerciseStats, *, where: bool = True) -> str:
+    """An exercise as escaped HTML: its title and slug, difficulty, and notebook as a link."""
+    about = [f"<code>{escape(e.slug)}</code>"] if e.title else []
+    about += [escape(e.difficulty)] if e.difficulty else []
+    name = f"<b>{escape(e.title)}</b>" if e.title else f"<code>{escape(e.slug)}</code>"
+    name += f" ({', '.join(about)})" if about else ""
+    if where and e.notebook:
+        name += f" in {_notebook_link(ov, e.notebook)}"
+    return name
+
+
+def first_steps(ov: Overview) -> list[str]:
+    """One to three concrete next steps, as escaped HTML: due drills, the next untried exercise in
+    course order, and one that trains the weakest category (never the capstone or an expert one
+    first, unless only they train it)."""
     steps = []
     if ov.due:
         names = ", ".join(escape(c.pattern) for c in ov.due)
         steps.append(f"Do your due drills ({names}): run <code>drill()</code> below.")
+    first = ov.next_exercise()
+    retry = min((e for e in ov.not_passed if e.first_step), key=lambda e: e.course_order, default=None)
+    if first is not None:
+        steps.append(f"Review {_exercise(ov, first)} next.")
+    elif retry is not None:
+        steps.append(f"Review {_exercise(ov, retry)} again: your best so far is {_pct(retry.best)}.")
     weak = ov.weakest
     if weak is not None:
-        steps.append(
-            f"Your weakest category is <b>{escape(weak.category)}</b>: you found {_pct(weak.recent_recall)} of its "
-            f"last {min(RECENT, weak.met)} defects. Before your next review, read the diff once for that kind of "
-            "problem alone."
+        n = min(RECENT, weak.met)
+        text = (
+            f"Your weakest category is <b>{escape(weak.category)}</b>: you found {_pct(weak.recent_recall)} of "
+            f"its last {n} defects in reviews ({weak.met} defect{'s' if weak.met != 1 else ''} so far)."
         )
-    if ov.not_passed:
-        items = ", ".join(_where(e) for e in ov.not_passed)
-        steps.append(f"Not yet passed (a score of {_pct(PASS_SCORE)} or more with the right verdict): {items}.")
-    if ov.not_tried:
-        items = ", ".join(_where(e) for e in ov.not_tried)
-        steps.append(f"Not yet tried: {items}.")
-    if not steps:
+        trains = ov.trains(weak.category, exclude=(first.slug,) if first else ())
+        if trains is not None:
+            text += f" {_exercise(ov, trains)} has {escape(weak.category)} defects: review it reading the diff once for that kind of problem alone."
+        else:
+            text += " Read your next diff once for that kind of problem alone."
+        steps.append(text)
+    if not steps and (ov.not_tried or ov.not_passed):
+        steps.append(
+            "Only the capstone or expert exercises are left: the largest pull requests, listed below. "
+            "Take one when you have an hour or more."
+        )
+    elif not steps:
         steps.append("Every exercise is passed and no drill is due. Come back when a drill is due.")
     return steps
+
+
+def still_to_do(ov: Overview) -> str:
+    """Every exercise not yet tried or not yet passed, grouped by notebook in course order, in a
+    collapsed list (escaped HTML; empty if there is none)."""
+    todo = sorted([*ov.not_passed, *ov.not_tried], key=lambda e: e.course_order)
+    if not todo:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for e in todo:
+        state = f" – not yet passed (best {_pct(e.best)})" if e.attempts else ""
+        groups.setdefault(e.notebook, []).append(f"<li>{_exercise(ov, e, where=False)}{state}</li>")
+    parts = [
+        f"<details><summary>All exercises still to do ({len(ov.not_tried)} not tried, {len(ov.not_passed)} "
+        f"not yet passed: a score of {_pct(PASS_SCORE)} or more with the right verdict), by notebook</summary>"
+    ]
+    for notebook, items in groups.items():
+        head = _notebook_link(ov, notebook) if notebook else "Not in a notebook here"
+        parts.append(f"<h4>{head}</h4><ul>{''.join(items)}</ul>")
+    return "".join(parts) + "</details>"
+
+
+def next_steps(ov: Overview) -> list[str]:
+    """What to do next, as escaped HTML list items' contents (the first steps)."""
+    return first_steps(ov)
 
 
 LAST_RESULT = {1: "missed", 2: "found with help, or miscategorised", 3: "found", 4: "found easily"}
@@ -204,14 +296,14 @@ def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
         assert ov.upcoming is not None
         parts.append(
             f"<p>No drill is due. The next one ({escape(ov.upcoming.pattern)}) is due "
-            f"{escape(fmt_time(ov.upcoming.due))}.</p>"
+            f"{escape(fmt_due(ov.upcoming.due, now))}.</p>"
         )
     rows = [
         [
             (escape(c.pattern), False),
             (str(c.reviews), True),
             (escape(LAST_RESULT.get(int(c.last_rating), "")), False),
-            ("<b>due now</b>" if c.is_due(now) else escape(fmt_time(c.due)), False),
+            ("<b>due now</b>" if c.is_due(now) else escape(fmt_due(c.due, now)), False),
         ]
         for c in all_cards
     ]
@@ -245,32 +337,40 @@ class ProgressView:
                 "Every submission is recorded here, on this machine only (in <code>.learner-record.json</code>). "
                 "Then run this notebook again.</p>"
             )
-            if ov.not_tried:
-                parts.append("<p>Exercises to start with: " + ", ".join(_where(e) for e in ov.not_tried) + ".</p>")
-            parts.append("</div>")
+            first = ov.next_exercise()
+            if first is not None:
+                parts.append(f"<p>The first exercise: {_exercise(ov, first)}.</p>")
+            parts += [still_to_do(ov), "</div>"]
             return "".join(parts)
         src = plot_src(ov)
         n, tried = len(ov.attempts), len(ov.tried)
         parts += [
             f"<p>{n} attempt{'s' if n != 1 else ''} recorded: {tried} exercise{'s' if tried != 1 else ''} "
             f"reviewed, {len(ov.drills)} drill{'s' if len(ov.drills) != 1 else ''}.</p>",
-            "<h3>What to do next</h3><ul>" + "".join(f"<li>{s}</li>" for s in self.next_steps) + "</ul>",
-            f'<img class="cra-my-progress-plot" alt="Score, recall and precision per attempt, and recall per '
-            f'category" src="{src}">',
+            "<h3>What to do next</h3><ol>" + "".join(f"<li>{s}</li>" for s in self.next_steps) + "</ol>",
+            still_to_do(ov),
+            f'<img class="cra-my-progress-plot" alt="The score of each submission (each point is one submission; '
+            f'different exercises are not comparable; drills marked apart), and recall per category in reviews" '
+            f'src="{src}">',
+            "<p><small>Each point is one submission. A line joins only retries of the same exercise; "
+            "different exercises are not comparable, and a drill (a short cut of an exercise you have seen) "
+            "is a separate mark.</small></p>",
             "<h3>Per exercise</h3><p>Score is weighted (a blocker counts three times a minor); recall and "
             "precision count defects and findings one by one. Each arrow is a later attempt.</p>",
             _table(
                 ("exercise", "attempts", "best score", "score", "recall", "precision", "last verdict", "passed"),
                 _exercise_rows(ov),
             ),
-            "<h3>Per category</h3>",
+            "<h3>Per category</h3><p>Counted over your reviews only: a drill is a cut of code you have "
+            "already reviewed, often seen solved, so its defects are in their own column. A category is "
+            f"called weak once you have met at least {MIN_WEAK} of its defects.</p>",
             _table(
-                ("category", "attempts", "defects met", "found", "recall", f"recall, last {RECENT}"),
+                ("category", "reviews", "defects met", "found", "recall", f"recall, last {RECENT}", "drills: found"),
                 _category_rows(ov),
             ),
             self._drills_html,
             "<details><summary>Every attempt</summary>",
-            _table(("when", "exercise", "kind", "score", "recall", "precision", "verdict"), _history_rows(ov)),
+            _table(("when (UTC)", "exercise", "kind", "score", "recall", "precision", "verdict"), _history_rows(ov)),
             "</details></div>",
         ]
         return "".join(parts)

@@ -3,84 +3,97 @@
 The JupyterLite site (lite/build.py) runs on Pyodide, whose matplotlib (numpy, Pillow and
 kiwisolver with it) are compiled wheels that only Pyodide's own distribution serves: none is on
 PyPI or npm, the places the build may fetch from. The page then draws the same two panels as
-page.plot_png here: score, recall and precision per attempt (drills marked with a cross), and
-recall per category with found/met. Every text is XML-escaped; the page embeds the SVG as an
-image (data URI), where a script could not run anyway.
+page.plot_figure here, from the same series (overview.plot_series): the score of each
+submission, a line joining only the retries of one exercise and drills as separate unjoined
+crosses; and recall per category over reviews with found/met. The background is transparent and
+text and axes a mid grey, so it reads on a light and a dark page (an image does not inherit
+the page's colours, so currentColor would be black). Every text is XML-escaped; the page embeds
+the SVG as an image (data URI), where a script could not run anyway.
 """
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .overview import Overview
+from .overview import Overview, plot_series
+
+# Both plots' words and colours (page.plot_figure draws the same). Colours that read on a light and on a dark page (the figure itself is transparent).
+INK = "#888888"
+REVIEW_COLOUR, DRILL_COLOUR, BAR_COLOUR = "#3b82c4", "#e07b00", "#4a7ab5"
+PLOT_TITLE = "Score of each submission"
+PLOT_XLABEL = "submission, oldest first (different exercises are not comparable)"
+REVIEW_LABEL = "review (a line joins retries of one exercise)"
+DRILL_LABEL = "drill (not joined)"
+BARS_TITLE = "Per category, reviews only"
+BARS_XLABEL = "recall: defects found / met"
+
 
 W, H = 900, 340
 LEFT = (50, 30, 520, 280)  # x0, y0, x1, y1 of the attempts panel's axes
 RIGHT = (700, 30, 860, 280)  # of the per-category panel's axes
-SERIES = (("score", "#1f77b4", ""), ("recall", "#ff7f0e", "6 4"), ("precision", "#2ca02c", "2 3"))
 
 
 def _text(x: float, y: float, text: str, size: int = 12, anchor: str = "middle") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}">{escape(text)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{INK}">{escape(text)}</text>'
+
+
+def _cross(x: float, y: float) -> str:
+    return (
+        f'<path class="drill" d="M{x - 6:.1f},{y - 6:.1f}L{x + 6:.1f},{y + 6:.1f}M{x - 6:.1f},{y + 6:.1f}'
+        f'L{x + 6:.1f},{y - 6:.1f}" stroke="{DRILL_COLOUR}" stroke-width="2"/>'
+    )
 
 
 def _attempts_panel(ov: Overview) -> list[str]:
     x0, y0, x1, y1 = LEFT
-    attempts = sorted(ov.attempts, key=lambda a: a.when)
-    n = len(attempts)
+    n = len(ov.attempts)
+    reviews, drills = plot_series(ov)
 
-    def px(i: int) -> float:  # attempt i (0-based) on the x axis
-        return x0 + 20 + (x1 - x0 - 40) * (i / (n - 1) if n > 1 else 0.5)
+    def px(i: int) -> float:  # submission i (1-based) on the x axis
+        return x0 + 20 + (x1 - x0 - 40) * ((i - 1) / (n - 1) if n > 1 else 0.5)
 
     def py(v: float) -> float:
         return y1 - (y1 - y0) * (v + 0.05) / 1.1
 
-    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="#333"/>']
+    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="{INK}"/>']
     for v in (0, 0.25, 0.5, 0.75, 1):
-        out.append(f'<line x1="{x0 - 4}" x2="{x0}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#333"/>')
+        out.append(f'<line x1="{x0 - 4}" x2="{x0}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="{INK}"/>')
         out.append(_text(x0 - 7, py(v) + 4, f"{v:g}", 11, "end"))
     step = 1 if n <= 15 else max(1, n // 10)
-    for i in range(0, n, step):
-        out.append(_text(px(i), y1 + 15, str(i + 1), 11))
-    for name, colour, dash in SERIES:
-        points = " ".join(f"{px(i):.1f},{py(getattr(a, name)):.1f}" for i, a in enumerate(attempts))
-        dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.5"{dashes}/>')
-        out += [
-            f'<circle cx="{px(i):.1f}" cy="{py(getattr(a, name)):.1f}" r="3.5" fill="{colour}"/>'
-            for i, a in enumerate(attempts)
-        ]
-    for i, a in enumerate(attempts):
-        if a.kind == "drill":
-            x, y = px(i), py(a.score)
-            out.append(f'<path d="M{x - 6:.1f},{y - 6:.1f}L{x + 6:.1f},{y + 6:.1f}M{x - 6:.1f},{y + 6:.1f}L{x + 6:.1f},{y - 6:.1f}" stroke="#000" stroke-width="2"/>')  # fmt: skip
-    legend = [*SERIES, *((("drill", "#000", "x"),) if any(a.kind == "drill" for a in attempts) else ())]
-    for k, (name, colour, dash) in enumerate(legend):
-        y = y1 - 12 - 16 * (len(legend) - 1 - k)
-        sample = f' stroke-dasharray="{dash}"' if dash and dash != "x" else ""
-        out.append(
-            f'<line x1="{x1 - 100}" x2="{x1 - 76}" y1="{y}" y2="{y}" stroke="{colour}" stroke-width="2"{sample}/>'
-        )
-        out.append(_text(x1 - 70, y + 4, name, 11, "start"))
-    out.append(_text((x0 + x1) / 2, y0 - 10, "Your attempts over time", 14))
-    out.append(_text((x0 + x1) / 2, y1 + 35, "attempt, oldest first", 12))
+    for i in range(1, n + 1, step):
+        out.append(_text(px(i), y1 + 15, str(i), 11))
+    for points in reviews:  # one exercise: its retries compare, so they are joined
+        if len(points) > 1:
+            line = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in points)
+            out.append(f'<polyline class="review" points="{line}" fill="none" stroke="{REVIEW_COLOUR}" stroke-width="1.5"/>')  # fmt: skip
+        out += [f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3.5" fill="{REVIEW_COLOUR}"/>' for i, v in points]
+    out += [_cross(px(i), py(v)) for i, v in drills]
+    legend_y = y1 - 12 - (16 if drills else 0)
+    out.append(f'<line x1="{x1 - 290}" x2="{x1 - 266}" y1="{legend_y}" y2="{legend_y}" stroke="{REVIEW_COLOUR}" stroke-width="2"/>')  # fmt: skip
+    out.append(f'<circle cx="{x1 - 278}" cy="{legend_y}" r="3.5" fill="{REVIEW_COLOUR}"/>')
+    out.append(_text(x1 - 260, legend_y + 4, REVIEW_LABEL, 11, "start"))
+    if drills:
+        out.append(_cross(x1 - 278, y1 - 12).replace('class="drill"', 'class="legend"'))
+        out.append(_text(x1 - 260, y1 - 8, DRILL_LABEL, 11, "start"))
+    out.append(_text((x0 + x1) / 2, y0 - 10, PLOT_TITLE, 14))
+    out.append(_text((x0 + x1) / 2, y1 + 35, PLOT_XLABEL, 12))
     return out
 
 
 def _categories_panel(ov: Overview) -> list[str]:
     x0, y0, x1, y1 = RIGHT
-    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="#333"/>']
+    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="{INK}"/>']
     rows = ov.categories
     band = (y1 - y0) / max(1, len(rows))
     scale = (x1 - x0) / 1.15
     for k, c in enumerate(rows):
         top = y0 + band * k
         width = scale * c.recall
-        out.append(f'<rect x="{x0}" y="{top + band * 0.2:.1f}" width="{width:.1f}" height="{band * 0.6:.1f}" fill="#4a7ab5"/>')  # fmt: skip
+        out.append(f'<rect x="{x0}" y="{top + band * 0.2:.1f}" width="{width:.1f}" height="{band * 0.6:.1f}" fill="{BAR_COLOUR}"/>')  # fmt: skip
         out.append(_text(x0 - 6, top + band / 2 + 4, c.category, 11, "end"))
         out.append(_text(x0 + width + 3, top + band / 2 + 4, f"{c.found}/{c.met}", 11, "start"))
-    out.append(_text((x0 + x1) / 2, y0 - 10, "Per category", 14))
-    out.append(_text((x0 + x1) / 2, y1 + 35, "recall: defects found / met", 12))
+    out.append(_text((x0 + x1) / 2, y0 - 10, BARS_TITLE, 14))
+    out.append(_text((x0 + x1) / 2, y1 + 35, BARS_XLABEL, 12))
     return out
 
 
@@ -89,7 +102,6 @@ def plot_svg(ov: Overview) -> bytes:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
         'font-family="DejaVu Sans, Arial, sans-serif">',
-        f'<rect width="{W}" height="{H}" fill="#fff"/>',
         *_attempts_panel(ov),
         *_categories_panel(ov),
         "</svg>",
