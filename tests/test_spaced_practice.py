@@ -173,6 +173,8 @@ def test_my_progress_lists_the_drills_due(tmp_path):
     assert "Do your due drills (injection)" in view.next_steps[0]
 
 
-def test_an_unknown_pattern_is_refused_with_the_list():
-    with pytest.raises(ValueError, match="pattern must be one of unscoped-bulk-change"):
+def test_an_unknown_pattern_is_refused_with_the_closest_name():
+    with pytest.raises(ValueError, match="no pattern 'typo'"):
         drill(bank=BANK, pattern="typo")
+    with pytest.raises(ValueError, match="did you mean fail-open"):
+        drill(bank=BANK, pattern="fail-opn")

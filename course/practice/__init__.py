@@ -22,10 +22,10 @@ from ..review.markdown import render_markdown
 from ..review.review import Review, re_executing
 from ..review.store import sidecar_path
 from ..scoring.match import Score, score
-from ..vocab import PATTERNS, where
+from ..vocab import where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
-from .record import LearnerRecord, RecordFull, attempt_from_score
+from .record import Attempt, LearnerRecord, RecordFull, attempt_from_score
 from .reveal import fix_diff, spans_of
 
 __all__ = ["PracticeReview", "PrivateExercise", "drill", "my_progress", "practice"]
@@ -60,9 +60,10 @@ def drill(
     """The next due drill (course.practice.drills) in a practice viewer, or a note saying that
     none is due and when the next one is. `pattern` drills that pattern now, due or not."""
     from .drills import Drill, next_drill  # fsrs loads here, not when a notebook imports practice
+    from .schedule import resolve_pattern
 
-    if pattern is not None and pattern not in PATTERNS:
-        raise ValueError(f"pattern must be one of {', '.join(PATTERNS)}, not {pattern!r}")
+    if pattern is not None:  # "Fail open" is fail-open; a typo is one line naming the closest names
+        pattern = resolve_pattern(pattern)
     b = bank if isinstance(bank, Bank) else Bank(bank)
     found = next_drill(directory, b, pattern=pattern)
     if not isinstance(found, Drill):
@@ -77,6 +78,7 @@ def drill(
         exercise=found.exercise,
         drill=found.defect.id,
         record_dir=directory,
+        drilled=found,
     )
 
 
@@ -100,6 +102,7 @@ class PracticeReview(Review):
         exercise: Exercise | None = None,
         drill: str = "",
         record_dir: str | os.PathLike | None = None,
+        drilled: Any = None,
     ):
         self._bank = public_bank(bank, slug)  # never the private bank (course.practice.private)
         self._scored: tuple[str, Score, tuple] | None = None  # (submission as JSON, its score, signature)
@@ -108,6 +111,7 @@ class PracticeReview(Review):
         # A drill (course.practice.drills) is scored against its own cut of an exercise's key.
         self._cut = exercise
         self.drill_of = drill  # the id of the defect a drill was cut around; "" for a review
+        self._drilled = drilled  # the course.practice.drills.Drill this review is, or None
         self.record = LearnerRecord(record_dir if record_dir is not None else self.sidecar.parent)
         self._fixes: dict[str, dict[str, Any]] = {}  # defect id -> its fix diff (course.practice.reveal)
 
@@ -119,6 +123,16 @@ class PracticeReview(Review):
             except (OSError, ValueError) as exc:  # an unreadable fixed/: the explanation still shows
                 self._fixes[defect.id] = {"hunks": [], "cut": False, "error": f"the fix could not be read: {exc}"}
         return self._fixes[defect.id]
+
+    @property
+    def viewer(self):
+        """A drill's viewer colours the cut from its whole files and names its findings file as it
+        lies beside the notebook (course.practice.drills.drill_viewer)."""
+        if self._viewer is None and self._drilled is not None:
+            from .drills import drill_viewer
+
+            self._viewer = drill_viewer(self, self._drilled)
+        return super().viewer
 
     def _exercise(self) -> Exercise:
         return self._cut if self._cut is not None else self._bank.get(self.slug)
@@ -158,14 +172,19 @@ class PracticeReview(Review):
         helped = frozenset(before["hints"]) | (frozenset(before["revealed"]) - found)
         self._progress.update(lambda d: d.update(submitted=snapshot))
         if before["submitted"] != snapshot:  # the same review submitted again is one attempt
-            self._record(result, helped)
+            recorded = self._record(result, helped)
+            if self._drilled is not None and self._viewer is not None and self.store.persist:  # what became of it
+                from .drills import drill_notice
+
+                self._viewer.notice = drill_notice(self.record, recorded, self._drilled.pattern)
         self._changed()
         return result
 
-    def _record(self, result: Score, helped: frozenset[str]) -> None:
-        """Add the submission to the learner record (course.practice.record), never elsewhere."""
+    def _record(self, result: Score, helped: frozenset[str]) -> Attempt | None:
+        """Add the submission to the learner record (course.practice.record), never elsewhere;
+        the attempt, or None when it was not recorded."""
         if not self.store.persist:  # a notebook nbgrader re-runs writes nothing of the learner's
-            return
+            return None
         attempt = attempt_from_score(
             result, self._exercise().slug, "drill" if self.drill_of else "review", helped=helped, drill=self.drill_of
         )
@@ -173,6 +192,8 @@ class PracticeReview(Review):
             self.record.append(attempt)
         except (OSError, RecordFull, Timeout) as exc:  # the score stands; the record says why it lacks it
             warnings.warn(f"this attempt was scored but not recorded in {self.record.path}: {exc}", stacklevel=2)
+            return None
+        return attempt
 
     def _defect_result(self, n: int):
         submitted = self._submitted

@@ -16,23 +16,37 @@ defect is never a false positive), and the decoys inside the cut.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from fsrs import Rating
+
 from ..diff.bundle import Bundle, parse_bundle, render_bundle
+from ..diff.highlight import highlight_lines
 from ..diff.model import NO_NEWLINE_MARKER, Hunk, Line
 from ..diff.parse import Diff
 from ..diff.write import tree_texts, unified_diff
 from ..keys.bank import Bank, BankError, Exercise
 from ..keys.model import Decoy, Defect, Key
-from .record import LearnerRecord, RecordState
-from .schedule import PatternCard, due_cards
+from .record import Attempt, LearnerRecord, RecordState
+from .schedule import PatternCard, cards, due_cards, in_days, local_time
 
-__all__ = ["CONTEXT", "DRILL_FOLDER", "Drill", "NoDrill", "cut", "next_drill"]
+__all__ = [
+    "CONTEXT",
+    "DRILL_FOLDER",
+    "Drill",
+    "NoDrill",
+    "cut",
+    "drill_notice",
+    "drill_viewer",
+    "next_drill",
+    "whole_file_html",
+]
 
 CONTEXT = (3, 8, 20, None)  # lines of context tried in turn until every span of the defect is shown
 WINDOW = 8  # lines kept before and after a defect inside a long hunk (an added file is one hunk)
@@ -46,6 +60,8 @@ class Drill:
     defect: Defect
     bundle: Bundle
     sidecar: Path
+    label: str = ""  # the findings file as the viewer's header names it: relative to the notebook
+    sources: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # whole files, before/after
 
 
 def _spans_in(diff: Diff, spans: tuple[tuple[str, str, int, int], ...]) -> list[tuple[str, str, int, int]]:
@@ -144,10 +160,23 @@ def _candidates(bank: Bank, state: RecordState, pattern: str) -> list[tuple[int,
     return sorted(found, key=lambda c: c[:3])
 
 
+def _legacy_name(slug: str, defect: Defect, round_: int) -> str:
+    """The name drills had before: it named the defect, so it gave the answer away."""
+    return re.sub(r"[^a-z0-9]+", "-", f"drill-{slug}-{defect.id}".lower()).strip("-")[:100] + f"-{round_}"
+
+
 def _sidecar(directory: Path, slug: str, defect: Defect, state: RecordState, exercise: str) -> tuple[str, Path]:
-    """The drill's slug and findings file: a new one each round, the same one until it is submitted."""
+    """The drill's slug and findings file: a new one each round, the same one until it is submitted.
+
+    The name says which exercise (the drill's description does too) but not which defect: a
+    short hash of the defect's id keeps two drills of one exercise apart. A round begun under
+    the old name (which named the defect) is finished under it, so its findings stay in view."""
     done = sum(1 for a in state.attempts if a.kind == "drill" and a.exercise == exercise and a.drill == defect.id)
-    name = re.sub(r"[^a-z0-9]+", "-", f"drill-{slug}-{defect.id}".lower()).strip("-")[:100] + f"-{done + 1}"
+    legacy = _legacy_name(slug, defect, done + 1)
+    if (directory / DRILL_FOLDER / f"{legacy}.findings.json").is_file():
+        return legacy, directory / DRILL_FOLDER / f"{legacy}.findings.json"
+    tag = hashlib.sha256(f"{exercise}\0{defect.id}".encode()).hexdigest()[:6]
+    name = re.sub(r"[^a-z0-9]+", "-", f"drill-{slug}".lower()).strip("-")[:80] + f"-{tag}-{done + 1}"
     return name, directory / DRILL_FOLDER / f"{name}.findings.json"
 
 
@@ -166,9 +195,7 @@ class NoDrill:
 
 
 def _when(card: PatternCard, now: _dt.datetime) -> str:
-    days = (card.due - now).total_seconds() / 86400
-    left = "in less than a day" if days < 1 else f"in {round(days)} day{'s' if round(days) != 1 else ''}"
-    return f"{card.due:%Y-%m-%d %H:%M} UTC ({left})"
+    return f"{local_time(card.due)} ({in_days(card.due, now)})"
 
 
 def next_drill(
@@ -184,7 +211,11 @@ def next_drill(
     elif due:
         wanted = [c.pattern for c in due]
     elif upcoming is not None:
-        return NoDrill(f"No drill is due. The next one ({upcoming.pattern}) is due {_when(upcoming, now)}.", upcoming)
+        return NoDrill(
+            f"No drill is due. The next one ({upcoming.pattern}) is due {_when(upcoming, now)}. "
+            f'Practise it now: drill(pattern="{upcoming.pattern}")',
+            upcoming,
+        )
     else:
         return NoDrill(
             "No drill is due: drills come from the patterns of defects in reviews you have submitted. "
@@ -196,8 +227,96 @@ def next_drill(
             _, slug, _, exercise, defect = options[0]
             name, sidecar = _sidecar(directory, slug, defect, state, exercise.slug)
             bundle, key = cut(exercise, defect, slug=name)
-            return Drill(p, replace(exercise, _key=key), defect, bundle, sidecar)
+            label = Path(DRILL_FOLDER, sidecar.name).as_posix()
+            before, after = tree_texts(exercise.root / "before"), tree_texts(exercise.root / "after")
+            sources = {fd.path: (before.get(fd.path), after.get(fd.path)) for fd in bundle.diff.files}
+            return Drill(p, replace(exercise, _key=key), defect, bundle, sidecar, label, sources)
     return NoDrill(
         f"No exercise you have reviewed holds a defect of the pattern {', '.join(wanted)} in this bank; "
         "review another exercise to meet it."
     )
+
+
+# the drill in the viewer ----------------------------------------------------------------------
+
+
+def whole_file_html(diff: Diff, sources: dict[str, tuple[str | None, str | None]]) -> dict[tuple[str, str, int], str]:
+    """Each line of the cut, by (path, side, number), as the HTML its whole file gives it
+    (course.diff.highlight.highlight_lines on the file, then sliced), so a cut that starts inside
+    a docstring or a block comment is coloured as in the full exercise, never as a fragment. The
+    new side colours context and added lines and the old side removed lines, as the full viewer
+    does. A file whose text does not match the cut line for line is left out: it keeps the
+    viewer's own colouring."""
+    out: dict[tuple[str, str, int], str] = {}
+    for fd in diff.files:
+        if fd.binary:
+            continue
+        plain: dict[str, list[str]] = {}
+        html: dict[str, list[str]] = {}
+        for side, text in zip(("old", "new"), sources.get(fd.path, (None, None))):
+            if text is not None:
+                text = text.replace("\r\n", "\n")  # a CRLF line's text in the diff has no "\r"
+                plain[side], html[side] = text.split("\n"), highlight_lines(text, fd.path)
+        lines = [line for hunk in fd.hunks for line in hunk.lines]
+        if all(
+            line.side in html
+            and 0 < line.number <= len(html[line.side])
+            and plain[line.side][line.number - 1] == line.text
+            for line in lines
+        ):
+            out.update({(fd.path, line.side, line.number): html[line.side][line.number - 1] for line in lines})
+    return out
+
+
+def drill_viewer(review: Any, drill: Drill) -> Any:
+    """The practice viewer of a drill: the header names the findings file as it lies beside the
+    notebook (in DRILL_FOLDER), and every line is coloured from its whole file."""
+    from ..review.viewer import DiffViewer  # anywidget loads with the viewer, not with drills
+
+    viewer = DiffViewer(review, highlight="sync")  # a drill is small; no background pass to undo this
+    lines = whole_file_html(review.diff, drill.sources)
+    files = []
+    for f in viewer.files:
+        rows = []
+        for row in f["rows"]:
+            if row["k"] != "hunk":
+                side, number = ("old", row["o"]) if row["k"] == "remove" else ("new", row["n"])
+                row = {**row, "h": lines.get((f["path"], side, number), row["h"])}
+            rows.append(row)
+        files.append({**f, "rows": rows})
+    viewer.files = files
+    viewer.pr = {**viewer.pr, "sidecar": drill.label or drill.sidecar.name}
+    return viewer
+
+
+_RESULT = {
+    Rating.Again: "missed",
+    Rating.Hard: "found with help, or under another category",
+    Rating.Good: "found unaided",
+}
+
+
+def drill_notice(record: LearnerRecord, attempt: Attempt | None, pattern: str, now: _dt.datetime | None = None) -> str:
+    """What the viewer says after a drill is submitted: how it was recorded and when its pattern
+    comes back (course.practice.schedule, in the kernel's local time)."""
+    if attempt is None:
+        return (
+            f"This drill was scored but not recorded in {record.path.name} (the warning below the cell says "
+            f"why), so the pattern {pattern} keeps its date."
+        )
+    now = now or _dt.datetime.now(_dt.UTC)
+    attempts = record.read().attempts
+    before = cards([a for a in attempts if a != attempt]).get(pattern)
+    after = cards(attempts).get(pattern)
+    if after is None:  # pragma: no cover - a drill's key always holds a defect of its pattern
+        return f"Recorded as a drill of the pattern {pattern}."
+    text = (
+        f"Recorded as a drill of the pattern {pattern}: {_RESULT[after.last_rating]}. "
+        f"It comes back {local_time(after.due)} ({in_days(after.due, now)})."
+    )
+    if after.last_rating == Rating.Good and before is not None and before.due > attempt.when:
+        text += (
+            " You drilled it before it was due, so its gap grows only a little; find it unaided when it "
+            "is due and it comes back later each time."
+        )
+    return text

@@ -8,12 +8,18 @@ counted twice. In each attempt a pattern is rated by its worst defect: a defect 
 category, is "Hard", one found unaided is "Good". A review or a drill counts alike.
 
 The scheduler works in days (no learning steps in minutes, made for flash cards) and without
-fuzz, so the same record always gives the same due dates.
+fuzz, so the same record always gives the same due dates. Found unaided each time it comes due,
+a pattern comes back later and later (FSRS's defaults: about 2 days, then 11, then 46; after a
+miss 1 day, then 2, 6, 17). A drill done before its pattern is due (`drill(pattern=...)`)
+counts, but memory tested again within minutes or hours says little, so FSRS lengthens the gap
+only a little: practising early never pushes a pattern far away.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,7 +28,17 @@ from fsrs import Card, Rating, Scheduler
 from ..vocab import PATTERNS
 from .record import Attempt, DefectOutcome
 
-__all__ = ["PatternCard", "cards", "due_cards", "rating", "scheduler"]
+__all__ = [
+    "PatternCard",
+    "PatternError",
+    "cards",
+    "due_cards",
+    "in_days",
+    "local_time",
+    "rating",
+    "resolve_pattern",
+    "scheduler",
+]
 
 
 def scheduler() -> Scheduler:
@@ -83,3 +99,52 @@ def due_cards(
     due = [c for c in all_cards if c.is_due(now)]
     later = [c for c in all_cards if not c.is_due(now)]
     return due, (later[0] if later else None)
+
+
+class PatternError(ValueError):
+    """A pattern name `drill(pattern=...)` does not know: one line, with the closest names.
+
+    Like course.keys.bank.BankError it renders in IPython as its message alone (the cell still
+    fails, so Run All stops, but the learner reads what to type, not a traceback)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[31m{type(self).__name__}\x1b[39m: {self}"]
+
+
+def resolve_pattern(text: object) -> str:
+    """The pattern `text` names: case, spaces and underscores aside ("Fail open" is fail-open),
+    which is never ambiguous, as every name in vocab.PATTERNS is lower case words joined by "-".
+    Anything else is a PatternError that suggests the closest names (difflib)."""
+    if not isinstance(text, str):
+        raise PatternError(f'pattern must be a pattern\'s name as text, such as "fail-open", not {text!r}')
+    name = "-".join(re.split(r"[\s_\-]+", text.strip().lower())).strip("-")
+    if name in PATTERNS:
+        return name
+    close = difflib.get_close_matches(name, PATTERNS, n=3, cutoff=0.6)
+    shown = repr(text[:60])
+    if close:
+        options = " or ".join(f'drill(pattern="{c}")' for c in close)
+        raise PatternError(f"there is no pattern {shown}; did you mean {' or '.join(close)}? Try {options}.")
+    raise PatternError(
+        f"there is no pattern {shown}. The {len(PATTERNS)} pattern names are in course.vocab.PATTERNS "
+        "(run `from course.vocab import PATTERNS; PATTERNS`); My Progress names the ones you have met."
+    )
+
+
+def local_time(when: _dt.datetime, tz: _dt.tzinfo | None = None) -> str:
+    """`when` in the time zone of the machine running the kernel (or `tz`), named: on the
+    learner's own machine (make lab) that is their local time; in a container it is often UTC."""
+    here = when.astimezone(tz)
+    zone = here.tzname() or "UTC"
+    return f"{here:%Y-%m-%d %H:%M} {'UTC' if zone in ('UTC', 'GMT', 'Etc/UTC') else zone}"
+
+
+def in_days(when: _dt.datetime, now: _dt.datetime) -> str:
+    seconds = (when - now).total_seconds()
+    hours = round(seconds / 3600)
+    if hours < 1:
+        return "in less than an hour"
+    if hours < 24:
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    days = max(1, round(seconds / 86400))
+    return f"in {days} day{'s' if days != 1 else ''}"

@@ -1,0 +1,251 @@
+"""What a learner meets in a drill (course.practice.drills, course.practice.schedule): the cut is
+coloured as its whole file is, the findings file names no answer and is named where it lies,
+the viewer says what a submission did and when the pattern comes back, a day with nothing due
+offers the call that drills anyway, and a mistyped pattern is one line with a suggestion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course.diff.highlight import highlight_file_diff
+from course.keys.bank import Bank
+from course.practice import drill
+from course.practice.drills import NoDrill, next_drill
+from course.practice.record import Attempt, DefectOutcome, LearnerRecord
+from course.practice.schedule import PatternError, cards, in_days, local_time, resolve_pattern
+from course.review.page import build_files
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = ROOT / "exercises"
+SLUG = "catalog-search-filter"  # the warm-up: both its defects are injection
+TAG = re.compile(r"<[^>]*>")
+
+
+def iso(when: dt.datetime) -> str:
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")  # as the record writes it
+
+
+def record_review(directory: Path, slug: str, missed: str, days_ago: float = 3) -> None:
+    """A practice review of `slug` submitted `days_ago` days ago, its `missed` pattern missed."""
+    key = Bank(BANK).get(slug).key
+    outcomes = tuple(
+        DefectOutcome(d.id, "missed" if d.pattern == missed else "found", d.category, d.pattern) for d in key.defects
+    )
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago, minutes=5)
+    LearnerRecord(directory).append(Attempt(iso(when), slug, "review", 0.5, 0.5, 1.0, True, outcomes))
+
+
+def classes(html: str) -> list[str]:
+    return re.findall(r'class="(tok-[a-z0-9]+)"', html)
+
+
+# 1. colouring -------------------------------------------------------------------------------
+
+
+def test_a_cut_that_starts_inside_a_docstring_is_coloured_as_the_whole_file(tmp_path):
+    record_review(tmp_path, SLUG, "injection")
+    review = drill(tmp_path, bank=BANK, pattern="injection")
+    full = {  # every line of the full exercise, as the full viewer colours it
+        (f["path"], "old" if r["k"] == "remove" else "new", r["o"] if r["k"] == "remove" else r["n"]): r["h"]
+        for f in build_files(Bank(BANK).get(SLUG).diff)
+        for r in f["rows"]
+        if r["k"] != "hunk"
+    }
+    rows = [(f["path"], r) for f in review.viewer.files for r in f["rows"] if r["k"] != "hunk"]
+    assert len(rows) < 40
+    for path, r in rows:
+        where = (path, "old" if r["k"] == "remove" else "new", r["o"] if r["k"] == "remove" else r["n"])
+        assert classes(r["h"]) == classes(full[where]), where
+        assert r["h"] == full[where]  # and the same text, escaped the same way
+    # The case the learner met: the cut's first line is inside a docstring, and the fragment
+    # alone (what the viewer did before) colours the docstring's closing quotes onward as a string.
+    first_path, first = rows[0]
+    assert classes(first["h"]) == ["tok-sd"]
+    fragment = [h for hunk in highlight_file_diff(review.diff.file(first_path)) for h in hunk]
+    assert [classes(h) for h in fragment] != [classes(r["h"]) for _, r in rows]
+
+
+# 2. the findings file -------------------------------------------------------------------------
+
+
+def test_the_findings_file_names_no_defect_and_the_header_says_where_it_lies(tmp_path):
+    record_review(tmp_path, SLUG, "injection")
+    review = drill(tmp_path, bank=BANK, pattern="injection")
+    defect = review._exercise().key.defects[0]
+    name = review.sidecar.name
+    assert defect.id not in name and "injection" not in name and "sql" not in name
+    assert name.startswith(f"drill-{SLUG}-") and name.endswith("-1.findings.json")
+    shown = review.viewer.pr["sidecar"]
+    assert shown == f".drills/{name}"  # relative to the notebook's folder, in the hidden folder
+    review.flag(defect.file, defect.lines[0], defect.category, "found it", side=defect.side)
+    assert (tmp_path / shown).is_file() and (tmp_path / shown).resolve() == review.sidecar.resolve()
+    # the other injection defect of the same exercise is a different file, also without its id
+    other = next(d for d in Bank(BANK).get(SLUG).key.defects if d.id != defect.id)
+    LearnerRecord(tmp_path).append(
+        Attempt(iso(dt.datetime.now(dt.UTC)), SLUG, "drill", 1.0, 1.0, 1.0, True, (), drill=defect.id)
+    )
+    second = drill(tmp_path, bank=BANK, pattern="injection")
+    assert second._exercise().key.defects[0].id == other.id
+    assert second.sidecar != review.sidecar and other.id not in second.sidecar.name
+
+
+def test_a_round_begun_under_the_old_name_is_finished_under_it(tmp_path):
+    """Drills used to be named after their defect; a round open under that name keeps its findings."""
+    record_review(tmp_path, SLUG, "injection")
+    found = next_drill(tmp_path, Bank(BANK), pattern="injection")
+    old = tmp_path / ".drills" / f"drill-{SLUG}-{found.defect.id}-1.findings.json"
+    old.parent.mkdir()
+    first = drill(tmp_path, bank=BANK, pattern="injection")
+    d = found.defect
+    first.flag(d.file, d.lines[0], d.category, "begun before the update", side=d.side)
+    first.sidecar.rename(old)  # the file as the old version wrote it (the slug inside is the new one's)
+    text = old.read_text().replace(
+        first.sidecar.name.removesuffix(".findings.json"), old.name[: -len(".findings.json")]
+    )
+    old.write_text(text)
+    again = drill(tmp_path, bank=BANK, pattern="injection")
+    assert again.sidecar == old
+    assert [f.comment for f in again.findings] == ["begun before the update"]
+
+
+# 3. what a submission did, and when the pattern comes back -----------------------------------
+
+
+def test_after_a_drill_the_viewer_says_it_was_recorded_and_when_the_pattern_returns(tmp_path):
+    record_review(tmp_path, SLUG, "injection", days_ago=3)  # missed 3 days ago: due now
+    review = drill(tmp_path, bank=BANK)
+    viewer = review.viewer
+    assert viewer.notice == ""
+    for d in review._exercise().key.defects:  # the pattern is rated by its worst defect in the cut
+        review.flag(d.file, d.lines[0], d.category, "unsafe SQL", side=d.side)
+    viewer._on_msg(viewer, {"type": "submit", "req": 1}, [])  # as the page's Submit button does
+    card = cards(LearnerRecord(tmp_path).read().attempts)["injection"]
+    days = round((card.due - dt.datetime.now(dt.UTC)).total_seconds() / 86400)
+    assert days >= 2
+    assert viewer.notice == (
+        f"Recorded as a drill of the pattern injection: found unaided. It comes back {local_time(card.due)} "
+        f"(in {days} days)."
+    )
+    viewer._on_msg(viewer, {"type": "submit", "req": 2}, [])  # the same review again is no new attempt
+    assert len(LearnerRecord(tmp_path).read().attempts) == 2
+
+
+def test_a_drill_before_it_is_due_says_the_gap_grows_only_a_little(tmp_path):
+    record_review(tmp_path, SLUG, "injection", days_ago=0)  # missed 5 minutes ago: due tomorrow
+    due_before = cards(LearnerRecord(tmp_path).read().attempts)["injection"].due
+    review = drill(tmp_path, bank=BANK, pattern="injection")
+    for d in review._exercise().key.defects:  # the pattern is rated by its worst defect in the cut
+        review.flag(d.file, d.lines[0], d.category, "unsafe SQL", side=d.side)
+    viewer = review.viewer
+    review.submit()
+    after = cards(LearnerRecord(tmp_path).read().attempts)["injection"].due
+    assert after - due_before < dt.timedelta(hours=1)  # FSRS: recall minutes after a miss proves little
+    assert "found unaided" in viewer.notice and "(in 1 day)" in viewer.notice
+    assert "before it was due, so its gap grows only a little" in viewer.notice
+
+
+def test_a_missed_drill_says_so_and_comes_back_tomorrow(tmp_path):
+    record_review(tmp_path, SLUG, "injection", days_ago=3)
+    review = drill(tmp_path, bank=BANK)
+    viewer = review.viewer
+    review.submit()  # nothing flagged
+    assert viewer.notice.startswith("Recorded as a drill of the pattern injection: missed. It comes back ")
+    assert viewer.notice.endswith("(in 1 day).") and "before it was due" not in viewer.notice
+
+
+def test_successive_unaided_finds_when_due_give_strictly_growing_intervals():
+    """What 07.00 promises ("later, and later again"), each find made on the day it is due."""
+    for first in ("found", "missed"):
+        when = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
+        attempts = [
+            Attempt(iso(when), "x", "review", 1, 1, 1, True, (DefectOutcome("d", first, "logic", "fail-open"),))
+        ]
+        gaps = []
+        for _ in range(5):
+            due = cards(attempts)["fail-open"].due
+            gaps.append(due - when)
+            when = due
+            found = DefectOutcome("d", "found", "logic", "fail-open")
+            attempts.append(Attempt(iso(when), "x", "drill", 1, 1, 1, True, (found,), drill="d"))
+        assert gaps[0] >= dt.timedelta(days=1)
+        assert all(a < b for a, b in itertools.pairwise(gaps)), gaps
+        assert gaps[2] >= 3 * gaps[0]  # not a few minutes more each time: days, then weeks
+        assert all(g % dt.timedelta(days=1) == dt.timedelta(0) for g in gaps)  # whole days, no fuzz
+
+
+def test_times_are_local_and_named():
+    when = dt.datetime(2026, 11, 29, 17, 43, tzinfo=dt.UTC)
+    assert local_time(when, dt.UTC) == "2026-11-29 17:43 UTC"
+    cet = dt.timezone(dt.timedelta(hours=1), "CET")
+    assert local_time(when, cet) == "2026-11-29 18:43 CET"
+    assert in_days(when, when - dt.timedelta(days=6, hours=1)) == "in 6 days"
+    assert in_days(when, when - dt.timedelta(days=1)) == "in 1 day"
+    assert in_days(when, when - dt.timedelta(hours=5)) == "in 5 hours"
+    assert in_days(when, when - dt.timedelta(hours=23, minutes=59, seconds=59)) == "in 1 day"
+    assert in_days(when, when - dt.timedelta(minutes=5)) == "in less than an hour"
+
+
+# 4. nothing due ------------------------------------------------------------------------------
+
+
+def test_nothing_due_offers_the_call_that_drills_the_next_pattern_now(tmp_path):
+    record_review(tmp_path, "order-lookup-endpoint", "missing-authorisation", days_ago=0)
+    found = drill(tmp_path, bank=BANK)
+    assert isinstance(found, NoDrill)
+    assert found.message.endswith('Practise it now: drill(pattern="missing-authorisation")')
+    call = re.search(r'drill\(pattern="([a-z-]+)"\)$', found.message)
+    assert call is not None
+    now = drill(tmp_path, bank=BANK, pattern=call.group(1))  # the call as the learner would copy it
+    assert now._drilled.pattern == "missing-authorisation"
+    assert drill(tmp_path, bank=BANK, pattern="Missing authorisation").sidecar == now.sidecar
+    html = found._repr_mimebundle_()["text/html"]
+    assert "drill(pattern=&quot;missing-authorisation&quot;)" in html
+
+
+# 5. a mistyped pattern ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["fail open", "Fail_Open", "  FAIL-open ", "fail - open"])
+def test_spaces_underscores_and_case_name_the_same_pattern(typed):
+    assert resolve_pattern(typed) == "fail-open"
+
+
+def test_a_typo_is_one_line_with_the_closest_name_and_no_traceback():
+    with pytest.raises(PatternError) as info:
+        drill(bank=BANK, pattern="fail-opn")
+    message = str(info.value)
+    assert message == ("there is no pattern 'fail-opn'; did you mean fail-open? Try drill(pattern=\"fail-open\").")
+    assert isinstance(info.value, ValueError)
+    assert info.value._render_traceback_() == [f"\x1b[31mPatternError\x1b[39m: {message}"]
+    with pytest.raises(PatternError) as far:
+        drill(bank=BANK, pattern="quantum")
+    assert "\n" not in str(far.value) and "course.vocab.PATTERNS" in str(far.value)
+    assert "unscoped-bulk-change" not in str(far.value)  # not the list of all 24
+    with pytest.raises(PatternError, match="as text"):
+        resolve_pattern(3)
+
+
+@pytest.mark.slow
+def test_in_a_notebook_a_typo_is_the_message_alone(tmp_path):
+    """In a real kernel the cell fails (Run All stops) and shows one line: no traceback, no source."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(f'from course.practice import drill\ndrill(bank={str(BANK)!r}, pattern="fail opn")')
+    ]
+    NotebookClient(
+        nb, kernel_name="python3", timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    (err,) = [o for o in nb.cells[0].outputs if o.output_type == "error"]
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(err.traceback))
+    assert (
+        text
+        == "PatternError: there is no pattern 'fail opn'; did you mean fail-open? Try drill(pattern=\"fail-open\")."
+    )
