@@ -4,6 +4,8 @@ runtime dependency in pyproject.toml must be in environment.yml, or practice fai
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -25,3 +27,23 @@ def test_environment_yml_lists_every_runtime_dependency():
             listed.add(_name(spec))
     missing = sorted({_name(d) for d in project["dependencies"]} - listed)
     assert missing == [], f"environment.yml lacks {missing}"
+
+
+def test_postbuild_gives_binder_every_file_of_the_learners_jupyter_config():
+    """Binder has no `make lab`: postBuild copies jupyter/learner into ~/.jupyter, and must take
+    every file there (the news-prompt override came after the page config, and was missed)."""
+
+    root = Path(__file__).resolve().parent.parent
+    learner = root / "jupyter" / "learner"
+    with tempfile.TemporaryDirectory() as home:
+        script = (
+            (root / "postBuild")
+            .read_text(encoding="utf-8")
+            .replace("python -m pip install --no-deps -e .", ": pip skipped in this test")
+        )
+        subprocess.run(["bash", "-c", script], cwd=root, env={"HOME": home, "PATH": "/usr/bin:/bin"}, check=True)
+        wanted = sorted(p.relative_to(learner).as_posix() for p in learner.rglob("*.json"))
+        got = sorted(
+            p.relative_to(Path(home) / ".jupyter").as_posix() for p in (Path(home) / ".jupyter").rglob("*.json")
+        )
+        assert got == wanted
