@@ -147,3 +147,16 @@ def test_a_change_on_two_defects_spans_goes_to_the_one_it_lies_on_more(tmp_path)
         f"{CART}: lines added after line 6",
     ]
     assert [r[3] for r in rows_of(fix_diff(ex, a, ex.diff)) if r[0] != "context"] == ["# a note the fix adds"]
+
+
+def test_the_score_says_when_the_learners_severity_differs_from_the_keys(tmp_path):
+    review = open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    review.flag(CART, 10, "edge-case", "empty cart", severity="blocker")  # B is a minor in the key
+    review.submit()
+    a, b = review.practice_state()["defects"]
+    assert (b["status"], b["severity"], b["finding_severity"]) == ("found", "minor", "blocker")
+    assert a["finding_severity"] is None  # missed: no finding of the learner's to compare
+    review.flag(CART, 10, "edge-case", "empty cart, minor", severity="minor")
+    review.unflag(review.findings[0].id)
+    review.submit()
+    assert review.practice_state()["defects"][1]["finding_severity"] == "minor"

@@ -275,6 +275,7 @@ class PracticeReview(Review):
         # Every span is named by the one wording (course.vocab.where), "(old)" for removed lines,
         # from the findings as submitted: the review may have changed since.
         labels = {f.id: where(f.path, f.side, f.start, f.end) for f in scored}
+        severities = {f.id: f.severity for f in scored}
         defects = []
         for n, r in enumerate(result.defects):
             d = r.defect
@@ -292,6 +293,8 @@ class PracticeReview(Review):
                 "can_reveal": not revealed and (r.status == "found" or shown >= len(d.hints)),
                 "revealed": revealed,
                 "finding": labels.get(r.finding_id) if r.finding_id else None,
+                # the learner's severity beside the key's: a blocker called minor is a lesson too
+                "finding_severity": severities.get(r.finding_id) if r.finding_id else None,
             }
             if r.status == "found" or revealed:
                 item["title"] = d.title

@@ -291,8 +291,12 @@ def test_labels_and_links_read_at_4_5_to_1_in_light_and_dark(theme, jupyter_serv
     selectors = [
         ".cra-result-found", ".cra-result-missed", ".cra-sev-blocker", ".cra-sev-major", ".cra-sev-minor",
         ".cra-pill", ".cra-badge", "button.cra-submit", ".cra-verdict-request-changes.cra-active",
-        ".cra-meta .cra-to-desc",
+        ".cra-meta .cra-to-desc", ".cra-sev-diff",
     ]  # fmt: skip
+    # defect B is a minor in the key; the learner said major, and the score says so
+    assert root.locator(".cra-defect[data-defect='1'] .cra-sev-diff").inner_text() == (
+        "you said major, the key says minor"
+    )
     low = {}
 
     def check(root, selectors):

@@ -1202,7 +1202,9 @@ function render({ model, el }) {
         h("span", { className: `cra-result cra-result-${d.status}`, textContent: STATUS_LABEL[d.status] || d.status }),
         h("span", { className: `cra-sev cra-sev-${d.severity}`, textContent: d.severity }),
         h("span", { className: "cra-defect-title", textContent: d.title || `Defect ${d.n + 1}` }),
-        d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null);
+        d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null,
+        d.finding && d.finding_severity && d.finding_severity !== d.severity
+          ? h("span", { className: "cra-sev-diff", textContent: `you said ${d.finding_severity}, the key says ${d.severity}` }) : null);
       const box = h("li", { className: "cra-defect", dataset: { defect: String(d.n) } }, head);
       if (d.hints.length) box.append(h("ol", { className: "cra-hints" }, ...d.hints.map((t, i) => h("li", null, keyMarkdown((d.hints_md || [])[i], t, "cra-hint-text")))));
       const actions = h("div", { className: "cra-defect-actions" });
