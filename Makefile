@@ -85,7 +85,10 @@ lite: $(LITE_STAMP) $(PYODIDE_CORE)
 	lite/.venv/bin/python lite/build.py
 
 # A learner's JupyterLab: no nbgrader tooling in the way (jupyter/learner/, see jupyter/README.md).
+# The course's notebooks ship without outputs; trusting them (a signature in the learner's
+# Jupyter data folder) keeps Notebook 7 from calling them "Not Trusted" before a first run.
 lab: $(STAMP)
+	$(BIN)/jupyter trust notebooks/*.ipynb >/dev/null
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(BIN)/jupyter lab $(ROOT_FLAG) $(START)
 
 # The instructor's JupyterLab: formgrader, Create Assignment, Validate, in instructor/.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import tempfile
 import tomllib
 from pathlib import Path
@@ -41,7 +42,12 @@ def test_postbuild_gives_binder_every_file_of_the_learners_jupyter_config():
             .read_text(encoding="utf-8")
             .replace("python -m pip install --no-deps -e .", ": pip skipped in this test")
         )
-        subprocess.run(["bash", "-c", script], cwd=root, env={"HOME": home, "PATH": "/usr/bin:/bin"}, check=True)
+        subprocess.run(
+            ["bash", "-c", script],
+            cwd=root,
+            env={"HOME": home, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
+            check=True,
+        )
         wanted = sorted(p.relative_to(learner).as_posix() for p in learner.rglob("*.json"))
         got = sorted(
             p.relative_to(Path(home) / ".jupyter").as_posix() for p in (Path(home) / ".jupyter").rglob("*.json")
