@@ -73,6 +73,23 @@ function markdownBlocks(blocks) {
   return box;
 }
 
+/** The key line under the review: each key in a <kbd>, each group apart. */
+const KEYS = [
+  [["j", "k", "\u2191", "\u2193"], "move"], [["J", "K"], "extend"], [["]", "["], "next/previous change"],
+  [["}", "{"], "next/previous file"], [["f", "Enter"], "flag"], [["n", "p"], "next/previous finding"],
+  [["e"], "edit it"], [["u"], "undoes a delete"], [["Esc"], "cancels, then leaves full width"],
+  [["Ctrl+Enter"], "saves"],
+];
+
+function keyHelp() {
+  const groups = KEYS.map(([keys, what]) => h("span", { className: "cra-key" },
+    ...keys.flatMap((k, i) => (i ? [" / ", h("kbd", { textContent: k })] : [h("kbd", { textContent: k })])),
+    ` ${what}`));
+  return h("div", { className: "cra-help" },
+    h("span", { className: "cra-key-lead", textContent: "Click a line to flag it, shift-click to extend." }),
+    ...groups);
+}
+
 function render({ model, el }) {
   const root = h("div", { className: "cra-root", tabIndex: 0, attrs: { role: "application", "aria-label": "Pull request review" } });
   // Lumino (JupyterLab, Notebook 7) matches a shortcut by walking up from the key event's target
@@ -105,10 +122,7 @@ function render({ model, el }) {
     // The one scroll area of the review: the score, the description, then the diff. The
     // description and score scroll away as the learner reads on, so the diff gets the height.
     main: h("div", { className: "cra-main", tabIndex: -1 }),
-    help: h("div", {
-      className: "cra-help",
-      textContent: "Click a line to flag it, shift-click to extend. Keys: j/k or \u2191/\u2193 move, shift extends, ] / [ next/previous change, } / { next/previous file, f or Enter flags, n/p next/previous finding, e edits it, u undoes a delete, Esc cancels (then leaves full width), Ctrl+Enter saves.",
-    }),
+    help: keyHelp(),
   };
   ui.main.append(ui.practice, ui.desc, ui.files);
   const body = h("div", { className: "cra-body" }, ui.aside, ui.main);
