@@ -86,8 +86,10 @@ def test_a_submitted_review_shows_in_my_progress_with_its_score_and_plot(lab, ne
     plot = progress.locator("img.cra-my-progress-plot")
     wait_for(lambda: plot.evaluate("img => img.complete && img.naturalWidth > 100"), what="the plot image to load")
     assert plot.get_attribute("src").startswith("data:image/png;base64,")
-    assert "Not yet tried" in progress.inner_text()  # what to do next
-    history = progress.locator("details")
+    [step] = progress.locator("ol li").all_inner_texts()  # what to do next: one concrete step
+    assert step.startswith("Review ") and "easy)" in step  # the easiest untried one, never the capstone
+    assert "not tried" in progress.locator("details summary").first.inner_text()  # the rest, folded away
+    history = progress.locator("details").last
     history.locator("summary").click()
     assert SLUG in history.locator("tbody tr").first.inner_text()
     assert not unexpected_errors(log, "lab"), log.errors
@@ -120,4 +122,48 @@ def test_a_hostile_record_is_shown_as_text_and_runs_nothing(lab, new_page):
     page.wait_for_timeout(500)
     assert log.dialogs == []
     assert not [r for r in log.requests if r.endswith("/x")]
+    assert not unexpected_errors(log, "lab"), log.errors
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_the_plot_is_transparent_and_reads_in_light_and_dark(theme, jupyter_server_factory, new_page, monkeypatch):
+    """The plot is no white box on a dark page: its background is the page's, its ink a mid grey."""
+    from PIL import Image
+
+    monkeypatch.setenv("COURSE_BANK", str(BANK))
+    server = jupyter_server_factory("lab")
+    themes = server.home / "settings" / "@jupyterlab" / "apputils-extension"
+    themes.mkdir(parents=True, exist_ok=True)
+    (themes / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
+    attempts = [  # synthetic: two reviews of one exercise, a drill, another exercise
+        {"time": f"2026-11-0{n}T10:00:00Z", "exercise": ex, "kind": kind, "score": score, "recall": 0.5,
+         "precision": 1.0, "verdict_correct": True,
+         "defects": [{"id": "a", "status": "found", "category": "security", "pattern": "injection"}]}
+        for n, (ex, kind, score) in enumerate(
+            [(SLUG, "review", 0.4), (SLUG, "drill", 1.0), ("order-lookup-endpoint", "review", 0.6), (SLUG, "review", 0.9)],
+            start=1,
+        )
+    ]  # fmt: skip
+    (server.root / ".learner-record.json").write_text(json.dumps({"schema": 1, "notes": [], "attempts": attempts}))
+    shutil.copy(ROOT / "notebooks" / PROGRESS, server.root / PROGRESS)
+    page, log = new_page()
+    run_all_and_wait(page, server, PROGRESS, ".cra-my-progress img.cra-my-progress-plot")
+    dark = page.evaluate("() => document.body.dataset.jpThemeLight") == "false"
+    assert dark == (theme == "JupyterLab Dark")
+    plot = page.locator("img.cra-my-progress-plot")
+    wait_for(lambda: plot.evaluate("img => img.complete && img.naturalWidth > 100"), what="the plot image to load")
+    plot.scroll_into_view_if_needed()
+    shot = server.home / f"progress-{'dark' if dark else 'light'}.png"
+    page.screenshot(path=str(shot))
+    plot.screenshot(path=str(shot.with_suffix(".plot.png")))
+    image = Image.open(shot.with_suffix(".plot.png")).convert("RGB")
+    corner = image.getpixel((3, 3))
+    page_bg = page.evaluate(
+        """img => { for (let n = img; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor;
+                   if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return ''; }""",
+        plot.element_handle(),
+    )
+    want = tuple(int(v) for v in page_bg[page_bg.index("(") + 1 : page_bg.index(")")].split(",")[:3])
+    assert all(abs(a - b) <= 3 for a, b in zip(corner, want, strict=True)), (corner, page_bg, shot)
+    assert (sum(corner) / 3 < 100) == dark  # a dark page shows through, not a white box
     assert not unexpected_errors(log, "lab"), log.errors
