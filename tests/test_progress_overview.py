@@ -119,6 +119,14 @@ def test_a_category_is_weak_only_on_enough_defects_and_says_how_many(folder):
     exercise = bank.get(trains)
     assert "edge-case" in {d.category for d in exercise.key.defects}  # it trains that category
     assert trains not in heavy(bank) and trains != ov.next_exercise().slug and trains != FIRST
+    # once every fit exercise with edge-case defects is tried, no capstone or expert one stands in
+    for e in bank:
+        if e.slug not in heavy(bank) and "edge-case" in {d.category for d in e.key.defects}:
+            record.append(attempt(9, e.slug))
+    ov = overview(folder, bank)
+    [step] = [s for s in first_steps(ov) if "weakest" in s]
+    assert "Read your next diff once for that kind of problem alone" in step
+    assert not [slug for slug in heavy(bank) if slug in step]
 
 
 def test_drills_do_not_count_toward_category_recall(folder):

@@ -135,10 +135,9 @@ class Overview:
         return min(fit, key=lambda e: e.course_order, default=None)
 
     def trains(self, category: str, exclude: tuple[str, ...] = ()) -> ExerciseStats | None:
-        """The first untried exercise in course order with a defect of `category`: fit for a
-        first step if there is one, else any."""
-        having = [e for e in self.not_tried if category in e.categories and e.slug not in exclude]
-        fit = [e for e in having if e.first_step] or having
+        """The first untried exercise in course order, fit for a first step (never the capstone
+        or an expert one), with a defect of `category`."""
+        fit = [e for e in self.not_tried if category in e.categories and e.first_step and e.slug not in exclude]
         return min(fit, key=lambda e: e.course_order, default=None)
 
 

@@ -205,8 +205,7 @@ def _exercise(ov: Overview, e: ExerciseStats, *, where: bool = True) -> str:
 
 def first_steps(ov: Overview) -> list[str]:
     """One to three concrete next steps, as escaped HTML: due drills, the next untried exercise in
-    course order, and one that trains the weakest category (never the capstone or an expert one
-    first, unless only they train it)."""
+    course order, and one that trains the weakest category (never the capstone or an expert one)."""
     steps = []
     if ov.due:
         names = ", ".join(escape(c.pattern) for c in ov.due)
