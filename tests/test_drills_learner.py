@@ -185,6 +185,10 @@ def test_times_are_local_and_named():
     assert local_time(when, dt.UTC) == "2026-11-29 17:43 UTC"
     cet = dt.timezone(dt.timedelta(hours=1), "CET")
     assert local_time(when, cet) == "2026-11-29 18:43 CET"
+    # a zero offset named by its offset (a container's local zone) reads as UTC; WET keeps its name
+    assert local_time(when, dt.timezone(dt.timedelta(0), "UTC-0000")) == "2026-11-29 17:43 UTC"
+    assert local_time(when, dt.timezone(dt.timedelta(0), "+00")) == "2026-11-29 17:43 UTC"
+    assert local_time(when, dt.timezone(dt.timedelta(0), "WET")) == "2026-11-29 17:43 WET"
     assert in_days(when, when - dt.timedelta(days=6, hours=1)) == "in 6 days"
     assert in_days(when, when - dt.timedelta(days=1)) == "in 1 day"
     assert in_days(when, when - dt.timedelta(hours=5)) == "in 5 hours"

@@ -136,7 +136,9 @@ def local_time(when: _dt.datetime, tz: _dt.tzinfo | None = None) -> str:
     learner's own machine (make lab) that is their local time; in a container it is often UTC."""
     here = when.astimezone(tz)
     zone = here.tzname() or "UTC"
-    return f"{here:%Y-%m-%d %H:%M} {'UTC' if zone in ('UTC', 'GMT', 'Etc/UTC') else zone}"
+    # a zero offset is UTC whatever the zone calls itself ("UTC-0000", "GMT", "Etc/UTC")
+    utc = here.utcoffset() == _dt.timedelta(0) and not zone.isalpha() or zone in ("UTC", "GMT", "Etc/UTC")
+    return f"{here:%Y-%m-%d %H:%M} {'UTC' if utc else zone}"
 
 
 def in_days(when: _dt.datetime, now: _dt.datetime) -> str:
