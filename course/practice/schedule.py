@@ -137,7 +137,7 @@ def local_time(when: _dt.datetime, tz: _dt.tzinfo | None = None) -> str:
     here = when.astimezone(tz)
     zone = here.tzname() or "UTC"
     # a zero offset is UTC whatever the zone calls itself ("UTC-0000", "GMT", "Etc/UTC")
-    utc = here.utcoffset() == _dt.timedelta(0) and not zone.isalpha() or zone in ("UTC", "GMT", "Etc/UTC")
+    utc = (here.utcoffset() == _dt.timedelta(0) and not zone.isalpha()) or zone in ("UTC", "GMT", "Etc/UTC")
     return f"{here:%Y-%m-%d %H:%M} {'UTC' if utc else zone}"
 
 
