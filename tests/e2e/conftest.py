@@ -68,6 +68,21 @@ def jupyter_server_factory(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def public_bank_lab(jupyter_server_factory):
+    """A JupyterLab whose kernels find the course's own bank (exercises/) through COURSE_BANK, as
+    a learner's checkout does, whatever folder the notebooks are in."""
+    saved = os.environ.get("COURSE_BANK")
+    os.environ["COURSE_BANK"] = str(Path(__file__).resolve().parents[2] / "exercises")
+    try:
+        yield jupyter_server_factory("lab")
+    finally:
+        if saved is None:
+            os.environ.pop("COURSE_BANK", None)
+        else:
+            os.environ["COURSE_BANK"] = saved
+
+
+@pytest.fixture(scope="module")
 def browser():
     # Module scope, not session: playwright's sync API keeps an event loop marked running in the
     # main thread while it is open, and a later test that calls asyncio.run() (the sandboxed

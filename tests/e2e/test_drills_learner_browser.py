@@ -6,7 +6,6 @@ how the drill was recorded and when its pattern comes back."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -23,16 +22,8 @@ SLUG = "catalog-search-filter"
 
 
 @pytest.fixture(scope="module")
-def lab(jupyter_server_factory):
-    saved = os.environ.get("COURSE_BANK")
-    os.environ["COURSE_BANK"] = str(BANK)
-    try:
-        yield jupyter_server_factory("lab")
-    finally:
-        if saved is None:
-            os.environ.pop("COURSE_BANK", None)
-        else:
-            os.environ["COURSE_BANK"] = saved
+def lab(public_bank_lab):
+    return public_bank_lab
 
 
 def test_a_drill_is_coloured_named_and_explained(lab, new_page):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -26,16 +25,8 @@ PATTERN = "injection"
 
 
 @pytest.fixture(scope="module")
-def lab(jupyter_server_factory):
-    saved = os.environ.get("COURSE_BANK")
-    os.environ["COURSE_BANK"] = str(BANK)
-    try:
-        yield jupyter_server_factory("lab")
-    finally:
-        if saved is None:
-            os.environ.pop("COURSE_BANK", None)
-        else:
-            os.environ["COURSE_BANK"] = saved
+def lab(public_bank_lab):
+    return public_bank_lab
 
 
 def test_a_missed_pattern_comes_back_as_a_drill_scored_recorded_and_rescheduled(lab, new_page):

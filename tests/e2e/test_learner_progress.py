@@ -5,7 +5,6 @@ attempt, its score and the plot."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -23,17 +22,8 @@ PROGRESS = "07.00-My-Progress.ipynb"
 
 
 @pytest.fixture(scope="module")
-def lab(jupyter_server_factory):
-    # The server (and so its kernels) finds the public bank as a learner's checkout does.
-    saved = os.environ.get("COURSE_BANK")
-    os.environ["COURSE_BANK"] = str(BANK)
-    try:
-        yield jupyter_server_factory("lab")
-    finally:
-        if saved is None:
-            os.environ.pop("COURSE_BANK", None)
-        else:
-            os.environ["COURSE_BANK"] = saved
+def lab(public_bank_lab):
+    return public_bank_lab
 
 
 def run_all_and_wait(page, server, notebook: str, selector: str) -> None:
