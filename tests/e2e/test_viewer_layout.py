@@ -138,7 +138,11 @@ def test_undo_shows_where_the_deleted_finding_was(lab, new_page):
     above = page.locator(".cra-undo-row").evaluate("r => r.previousElementSibling.children[1].textContent")
     assert above == "130"
     assert in_view(undo, ".cra-main")
-    undo.locator("button.cra-undo-button").click()
+    # the Delete button went with its card; the keys stay the review's: u brings it back
+    assert page.evaluate("() => !!document.activeElement.closest('.cra-root')")
+    page.wait_for_timeout(13_000)  # no timer takes the offer (and the lines under the pointer) away
+    assert undo.is_visible()
+    page.keyboard.press("u")
     page.locator(f".cra-card[data-finding='{last['id']}']").wait_for()
     assert page.locator(".cra-undo").count() == 0
     assert not unexpected_errors(log, lab.app), log.errors
@@ -308,6 +312,12 @@ def test_labels_and_links_read_at_4_5_to_1_in_light_and_dark(theme, jupyter_serv
                 low[sel] = round(ratio, 2)
 
     check(root, selectors)
+    # a message bar: the review changed since it was submitted
+    line(page, 0, new=5).locator("td.cra-code").click()
+    page.locator(".cra-form select.cra-category").select_option("logic")
+    page.locator(".cra-form button.cra-save").click()
+    root.locator(".cra-score-panel .cra-alert-warn").wait_for()
+    check(root, [".cra-score-panel .cra-alert-warn"])
     # a diff with folded lines: "Show N unchanged lines"
     write_comfort(server)
     folds, folds_log = new_page(viewport=WIDE)

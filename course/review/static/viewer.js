@@ -14,7 +14,6 @@ const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (se
 // draft_key (a hash of the sidecar's path and the diff), so a cell re-run or a page reload
 // brings the open form back as it was. It is removed when the finding is saved or cancelled.
 const DRAFT_PREFIX = "cra-draft:";
-const UNDO_MS = 12000; // how long "Deleted — Undo" is offered after a delete
 const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
 
 /** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
@@ -148,7 +147,6 @@ function render({ model, el }) {
     full: false, // the review shown over the whole window (setFullWidth)
     placeholder: null, // what stands in the cell meanwhile
     undo: null, // {id, file, rows, label} of the finding "Undo" brings back, shown where it was
-    undoTimer: 0,
     descOpen: true, // the description's <details>, kept across repaints
     scoreOpen: true, // the score panel's <details>, kept across repaints
     currentFile: null, // the file at the top of the diff, highlighted in the tree
@@ -755,6 +753,7 @@ function render({ model, el }) {
     const done = (ack) => {
       if (ack.ok) {
         if (ack.id) st.current = ack.id;
+        if (st.undo) dropUndo();
         st.form = null;
         st.sel = null;
         keepDraft();
@@ -1157,16 +1156,18 @@ function render({ model, el }) {
       if (!ack.ok) return;
       if (st.current === f.id) st.current = null;
       offerUndo(f);
+      // the Delete button is gone with its card: keep the keys (u) in the review
+      if (!root.contains(document.activeElement)) root.focus({ preventScroll: true });
     });
   }
 
-  /** "Deleted — Undo" for UNDO_MS, where the card was (the kernel keeps the finding as it was
-   * until then). A finding with no place in the diff gets it above the diff. */
+  /** "Deleted — Undo", where the card was, until the next delete or save (no timer: a bar that
+   * vanishes moves the lines under the learner's pointer, and the finding with it). The kernel
+   * keeps the last deleted findings as they were. A finding with no place in the diff gets it
+   * above the diff. */
   function offerUndo(f) {
-    clearTimeout(st.undoTimer);
     st.undo = { id: f.id, file: f.file, rows: f.rows, label: f.label || "" };
     scrollIntoView(paintUndo());
-    st.undoTimer = setTimeout(dropUndo, UNDO_MS);
   }
 
   function undoBar() {
@@ -1193,7 +1194,6 @@ function render({ model, el }) {
   }
 
   function dropUndo() {
-    clearTimeout(st.undoTimer);
     st.undo = null;
     paintUndo();
   }
@@ -1230,7 +1230,7 @@ function render({ model, el }) {
         }));
       }
       if (d.can_reveal) {
-        actions.append(h("button", { type: "button", className: "cra-btn cra-reveal", textContent: "Show the explanation", onclick: () => send({ type: "reveal", defect: d.n }, (ack) => { if (ack.ok) jumpToDefect(d.n); }) }));
+        actions.append(h("button", { type: "button", className: "cra-btn cra-reveal", textContent: "Show the explanation", onclick: () => send({ type: "reveal", defect: d.n }, (ack) => { if (ack.ok) showDefect(d.n); }) }));
       }
       box.append(actions);
       if (d.revealed) {
@@ -1363,10 +1363,10 @@ function render({ model, el }) {
     setTimeout(() => { for (const el of root.querySelectorAll(".cra-defect-flash")) el.classList.remove("cra-defect-flash"); }, 1600);
   }
 
-  /** Just revealed: show the defect's first place in the diff. */
-  function jumpToDefect(n) {
-    const d = ((model.get("practice") || {}).defects || []).find((x) => x.n === n);
-    if (d && d.revealed && d.spans && d.spans.length) jumpToSpan(d.spans[0]);
+  /** Just revealed: the explanation where the learner clicked, brought into view; its "Marked
+   * in the diff" links go to the lines. */
+  function showDefect(n) {
+    scrollMain(ui.practice.querySelector(`.cra-defect[data-defect="${n}"]`), "start");
   }
 
   /** "Where: app.py:12-14 · app.py:30": one link per span of a revealed defect. */
@@ -1491,7 +1491,6 @@ function render({ model, el }) {
     window.removeEventListener("keydown", onKeyCapture, true);
     clearTimeout(st.copyTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
-    clearTimeout(st.undoTimer);
     cancelAnimationFrame(st.scrollFrame);
     resized?.disconnect();
     if (st.full) root.remove(); // a view disposed while full width takes its overlay with it
