@@ -149,7 +149,6 @@ function render({ model, el }) {
     undo: null, // {id, file, rows, label} of the finding "Undo" brings back, shown where it was
     descOpen: true, // the description's <details>, kept across repaints
     scoreOpen: true, // the score panel's <details>, kept across repaints
-    currentFile: null, // the file at the top of the diff, highlighted in the tree
     scrollFrame: 0,
   };
 
@@ -392,7 +391,7 @@ function render({ model, el }) {
           type: "button", className: "cra-link cra-finding-link", onclick: () => focusFinding(f.id, true),
           title: f.comment ? `${f.label}\n${f.comment}` : f.label,
         },
-          // the file's name and lines stay on one line; the folders are in the title
+          // the file's name keeps its lines (whereEl); the folders are in the title
           h("span", { className: "cra-finding-line" },
             h("span", { className: `cra-sev cra-sev-${f.severity}`, textContent: f.severity }),
             h("span", { className: "cra-cat", textContent: f.category }),
@@ -1078,7 +1077,6 @@ function render({ model, el }) {
   function markCurrentFile() {
     st.scrollFrame = 0;
     const fi = fileAtTop();
-    st.currentFile = fi;
     for (const li of ui.aside.querySelectorAll(".cra-tree-file")) {
       const on = Number(li.dataset.file) === fi;
       li.classList.toggle("cra-tree-current", on);
