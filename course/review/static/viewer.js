@@ -123,7 +123,10 @@ function render({ model, el }) {
     main: h("div", { className: "cra-main", tabIndex: -1 }),
     help: keyHelp(),
   };
-  ui.main.append(ui.practice, ui.desc, ui.files);
+  // Room after the diff while a new finding's form is open: the form goes in above its line and
+  // the area scrolls by its height, which needs that much more to scroll at the diff's end.
+  ui.room = h("div", { className: "cra-room", attrs: { "aria-hidden": "true" } });
+  ui.main.append(ui.practice, ui.desc, ui.files, ui.room);
   const body = h("div", { className: "cra-body" }, ui.aside, ui.main);
   root.append(ui.header, ui.banner, ui.toolbar, ui.undo, body, ui.help);
 
@@ -356,8 +359,8 @@ function render({ model, el }) {
         onclick: () => send({ type: "verdict", value: verdict === v ? null : v }),
       })));
     fill(ui.toolbar, 
-      h("div", { className: "cra-progress", title: `${nViewed} of ${files.length} files viewed` },
-        h("span", { textContent: `${nViewed}/${files.length} files viewed` }),
+      h("div", { className: "cra-progress", title: `${nViewed} of ${files.length} files ticked Viewed: tick a file's Viewed box (its header or the file list) once you have read it` },
+        h("span", { textContent: `${nViewed}/${files.length} marked viewed` }),
         h("span", { className: "cra-bar" }, h("span", { className: "cra-bar-fill", style: `width:${pct}%` }))),
       h("span", { className: "cra-count", textContent: `${findings.length} finding${findings.length === 1 ? "" : "s"}` }),
       verdicts,
@@ -568,7 +571,31 @@ function render({ model, el }) {
     return null;
   }
 
+  /** The line the learner is on (the cursor, else the first selected line), if it is drawn. */
+  function steadyRow() {
+    const at = st.cursor || (st.form && st.form.mode === "new" ? { file: st.form.file, row: st.form.rows[0] } : null);
+    return at ? st.rowEls[at.file]?.[at.row] || null : null;
+  }
+
+  /** Repaint the findings with the learner's line held still on screen: a form or card put in
+   * above it scrolls the review's own area instead of moving the line from under the pointer. */
   function paintFindings() {
+    const still = steadyRow();
+    const before = still && still.isConnected ? still.getBoundingClientRect().top : null;
+    const drafting = !!(st.form && st.form.mode === "new");
+    // While a new finding is drafted the diff's area keeps its height (a short review would
+    // otherwise grow by the form and move every line), and has room to scroll by the form.
+    if (drafting && !body.style.flex && body.offsetHeight > 0) body.style.flex = `0 1 ${body.offsetHeight}px`;
+    paintFindingsNow();
+    ui.room.style.height = drafting ? `${root.querySelector(".cra-form-row")?.offsetHeight || 0}px` : "";
+    if (!drafting) body.style.flex = "";
+    if (before !== null && still.isConnected) {
+      const moved = still.getBoundingClientRect().top - before;
+      if (moved) ui.main.scrollTop += moved;
+    }
+  }
+
+  function paintFindingsNow() {
     clearMarks();
     const findings = model.get("findings") || [];
     const byEnd = new Map();
@@ -667,7 +694,7 @@ function render({ model, el }) {
       ...(choices.severities || []).map((s) => h("option", { value: s, textContent: s })));
     severity.value = d.severity || "major";
     const comment = h("textarea", {
-      className: "cra-comment-input", rows: 3, value: d.comment || "",
+      className: "cra-comment-input", rows: 2, value: d.comment || "",
       placeholder: "What is wrong, and why does it matter?", attrs: { "aria-label": "comment" },
     });
     category.addEventListener("change", () => { d.category = category.value; keepDraft(); });
@@ -680,30 +707,33 @@ function render({ model, el }) {
     const el = h("form", { className: "cra-form", onsubmit: (e) => { e.preventDefault(); save(); } },
       h("div", { className: "cra-form-head" },
         h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
-        h("span", { className: "cra-where", textContent: where })),
+        h("span", { className: "cra-where", textContent: where }),
+        form.mode === "new" ? h("span", { className: "cra-muted cra-form-points", textContent: "\u2193 Shift+click another line for a range" }) : null),
       mixed ? h("div", {
         className: "cra-note cra-mixed", attrs: { role: "note" },
         textContent: `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`,
       }) : null,
       h("div", { className: "cra-form-fields" }, category, severity),
       comment,
-      commentCounter(comment),
       h("div", { className: "cra-form-foot" },
         h("button", { type: "submit", className: "cra-btn cra-primary cra-save", textContent: "Save" }),
         h("button", { type: "button", className: "cra-btn cra-cancel", textContent: "Cancel", onclick: cancel }),
-        h("span", { className: "cra-muted", textContent: "Ctrl+Enter saves, Esc cancels" }),
-        h("span", { className: "cra-error", attrs: { role: "alert" } })));
+        h("span", { className: "cra-muted", textContent: "Ctrl+Enter saves \u00b7 Esc cancels" }),
+        h("span", { className: "cra-spacer" }),
+        commentCounter(comment)),
+      h("span", { className: "cra-error", attrs: { role: "alert" } }));
     return el;
   }
 
+  /** A new finding's form goes just above its first line, so the lines below stay where they
+   * were: a Shift+click aimed at the next line lands on that line, not on the form. */
   function placeNewForm() {
     const form = st.form;
+    const row = h("tr", { className: "cra-form-row" }, h("td", { colSpan: 4 }, formEl()));
+    const first = st.rowEls[form.file]?.[form.rows[0]];
+    if (first) { first.before(row); return; }
     const after = anchorEl(form.file, form.rows[1]);
-    if (!after) return;
-    // after any findings already shown under that line
-    let target = after;
-    while (target.nextElementSibling && target.nextElementSibling.classList.contains("cra-finding-row")) target = target.nextElementSibling;
-    target.after(h("tr", { className: "cra-form-row" }, h("td", { colSpan: 4 }, formEl())));
+    if (after) after.after(row);
   }
 
   function openForm(fi, a, b, focusField = true) {
@@ -713,6 +743,9 @@ function render({ model, el }) {
     st.form = { mode: "new", file: fi, rows: [lo, hi], draft };
     keepDraft();
     paintFindings();
+    // The form sits above the line; only if it would open out of sight do the lines move down.
+    const formRow = root.querySelector(".cra-form-row");
+    if (formRow && formRow.getBoundingClientRect().top < ui.main.getBoundingClientRect().top) scrollMain(formRow, "nearest");
     if (focusField) root.querySelector(".cra-form .cra-category")?.focus();
   }
 
@@ -990,6 +1023,7 @@ function render({ model, el }) {
       st.placeholder = null;
     }
     st.full = on;
+    body.style.flex = ""; // a height kept for a draft (paintFindings) is the old place's
     root.classList.toggle("cra-full", on);
     root.dataset.full = String(on);
     paintToolbar();
@@ -1033,6 +1067,13 @@ function render({ model, el }) {
     return list;
   }
 
+  /** A file name with break chances after "_" and "-" (<wbr>): a narrow tree wraps it there,
+   * never inside "handlers.py". */
+  function breakable(name) {
+    const parts = String(name).split(/(?<=[_-])/);
+    return parts.flatMap((part, i) => (i ? [h("wbr"), part] : [part]));
+  }
+
   function treeFile(f, name, depth, viewed, perFile) {
     const n = perFile.get(f.index) || 0;
     return h("li", {
@@ -1045,7 +1086,7 @@ function render({ model, el }) {
         attrs: { "aria-label": `viewed: ${f.path}` },
         onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
       }),
-      h("button", { type: "button", className: "cra-link cra-tree-name", textContent: name, title: f.path, onclick: () => jumpToFile(f.index) }),
+      h("button", { type: "button", className: "cra-link cra-tree-name", title: f.path, onclick: () => jumpToFile(f.index) }, ...breakable(name)),
       h("span", { className: "cra-tree-stat" },
         h("span", { className: "cra-plus", textContent: `+${num(f.additions)}` }), " ",
         h("span", { className: "cra-minus", textContent: `\u2212${num(f.deletions)}` })),
