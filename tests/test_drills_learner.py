@@ -17,7 +17,7 @@ from nbclient import NotebookClient
 from course.diff.highlight import highlight_file_diff
 from course.keys.bank import Bank
 from course.practice import drill
-from course.practice.drills import NoDrill, next_drill
+from course.practice.drills import NoDrill, cut, next_drill
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
 from course.practice.schedule import PatternError, cards, in_days, local_time, resolve_pattern
 from course.review.page import build_files
@@ -253,3 +253,47 @@ def test_in_a_notebook_a_typo_is_the_message_alone(tmp_path):
         text
         == "PatternError: there is no pattern 'fail opn'; did you mean fail-open? Try drill(pattern=\"fail-open\")."
     )
+
+
+# 6. a drill straight after a review, and a window into a new file --------------------------------
+
+
+def test_a_drill_comes_from_a_review_not_just_done_when_there_is_one(tmp_path):
+    """Walk-through 3: a drill asked for right after a review replayed the code just solved."""
+    record_review(tmp_path, "product-review-xss", "unescaped-output", days_ago=3)
+    record_review(tmp_path, "help-search-deep-link", "unescaped-output", days_ago=0)  # 5 minutes ago
+    chosen = next_drill(tmp_path, Bank(BANK), pattern="unescaped-output")
+    assert chosen.exercise.slug == "product-review-xss"
+    assert "You reviewed this change" not in chosen.bundle.description
+
+
+def test_when_only_a_fresh_review_holds_the_pattern_the_drill_says_so(tmp_path):
+    record_review(tmp_path, "help-search-deep-link", "unescaped-output", days_ago=0)
+    now = dt.datetime.now(dt.UTC)
+    chosen = next_drill(tmp_path, Bank(BANK), pattern="unescaped-output", now=now)
+    assert chosen.exercise.slug == "help-search-deep-link"
+    assert "You reviewed this change 5 minutes ago" in chosen.bundle.description
+    assert "a drill teaches most after a gap" in chosen.bundle.description
+    # a day later it is not fresh: no such sentence
+    later = next_drill(tmp_path, Bank(BANK), pattern="unescaped-output", now=now + dt.timedelta(days=1))
+    assert "You reviewed this change" not in later.bundle.description
+
+
+def test_a_window_into_a_new_file_says_it_is_an_excerpt_and_keeps_its_line_numbers(tmp_path):
+    """Walk-through 3: a drill cut from an added file read "@@ -0,0 +35,18 @@" and nothing else."""
+    exercise = Bank(BANK).get(SLUG)
+    defect = next(d for d in exercise.key.defects if d.id == "brand-filter-sql-injection")
+    bundle, key = cut(exercise, defect, slug="d")
+    (hunk,) = [h for fd in bundle.diff.files for h in fd.hunks]
+    assert (hunk.old_length, hunk.new_start) == (0, 35)
+    assert hunk.section == "an excerpt: lines 35-52 of a new file"
+    rows = [r for f in build_files(bundle.diff) for r in f["rows"] if r["k"] == "hunk"]
+    assert [r["text"] for r in rows] == ["@@ -0,0 +35,18 @@ an excerpt: lines 35-52 of a new file"]
+    # the key's spans are the file's own numbers, inside the cut
+    first, last = key.defects[0].lines
+    assert 35 <= first <= last <= 52
+    # a hunk shown whole keeps git's own header
+    whole = Bank(BANK).get("checkout-config-service")
+    gone = next(d for d in whole.key.defects if d.id == "checkout-fails-closed-on-config-outage")
+    sections = [h.section for fd in cut(whole, gone, slug="e")[0].diff.files for h in fd.hunks]
+    assert "" in sections and any(s.startswith("an excerpt: lines") for s in sections)

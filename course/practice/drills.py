@@ -3,8 +3,12 @@ the bank around one defect of that pattern, reviewed in the same viewer and scor
 code against the cut's own key.
 
 Which defect: one of the due pattern in an exercise the learner has already reviewed (a drill
-from an exercise not yet tried would give away part of it), the one drilled least so far, so
-a pattern with several defects in the bank rotates through them.
+from an exercise not yet tried would give away part of it). Among those, first one from an
+exercise not reviewed within FRESH (a drill straight after a review would replay the code
+the learner has just solved and seen explained), then the one drilled least so far, so a
+pattern with several defects in the bank rotates through them. When the only ones are from a
+review that fresh, the drill is still given (the learner asked for it) and its description
+says when that review was, and that a drill teaches most after a gap.
 
 The cut: the exercise's before/ and after/ files that hold the defect, diffed again with a few
 lines of context (the bank's own diffs keep whole files), keeping only the hunks that hold one
@@ -34,7 +38,7 @@ from ..diff.write import tree_texts, unified_diff
 from ..keys.bank import Bank, BankError, Exercise
 from ..keys.model import Decoy, Defect, Key
 from .record import Attempt, LearnerRecord, RecordState
-from .schedule import PatternCard, cards, due_cards, in_days, local_time
+from .schedule import PatternCard, ago, cards, due_cards, in_days, local_time
 
 __all__ = [
     "CONTEXT",
@@ -51,6 +55,7 @@ __all__ = [
 CONTEXT = (3, 8, 20, None)  # lines of context tried in turn until every span of the defect is shown
 WINDOW = 8  # lines kept before and after a defect inside a long hunk (an added file is one hunk)
 DRILL_FOLDER = ".drills"  # beside the notebooks: each drill's findings, one file per round
+FRESH = _dt.timedelta(hours=24)  # a review this recent is still in mind: its code is drilled last
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,16 @@ def _window(hunk: Hunk, spans: list[tuple[str, int, int]]) -> str:
             return str(numbers[0])
         return f"{numbers[0] if numbers else before},{len(numbers)}"
 
-    out = [f"@@ -{span(olds, old_at)} +{span(news, new_at)} @@\n"]
+    # A window into an added (or deleted) file has an empty side, which git never shows beside
+    # lines that do not start at 1 ("@@ -0,0 +35,18 @@"): the header's section says what it is.
+    section = ""
+    if lo == 0 and hi == len(hunk.lines):
+        pass  # the whole hunk: its header is git's own
+    elif not hunk.old_length and news:
+        section = f" an excerpt: lines {news[0]}-{news[-1]} of a new file"
+    elif not hunk.new_length and olds:
+        section = f" an excerpt: lines {olds[0]}-{olds[-1]} of a deleted file"
+    out = [f"@@ -{span(olds, old_at)} +{span(news, new_at)} @@{section}\n"]
     for line in lines:
         out.append({"context": " ", "add": "+", "remove": "-"}[line.kind] + line.raw)
         if line.no_newline:
@@ -113,7 +127,7 @@ def _file_cut(path: str, before: str | None, after: str | None, spans: list[tupl
     return header + "".join(_window(hunk, spans) for hunk in keep)
 
 
-def cut(exercise: Exercise, defect: Defect, *, slug: str) -> tuple[Bundle, Key]:
+def cut(exercise: Exercise, defect: Defect, *, slug: str, note: str = "") -> tuple[Bundle, Key]:
     """The drill's pull request (the hunks holding `defect`) and its key (see the module docstring)."""
     before, after = tree_texts(exercise.root / "before"), tree_texts(exercise.root / "after")
     by_file: dict[str, list[tuple[str, int, int]]] = {}
@@ -124,7 +138,7 @@ def cut(exercise: Exercise, defect: Defect, *, slug: str) -> tuple[Bundle, Key]:
         f"A drill: part of *{exercise.title}*, a change you reviewed before, cut around one kind of "
         "defect you missed there or have not seen for a while. Flag what is wrong, with its category, "
         "and submit; the rest of the change is not shown."
-    )
+    ) + (f"\n\n{note}" if note else "")
     bundle = parse_bundle(render_bundle(slug, f"Drill: {exercise.title}", exercise.author, description, text))
     defects = []
     for d in (defect, *(d for d in exercise.key.defects if d.id != defect.id)):
@@ -140,11 +154,29 @@ def _reviewed(state: RecordState) -> list[str]:
     return sorted({a.exercise for a in state.attempts if a.kind == "review"})
 
 
-def _candidates(bank: Bank, state: RecordState, pattern: str) -> list[tuple[int, str, str, Exercise, Defect]]:
+def _last_reviews(state: RecordState) -> dict[str, _dt.datetime]:
+    """When each exercise was last submitted as a practice review."""
+    last: dict[str, _dt.datetime] = {}
+    for a in state.attempts:
+        if a.kind == "review":
+            try:
+                when = a.when
+            except ValueError:
+                continue  # a time the record cannot read: not counted as recent
+            last[a.exercise] = max(when, last.get(a.exercise, when))
+    return last
+
+
+def _candidates(
+    bank: Bank, state: RecordState, pattern: str, now: _dt.datetime
+) -> list[tuple[bool, int, str, str, Exercise, Defect]]:
+    """The pattern's defects in reviewed exercises, best first: not freshly reviewed, then least
+    drilled, then by exercise and id (so the choice is the same on every run)."""
     drilled: dict[tuple[str, str], int] = {}
     for a in state.attempts:
         if a.kind == "drill":
             drilled[(a.exercise, a.drill)] = drilled.get((a.exercise, a.drill), 0) + 1
+    last = _last_reviews(state)
     found = []
     for slug in _reviewed(state):
         try:
@@ -154,10 +186,11 @@ def _candidates(bank: Bank, state: RecordState, pattern: str) -> list[tuple[int,
             continue  # gone from this bank, or unreadable: its defects are not drilled
         if exercise.private:
             continue
+        fresh = slug in last and now - last[slug] < FRESH
         for d in defects:
             if d.pattern == pattern:
-                found.append((drilled.get((slug, d.id), 0), slug, d.id, exercise, d))
-    return sorted(found, key=lambda c: c[:3])
+                found.append((fresh, drilled.get((slug, d.id), 0), slug, d.id, exercise, d))
+    return sorted(found, key=lambda c: c[:4])
 
 
 def _legacy_name(slug: str, defect: Defect, round_: int) -> str:
@@ -222,11 +255,18 @@ def next_drill(
             "Submit a practice review first (00.00-Start-Here), then come back."
         )
     for p in wanted:
-        options = _candidates(bank, state, p)
+        options = _candidates(bank, state, p, now)
         if options:
-            _, slug, _, exercise, defect = options[0]
+            fresh, _, slug, _, exercise, defect = options[0]
             name, sidecar = _sidecar(directory, slug, defect, state, exercise.slug)
-            bundle, key = cut(exercise, defect, slug=name)
+            note = ""
+            if fresh:
+                note = (
+                    f"You reviewed this change {ago(_last_reviews(state)[slug], now)}, and it is the only one "
+                    f"you have reviewed with a defect of the pattern {p}: a drill teaches most after a gap, "
+                    "when the code is no longer fresh in mind."
+                )
+            bundle, key = cut(exercise, defect, slug=name, note=note)
             label = Path(DRILL_FOLDER, sidecar.name).as_posix()
             before, after = tree_texts(exercise.root / "before"), tree_texts(exercise.root / "after")
             sources = {fd.path: (before.get(fd.path), after.get(fd.path)) for fd in bundle.diff.files}

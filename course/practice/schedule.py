@@ -31,6 +31,7 @@ from .record import Attempt, DefectOutcome
 __all__ = [
     "PatternCard",
     "PatternError",
+    "ago",
     "cards",
     "due_cards",
     "in_days",
@@ -150,3 +151,13 @@ def in_days(when: _dt.datetime, now: _dt.datetime) -> str:
         return f"in {hours} hour{'s' if hours != 1 else ''}"
     days = max(1, round(seconds / 86400))
     return f"in {days} day{'s' if days != 1 else ''}"
+
+
+def ago(when: _dt.datetime, now: _dt.datetime) -> str:
+    """How long before `now` `when` was, in words: "5 minutes ago", "3 hours ago", "2 days ago"."""
+    seconds = max(0.0, (now - when).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
