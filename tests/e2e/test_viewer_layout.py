@@ -126,6 +126,7 @@ def test_the_tree_marks_the_file_being_read_and_a_click_scrolls_only_the_review(
 def test_undo_shows_where_the_deleted_finding_was(lab, new_page):
     write_comfort(lab)
     page, log = new_page(viewport=WIDE)
+    page.clock.install()  # the page's timers, run on when the test moves the clock on
     open_and_run(page, lab, f"{SLUG}.ipynb")
     saved = wait_for(lambda: findings(lab), what="the flags on disk")
     last = next(f for f in saved if f["start"] == 130)
@@ -141,7 +142,10 @@ def test_undo_shows_where_the_deleted_finding_was(lab, new_page):
     assert in_view(undo, ".cra-main")
     # the Delete button went with its card; the keys stay the review's: u brings it back
     assert page.evaluate("() => !!document.activeElement.closest('.cra-root')")
-    page.wait_for_timeout(13_000)  # no timer takes the offer (and the lines under the pointer) away
+    # no timer takes the offer (and the lines under the pointer) away: the old one ran 12 s
+    page.evaluate("() => { window.__craProbe = false; setTimeout(() => { window.__craProbe = true; }, 12_000); }")
+    page.clock.run_for(13_000)
+    assert page.evaluate("() => window.__craProbe"), "the clock did not run the page's timers"
     assert undo.is_visible()
     page.keyboard.press("u")
     page.locator(f".cra-card[data-finding='{last['id']}']").wait_for()
@@ -267,17 +271,26 @@ CONTRAST = """e => {
 
 
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
-def test_labels_and_links_read_at_4_5_to_1_in_light_and_dark(theme, jupyter_server_factory, new_page, tmp_path):
-    server = jupyter_server_factory("lab")
+def test_labels_and_links_read_at_4_5_to_1_in_light_and_dark(theme, lab, new_page, tmp_path):
+    # the module's server: JupyterLab reads the theme setting when a page loads
+    server = lab
     themes = server.home / "settings" / "@jupyterlab" / "apputils-extension"
     themes.mkdir(parents=True, exist_ok=True)
     (themes / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
+    try:
+        contrast_in_theme(theme, server, new_page, tmp_path)
+    finally:
+        (themes / "themes.jupyterlab-settings").unlink()
+
+
+def contrast_in_theme(theme, server, new_page, tmp_path) -> None:
+    folder = "theme-dark" if "Dark" in theme else "theme-light"
     bank = write_bank(
         tmp_path, hint="A hint.", explanation="Why.", why_fine="Fine.", fixed_line="    return sum(prices)"
     )
-    (server.root / "theme").mkdir(exist_ok=True)
+    (server.root / folder).mkdir(exist_ok=True)
     server.write_notebook(
-        "theme/p.ipynb",
+        f"{folder}/p.ipynb",
         "from course.practice import practice\n"
         f"review = practice({CART_SLUG!r}, bank={str(bank)!r})\n"
         f"review.flag({CART!r}, 10, 'edge-case', 'empty cart', severity='major')\n"
@@ -286,7 +299,7 @@ def test_labels_and_links_read_at_4_5_to_1_in_light_and_dark(theme, jupyter_serv
         "review",
     )
     page, log = new_page(viewport=WIDE)
-    open_and_run(page, server, "theme/p.ipynb")
+    open_and_run(page, server, f"{folder}/p.ipynb")
     dark = page.evaluate("() => document.body.dataset.jpThemeLight") == "false"
     assert dark == (theme == "JupyterLab Dark")
     root = page.locator(".cra-root")
