@@ -129,6 +129,34 @@ def test_a_tree_name_keeps_its_line_and_the_counts_wrap_under_it(lab, new_page):
     assert not unexpected_errors(log, lab.app), log.errors
 
 
+def test_a_files_finding_count_stays_with_its_counts(lab, new_page):
+    """Walk-through 4: in a narrow tree the findings pill wrapped alone under a file's name."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    row = page.locator(".cra-tree-file[data-file='1']")  # services/billing/api.py: one finding
+    pill, minus = row.locator(".cra-pill"), row.locator(".cra-minus")
+    assert pill.inner_text() == "1"
+    size = row.evaluate(MEASURE)
+    counts = row.evaluate(
+        "li => li.querySelector('.cra-minus').getBoundingClientRect().right"
+        " - li.querySelector('.cra-plus').getBoundingClientRect().left"
+    )
+    lead = row.evaluate(  # the indent and the checkbox, to where the name starts
+        "li => li.querySelector('.cra-tree-name').getBoundingClientRect().left - li.getBoundingClientRect().left"
+    )
+    # a row as wide as its indent, the box, the name and the +/- counts: no room for the pill
+    want = lead + size["name"] + 4 + counts + 4
+    assert want < lead + size["name"] + 4 + counts + 4 + pill.evaluate("p => p.offsetWidth")
+    page.locator(".cra-aside").evaluate(
+        "(a, d) => { a.style.flexBasis = (a.offsetWidth + d) + 'px'; }", want - size["li"]
+    )
+    assert abs(row.evaluate("li => li.clientWidth") - want) <= 1
+    assert abs(top(pill) - top(minus)) < 4, "the pill wrapped apart from the +/- counts"
+    assert pill.evaluate("p => p.getBoundingClientRect().left") > minus.evaluate("m => m.getBoundingClientRect().right")
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
 def test_in_the_cell_the_review_leaves_the_notebook_in_view_and_its_count_says_marked_viewed(lab, new_page):
     write_comfort(lab)
     page, log = new_page(viewport=WIDE)

@@ -1089,8 +1089,10 @@ function render({ model, el }) {
       h("button", { type: "button", className: "cra-link cra-tree-name", title: f.path, onclick: () => jumpToFile(f.index) }, ...breakable(name)),
       h("span", { className: "cra-tree-stat" },
         h("span", { className: "cra-plus", textContent: `+${num(f.additions)}` }), " ",
-        h("span", { className: "cra-minus", textContent: `\u2212${num(f.deletions)}` })),
-      n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null);
+        h("span", { className: "cra-minus", textContent: `\u2212${num(f.deletions)}` }),
+        // the findings count keeps to the +/- counts when they wrap under the name
+        n ? " " : null,
+        n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null));
   }
 
   /** The file at the top of the scroll area (the first one still showing there), or null when
