@@ -1087,11 +1087,11 @@ function render({ model, el }) {
         onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
       }),
       h("button", { type: "button", className: "cra-link cra-tree-name", title: f.path, onclick: () => jumpToFile(f.index) }, ...breakable(name)),
-      h("span", { className: "cra-tree-stat" },
-        h("span", { className: "cra-plus", textContent: `+${num(f.additions)}` }), " ",
-        h("span", { className: "cra-minus", textContent: `\u2212${num(f.deletions)}` }),
-        // the findings count keeps to the +/- counts when they wrap under the name
-        n ? " " : null,
+      // the findings count keeps to the +/- counts when they wrap under the name
+      h("span", { className: "cra-tree-counts" },
+        h("span", { className: "cra-tree-stat" },
+          h("span", { className: "cra-plus", textContent: `+${num(f.additions)}` }), " ",
+          h("span", { className: "cra-minus", textContent: `\u2212${num(f.deletions)}` })),
         n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null));
   }
 
