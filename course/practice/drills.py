@@ -168,7 +168,7 @@ def _last_reviews(state: RecordState) -> dict[str, _dt.datetime]:
 
 
 def _candidates(
-    bank: Bank, state: RecordState, pattern: str, now: _dt.datetime
+    bank: Bank, state: RecordState, pattern: str, now: _dt.datetime, last: dict[str, _dt.datetime]
 ) -> list[tuple[bool, int, str, str, Exercise, Defect]]:
     """The pattern's defects in reviewed exercises, best first: not freshly reviewed, then least
     drilled, then by exercise and id (so the choice is the same on every run)."""
@@ -176,7 +176,6 @@ def _candidates(
     for a in state.attempts:
         if a.kind == "drill":
             drilled[(a.exercise, a.drill)] = drilled.get((a.exercise, a.drill), 0) + 1
-    last = _last_reviews(state)
     found = []
     for slug in _reviewed(state):
         try:
@@ -254,15 +253,16 @@ def next_drill(
             "No drill is due: drills come from the patterns of defects in reviews you have submitted. "
             "Submit a practice review first (00.00-Start-Here), then come back."
         )
+    last = _last_reviews(state)  # when each exercise was last reviewed: read once for every pattern
     for p in wanted:
-        options = _candidates(bank, state, p, now)
+        options = _candidates(bank, state, p, now, last)
         if options:
             fresh, _, slug, _, exercise, defect = options[0]
             name, sidecar = _sidecar(directory, slug, defect, state, exercise.slug)
             note = ""
             if fresh:
                 note = (
-                    f"You reviewed this change {ago(_last_reviews(state)[slug], now)}, and it is the only one "
+                    f"You reviewed this change {ago(last[slug], now)}, and it is the only one "
                     f"you have reviewed with a defect of the pattern {p}: a drill teaches most after a gap, "
                     "when the code is no longer fresh in mind."
                 )
