@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from viewer_flow import line, open_and_run, unexpected_errors
+from viewer_flow import line, open_and_run, submit_review, unexpected_errors
 
 from course.keys.bank import Bank
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
@@ -57,7 +57,7 @@ def test_a_drill_is_coloured_named_and_explained(lab, new_page):
         form.locator("textarea").fill("untrusted text reaches the SQL")
         form.locator("button.cra-save").click()
         form.wait_for(state="detached")
-    viewer.locator("button.cra-submit").click()
+    submit_review(viewer)
     page.locator(".cra-score-value").wait_for()
     banner = viewer.locator(".cra-alert-info", has_text="Recorded as a drill")
     banner.wait_for()

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 from course.keys.bank import Bank
 from course.practice.drills import Drill, next_drill
@@ -74,7 +74,7 @@ def test_a_missed_pattern_comes_back_as_a_drill_scored_recorded_and_rescheduled(
         lambda: sidecar.exists() and json.loads(sidecar.read_text())["findings"], what="the drill's finding on disk"
     )
 
-    viewer.locator("button.cra-submit").click()
+    submit_review(viewer)
     page.locator(".cra-score-value").wait_for()
     drilled = viewer.locator(".cra-defect[data-defect='0']")
     assert "cra-result-found" in drilled.locator(".cra-result").get_attribute("class")

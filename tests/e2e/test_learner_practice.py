@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def test_practice_score_hints_and_reveals_survive_a_kernel_restart(lab, new_page
     page, log = new_page()
     open_and_run(page, lab, "practice/p.ipynb")
     root = page.locator(".cra-root")
-    root.locator("button.cra-submit").click()
+    submit_review(root)
     page.locator(".cra-score-value").wait_for()
     score = page.locator(".cra-score").inner_text()
     missed = root.locator(".cra-defect[data-defect='0']")
@@ -88,3 +88,33 @@ def test_practice_score_hints_and_reveals_survive_a_kernel_restart(lab, new_page
     line(page, 0, new=6).locator("td.cra-code").click()  # one side only: no note
     wait_for(lambda: note.count() == 0, what="the note to go")
     assert not unexpected_errors(log, "lab"), log.errors
+
+
+def test_submitting_with_no_verdict_asks_for_one_first(lab, new_page):
+    """Walk-through 5: a review submitted with no verdict was scored without a word about it."""
+    (lab.root / "verdict").mkdir()
+    lab.write_notebook(
+        "verdict/p.ipynb",
+        "from course.practice import practice\n"
+        f"review = practice({SLUG!r}, bank={str(BANK)!r})\n"
+        "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
+        "review",
+    )
+    page, log = new_page()
+    open_and_run(page, lab, "verdict/p.ipynb")
+    root = page.locator(".cra-root")
+    root.locator("button.cra-submit").click()
+    ask = root.locator(".cra-verdict-ask")
+    ask.wait_for()
+    assert "No verdict chosen" in ask.inner_text()
+    assert root.locator("button.cra-submit-anyway").is_visible()
+    wait_for(lambda: page.evaluate("() => document.activeElement.closest('.cra-verdict') !== null"), what="focus")
+    page.wait_for_timeout(300)  # nothing was sent to be scored
+    assert root.locator(".cra-score-value").count() == 0 and root.locator("button.cra-to-score").count() == 0
+
+    root.locator("button.cra-verdict-request-changes").click()
+    ask.wait_for(state="detached")
+    root.locator("button.cra-submit").click()
+    page.locator(".cra-score-value").wait_for()
+    assert "verdict right" in root.locator(".cra-score").inner_text()
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from viewer_flow import open_and_run, unexpected_errors, wait_for
+from viewer_flow import open_and_run, submit_review, unexpected_errors, wait_for
 
 from course.keys.bank import Bank
 
@@ -53,7 +53,7 @@ def test_a_submitted_review_shows_in_my_progress_with_its_score_and_plot(lab, ne
     )
     page, log = new_page()
     open_and_run(page, lab, "warmup.ipynb")
-    page.locator(".cra-root button.cra-submit").click()
+    submit_review(page.locator(".cra-root"))
     page.locator(".cra-score-value").wait_for()
     shown = page.locator(".cra-score-value").inner_text()
     record = lab.root / ".learner-record.json"

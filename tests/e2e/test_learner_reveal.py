@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from test_learner_practice import restart_kernel_and_run_all
 from test_xss import RECORD_HTML, markup_problems
-from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +115,7 @@ def open_practice(lab, new_page, folder: str, bank: Path, *, record_html: bool =
         page.add_init_script(RECORD_HTML)
     open_and_run(page, lab, f"{folder}/p.ipynb")
     root = page.locator(".cra-root")
-    root.locator("button.cra-submit").click()
+    submit_review(root)
     page.locator(".cra-score-value").wait_for()
     missed = root.locator(".cra-defect[data-defect='0']")
     missed.locator("button.cra-hint").click()
@@ -137,6 +137,17 @@ def marked(page) -> list[tuple[str, str, str]]:
              [tr.children[0].textContent, tr.children[1].textContent, tr.dataset.defectMark])"""
     )
     return [tuple(r) for r in rows]
+
+
+# [code background, code background image] of the first marked row of `kind` (cra-add, cra-del)
+# and the code background of any row of that kind: an unmarked one, or the tint itself.
+TINT = """k => { const code = (tr) => getComputedStyle(tr.querySelector('td.cra-code'));
+  const marked = document.querySelector(`.cra-files tr.${k}.cra-defect-mark`);
+  const probe = document.createElement('tr'); probe.className = `cra-line ${k}`;
+  probe.innerHTML = '<td class="cra-code"></td>';
+  marked.closest('tbody').append(probe);
+  const plain = code(probe).backgroundColor; probe.remove();
+  return [code(marked).backgroundColor, code(marked).backgroundImage, plain]; }"""
 
 
 def fix_rows(defect) -> list[tuple[str, str]]:
@@ -166,6 +177,9 @@ def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, 
     assert why.locator("strong").all_inner_texts() == ["down"]
     assert why.locator("code").all_inner_texts() == ["policy"]
     assert "**" not in why.inner_text() and "`" not in why.inner_text()
+    # a finding on no defect says why it costs what it costs (walk-through 5: a bare "(free)")
+    cost = root.locator(".cra-fp-cost")
+    assert "the first finding that hits no defect costs nothing" in cost.inner_text()
     assert marked(page) == []  # nothing marked before a reveal
 
     # 2. reveal: the explanation is Markdown, and the defect's lines are marked in the diff
@@ -196,6 +210,11 @@ def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, 
     assert "cra-defect-mark" not in line(page, 0, new=10).get_attribute("class")  # defect B is not revealed
     shadow = new5.locator("td.cra-num").first.evaluate("td => getComputedStyle(td).boxShadow")
     assert shadow != "none", "a marked line must look different"
+    # walk-through 5: a marked line keeps its added (removed) tint; the numbers carry the mark
+    for kind in ("cra-add", "cra-del"):
+        mark_bg, mark_image, plain_bg = page.evaluate(TINT, kind)
+        assert mark_image == "none", f"a {kind} line's code is painted over when marked"
+        assert mark_bg == plain_bg, f"a marked {kind} line lost its tint: {mark_bg} against {plain_bg}"
     # each marked span is labelled, on the row just above its first line, with the defect it is
     labels = page.evaluate(
         """() => [...document.querySelectorAll('.cra-files tr.cra-defect-label-row')].map(tr =>
@@ -208,6 +227,7 @@ def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, 
 
     # 3. the fix, under the explanation: only the hunk that repairs this defect
     fix = missed.locator(".cra-fix")
+    assert "fixed/" not in fix.locator("summary").inner_text()  # walk-through 5: it read as a stray path
     assert fix.locator(".cra-fix-path").all_inner_texts() == [CART]
     rows = fix_rows(missed)
     changed = [r for r in rows if r[0] in ("cra-add", "cra-del")]

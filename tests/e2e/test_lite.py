@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from servers import CHROMIUM, CHROMIUM_ARGS, PageLog
-from viewer_flow import wait_for
+from viewer_flow import submit_review, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -171,7 +171,7 @@ def test_lite_site_reviews_offline_and_keeps_the_review_across_a_reload(site, of
         form.locator("textarea").fill(COMMENT)
         form.locator("button.cra-save").click()
         page.locator(".cra-card").first.wait_for()
-        page.locator("button.cra-submit").click()
+        submit_review(page)
         page.locator(".cra-score-value").wait_for(timeout=30_000)
         score = page.locator(".cra-score-value").inner_text()
         assert score.startswith("Score ")

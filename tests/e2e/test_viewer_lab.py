@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from viewer_flow import SLUG, open_and_run, review_flow, unexpected_errors, write_exercise
+from viewer_flow import SLUG, open_and_run, review_flow, submit_review, unexpected_errors, write_exercise
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_practice_submit_shows_score_then_hints_then_the_explanation(lab, new_pa
     root = page.locator(".cra-root")
     assert "VIEWER-" not in page.content()  # the key stays in the kernel until asked for
 
-    root.locator("button.cra-submit").click()
+    submit_review(root)
     page.locator(".cra-score-value").wait_for()
     assert page.locator(".cra-score-value").inner_text() == "Score 25%"
     missed = root.locator(".cra-defect[data-defect='0']")

@@ -21,7 +21,7 @@ import pytest
 from test_learner_reveal import CART, write_bank
 from test_learner_reveal import SLUG as CART_SLUG
 from test_viewer_comfort import LONG, LONG_INDEX, SLUG, findings, write_comfort
-from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -196,7 +196,7 @@ def test_practice_submit_shows_the_score_which_folds_and_comes_back(lab, new_pag
     root = page.locator(".cra-root")
     root.locator("button.cra-fullwidth").click()
     page.locator(".cra-main").evaluate("m => { m.scrollTop = m.scrollHeight; }")
-    root.locator("button.cra-submit").click()
+    submit_review(root)
     score = root.locator(".cra-score-panel > summary")
     score.wait_for()
     wait_for(lambda: in_view(score, ".cra-main"), what="the score in view after Submit")
@@ -304,7 +304,7 @@ def contrast_in_theme(theme, server, new_page, tmp_path) -> None:
     assert dark == (theme == "JupyterLab Dark")
     root = page.locator(".cra-root")
     root.locator("button.cra-verdict-request-changes").click()
-    root.locator("button.cra-submit").click()
+    submit_review(root)
     root.locator(".cra-result-missed").first.wait_for()
     selectors = [
         ".cra-result-found", ".cra-result-missed", ".cra-sev-blocker", ".cra-sev-major", ".cra-sev-minor",

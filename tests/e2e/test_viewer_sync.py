@@ -14,7 +14,16 @@ import json
 from pathlib import Path
 
 import pytest
-from viewer_flow import SLUG, execution_count, line, open_and_run, unexpected_errors, wait_for, write_exercise
+from viewer_flow import (
+    SLUG,
+    execution_count,
+    line,
+    open_and_run,
+    submit_review,
+    unexpected_errors,
+    wait_for,
+    write_exercise,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -138,7 +147,7 @@ def test_practice_proof_fails_on_the_change_and_passes_on_the_fix(lab, new_page)
     open_and_run(page, lab, "practice/proof.ipynb")
     root = page.locator(".cra-root")
 
-    root.locator("button.cra-submit").click()
+    submit_review(root)
     missed = root.locator(".cra-defect[data-defect='0']")
     missed.locator(".cra-result").wait_for()
     assert missed.locator(".cra-result").inner_text() == "missed"

@@ -85,6 +85,13 @@ def line(page, file_index: int, new: int | None = None, old: int | None = None):
     )
 
 
+def submit_review(root) -> None:
+    """Press Submit; with no verdict chosen, the viewer asks first: submit without one."""
+    root.locator("button.cra-submit").click()
+    if root.locator(".cra-verdict .cra-active").count() == 0:
+        root.locator("button.cra-submit-anyway").click()
+
+
 def open_and_run(page, server, notebook: str) -> None:
     page.goto(server.notebook_url(notebook))
     page.wait_for_function(

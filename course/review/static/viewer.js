@@ -343,6 +343,7 @@ function render({ model, el }) {
     const viewed = new Set(model.get("viewed") || []);
     const findings = model.get("findings") || [];
     const verdict = model.get("verdict");
+    if (verdict) st.askVerdict = false;
     const choices = model.get("choices") || {};
     const pr = model.get("pr") || {};
     const practice = model.get("practice") || {};
@@ -366,7 +367,7 @@ function render({ model, el }) {
       verdicts,
       practice.enabled && practice.submitted ? h("button", {
         type: "button", className: "cra-btn cra-to-score",
-        textContent: `Score ${Math.round(100 * (practice.score || 0))}%${practice.outdated ? " (old)" : ""}`,
+        textContent: `Score ${Math.round(100 * (practice.score || 0))}%${practice.with_help ? " with help" : ""}${practice.outdated ? " (old)" : ""}`,
         title: "Show the score and the feedback on each defect",
         onclick: () => showSection(ui.practice, "score"),
       }) : null,
@@ -374,9 +375,23 @@ function render({ model, el }) {
       pr.practice ? h("button", {
         type: "button", className: "cra-btn cra-primary cra-submit",
         textContent: practice.submitted ? "Submit again" : "Submit review",
-        onclick: () => send({ type: "submit" }, (ack) => { if (ack.ok) showSection(ui.practice, "score"); }),
+        onclick: () => {
+          if (model.get("verdict")) { submitReview(); return; }
+          st.askVerdict = true; // a review ends with a verdict: ask once before scoring without one
+          paintToolbar();
+          ui.toolbar.querySelector(".cra-verdict button")?.focus();
+        },
       }) : null,
+      pr.practice && st.askVerdict ? h("div", { className: "cra-alert cra-alert-warn cra-verdict-ask", attrs: { role: "alert" } },
+        h("span", { textContent: "No verdict chosen. A review ends with one, and the score says whether yours matches the key's: choose one above, or " }),
+        h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: "Submit without a verdict", onclick: submitReview })) : null,
     );
+  }
+
+  function submitReview() {
+    st.askVerdict = false;
+    paintToolbar();
+    send({ type: "submit" }, (ack) => { if (ack.ok) showSection(ui.practice, "score"); });
   }
 
   // sidebar: files and findings ---------------------------------------------------------------
@@ -726,26 +741,44 @@ function render({ model, el }) {
   }
 
   /** A new finding's form goes just above its first line, so the lines below stay where they
-   * were: a Shift+click aimed at the next line lands on that line, not on the form. */
+   * were: a Shift+click aimed at the next line lands on that line, not on the form. Near the
+   * top of the review, where it would not show above, it goes under the range's last line. */
   function placeNewForm() {
     const form = st.form;
     const row = h("tr", { className: "cra-form-row" }, h("td", { colSpan: 4 }, formEl()));
     const first = st.rowEls[form.file]?.[form.rows[0]];
-    if (first) { first.before(row); return; }
+    if (first && !form.below) { first.before(row); return; }
     const after = anchorEl(form.file, form.rows[1]);
     if (after) after.after(row);
+  }
+
+  /** How far below the review's top edge a row must start to be seen: under its file's sticky header. */
+  function visibleTop(el) {
+    const head = el.closest("section.cra-file")?.querySelector(".cra-filehead");
+    return ui.main.getBoundingClientRect().top + (head ? head.offsetHeight : 0);
   }
 
   function openForm(fi, a, b, focusField = true) {
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
-    const draft = st.form && st.form.mode === "new" ? st.form.draft : { category: "", severity: "major", comment: "" };
-    st.form = { mode: "new", file: fi, rows: [lo, hi], draft };
+    const old = st.form && st.form.mode === "new" ? st.form : null;
+    const draft = old ? old.draft : { category: "", severity: "major", comment: "" };
+    const held = st.rowEls[fi]?.[st.cursor && st.cursor.file === fi ? st.cursor.row : lo];
+    const heldTop = held && held.isConnected ? held.getBoundingClientRect().top : null;
+    // a range grown from an open form keeps the form's side of it (above or below)
+    st.form = { mode: "new", file: fi, rows: [lo, hi], draft, below: !!(old && old.file === fi && old.below) };
     keepDraft();
     paintFindings();
-    // The form sits above the line; only if it would open out of sight do the lines move down.
-    const formRow = root.querySelector(".cra-form-row");
-    if (formRow && formRow.getBoundingClientRect().top < ui.main.getBoundingClientRect().top) scrollMain(formRow, "nearest");
+    let formRow = root.querySelector(".cra-form-row");
+    if (formRow && !st.form.below && formRow.getBoundingClientRect().top < visibleTop(formRow) - 1) {
+      // No room above the line to show the form without moving the line: the form goes under
+      // the range, and the line the learner clicked stays under the pointer.
+      st.form.below = true;
+      paintFindings();
+      if (heldTop !== null && held.isConnected) ui.main.scrollTop += held.getBoundingClientRect().top - heldTop;
+      formRow = root.querySelector(".cra-form-row");
+    }
+    if (formRow && formRow.getBoundingClientRect().bottom > ui.main.getBoundingClientRect().bottom) scrollMain(formRow, "nearest");
     if (focusField) root.querySelector(".cra-form .cra-category")?.focus();
   }
 
@@ -756,7 +789,9 @@ function render({ model, el }) {
     st.current = id;
     keepDraft();
     paintFindings();
-    root.querySelector(".cra-form .cra-comment-input")?.focus();
+    // the whole form in sight, Save and Cancel included (the least move; its top first)
+    scrollMain(root.querySelector(".cra-form"), "nearest");
+    root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
   }
 
   function cancel() {
@@ -866,11 +901,24 @@ function render({ model, el }) {
     }
   }
 
+  /** n and p: the next (previous) finding in the diff's order. From the finding last shown
+   * while the cursor is still on it; once the cursor has moved (j, k, ], a click), from the
+   * cursor: the first finding starting on or after its line (p: before it), round at the ends. */
   function stepFinding(step) {
-    const list = (model.get("findings") || []).filter((f) => f.file !== null);
+    const at = (f) => [f.file, f.rows[0], f.rows[1]];
+    const before = (x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    const list = (model.get("findings") || []).filter((f) => f.file !== null && f.rows).sort((x, y) => before(at(x), at(y)));
     if (!list.length) return;
-    let i = list.findIndex((f) => f.id === st.current);
-    i = i < 0 ? (step > 0 ? 0 : list.length - 1) : (i + step + list.length) % list.length;
+    const current = list.findIndex((f) => f.id === st.current);
+    const c = st.cursor;
+    const onCurrent = current >= 0 && c && c.file === list[current].file && c.row >= list[current].rows[0] && c.row <= list[current].rows[1];
+    let i;
+    if (onCurrent || (current >= 0 && !c)) i = (current + step + list.length) % list.length;
+    else if (c) {
+      const from = (f) => f.file - c.file || f.rows[0] - c.row; // where it starts, against the cursor
+      i = step > 0 ? list.findIndex((f) => from(f) >= 0) : list.findLastIndex((f) => from(f) < 0);
+      if (i < 0) i = step > 0 ? 0 : list.length - 1;
+    } else i = step > 0 ? 0 : list.length - 1;
     focusFinding(list[i].id, true);
   }
 
@@ -931,18 +979,45 @@ function render({ model, el }) {
       if (fold) send({ type: "expand", file: fi, fold: fold.id });
       return;
     }
+    if (st.swallowClick) { st.swallowClick = false; return; } // the press was taken as it was meant
     const tr = e.target instanceof Element ? e.target.closest("tr.cra-line") : null;
     if (!tr || !root.contains(tr)) return;
-    const table = tr.closest("table");
-    const fi = Number(table.dataset.file);
-    const row = Number(tr.dataset.row);
     // Selecting text to copy is not a click on a line.
     if (String(window.getSelection?.() || "").length && !e.shiftKey) return;
     if (e.shiftKey) e.preventDefault();
-    if (e.shiftKey && st.form && st.form.mode === "new" && st.form.file === fi) {
+    lineClicked(tr, e.shiftKey);
+  }
+
+  /** A press on a line, remembered with where the pointer was on the screen. */
+  function onPress(e) {
+    const tr = e.button === 0 && e.target instanceof Element ? e.target.closest("tr.cra-line") : null;
+    st.press = tr && root.contains(tr) ? { tr, x: e.screenX, y: e.screenY } : null;
+  }
+
+  /** The lines moved under a pointer that did not (JupyterLab scrolls a cell into view as it
+   * becomes active, between the press and the release): the click then lands elsewhere or
+   * nowhere. The line pressed is the one meant, so it is taken now and that click is ignored. */
+  function onRelease(e) {
+    const p = st.press;
+    st.press = null;
+    if (!p || e.button !== 0 || !p.tr.isConnected) return;
+    const still = Math.abs(e.screenX - p.x) < 4 && Math.abs(e.screenY - p.y) < 4;
+    const under = e.target instanceof Element ? e.target.closest("tr.cra-line") : null;
+    if (!still || under === p.tr) return; // a plain click (onClick takes it), or a drag to select text
+    st.swallowClick = true;
+    setTimeout(() => { st.swallowClick = false; }, 0); // the click, if any, comes before this
+    if (e.shiftKey) e.preventDefault();
+    lineClicked(p.tr, e.shiftKey);
+    scrollMain(p.tr, "nearest");
+  }
+
+  function lineClicked(tr, shiftKey) {
+    const fi = Number(tr.closest("table").dataset.file);
+    const row = Number(tr.dataset.row);
+    if (shiftKey && st.form && st.form.mode === "new" && st.form.file === fi) {
       const anchor = st.sel && st.sel.file === fi ? st.sel.a : st.form.rows[0];
       st.sel = { file: fi, a: anchor, b: row };
-    } else if (e.shiftKey && st.sel && st.sel.file === fi) {
+    } else if (shiftKey && st.sel && st.sel.file === fi) {
       st.sel.b = row;
     } else {
       if (st.form && st.form.mode === "edit") st.form = null;
@@ -1116,10 +1191,20 @@ function render({ model, el }) {
     return null;
   }
 
+  /** The cursor's file while the cursor's line shows in the review: after ] or } the tree
+   * follows the cursor, not whichever file still reaches the top. */
+  function cursorFileInView() {
+    const el = st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null;
+    if (!el || !el.isConnected) return null;
+    const box = ui.main.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    return r.bottom > box.top && r.top < box.bottom ? st.cursor.file : null;
+  }
+
   /** Highlight in the tree the file being read, and keep it in view in the side panel. */
   function markCurrentFile() {
     st.scrollFrame = 0;
-    const fi = fileAtTop();
+    const fi = cursorFileInView() ?? fileAtTop();
     for (const li of ui.aside.querySelectorAll(".cra-tree-file")) {
       const on = Number(li.dataset.file) === fi;
       li.classList.toggle("cra-tree-current", on);
@@ -1151,6 +1236,7 @@ function render({ model, el }) {
     if (!(st.form && st.form.mode === "new")) st.sel = null;
     st.cursor = { file: fi, row };
     paintSelection();
+    onMainScroll(); // the tree follows the cursor even when nothing scrolls
   }
 
   function cursorIndex() {
@@ -1255,6 +1341,7 @@ function render({ model, el }) {
     const items = (p.defects || []).map((d) => {
       const head = h("div", { className: "cra-defect-head" },
         h("span", { className: `cra-result cra-result-${d.status}`, textContent: STATUS_LABEL[d.status] || d.status }),
+        d.helped ? h("span", { className: "cra-helped", title: "its hints or explanation were shown before you flagged it", textContent: "with help" }) : null,
         h("span", { className: `cra-sev cra-sev-${d.severity}`, textContent: d.severity }),
         h("span", { className: "cra-defect-title", textContent: d.title || `Defect ${d.n + 1}` }),
         d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null,
@@ -1302,16 +1389,21 @@ function render({ model, el }) {
     });
     const fps = (p.false_positives || []).map((fp) => h("li", null,
       h("span", { className: "cra-where", textContent: fp.finding }),
-      h("span", { textContent: fp.cost ? ` costs ${fp.cost}` : " (free)" }),
+      h("span", { className: "cra-fp-cost", textContent: fp.cost
+        ? ` costs ${fp.cost} of the credit (a minor defect earns 1, a blocker 3): each finding that hits no defect after the first does`
+        : ` is free: the first finding that hits no defect costs nothing${(p.defects || []).length ? "" : ", nor does a minor note on a correct change"}` }),
       fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" }, h("span", { textContent: "Looks suspicious, but is fine:" }), keyMarkdown(fp.why_fine_md, fp.why_fine)) : null));
     // The score line is the summary of a <details>: the learner folds the feedback away to
     // review on, and the toolbar's score button brings it back.
     const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
       h("summary", { className: "cra-score" },
-        h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}` }),
+        h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}${p.with_help ? " with help" : ""}` }),
+        p.with_help && typeof p.unaided_score === "number"
+          ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} on your own)` }) : null,
         h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
+      p.with_help ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
       fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null);
     panel.addEventListener("toggle", () => { st.scoreOpen = panel.open; });
@@ -1444,7 +1536,7 @@ function render({ model, el }) {
           h("td", { className: "cra-sign", textContent: pick(SIGN, row.k) }),
           code(row.c)))))));
     return h("details", { className: "cra-fix", open: true },
-      h("summary", { textContent: "The fix (fixed/ against the code under review)" }),
+      h("summary", { textContent: "The fix: what changes in the code under review to repair it" }),
       ...hunks,
       fix.cut ? h("div", { className: "cra-muted", textContent: "\u2026 the rest of the fix is not shown." }) : null);
   }
@@ -1496,6 +1588,8 @@ function render({ model, el }) {
 
   root.addEventListener("keydown", onKey);
   ui.files.addEventListener("click", onClick);
+  ui.files.addEventListener("pointerdown", onPress);
+  window.addEventListener("pointerup", onRelease, true);
   ui.main.addEventListener("scroll", onMainScroll, { passive: true });
   // put in the page, resized, or moved to full width: the file at the top may be another
   const resized = typeof ResizeObserver === "function" ? new ResizeObserver(onMainScroll) : null;
@@ -1530,6 +1624,7 @@ function render({ model, el }) {
     document.removeEventListener("visibilitychange", onVisible);
     clearTimeout(st.refreshTimer);
     window.removeEventListener("keydown", onKeyCapture, true);
+    window.removeEventListener("pointerup", onRelease, true);
     clearTimeout(st.copyTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
     cancelAnimationFrame(st.scrollFrame);

@@ -1,0 +1,145 @@
+"""Findings of walk-throughs 4 and 5 of issue #13 (JupyterLab, 1440x757), on the viewer:
+
+- a line clicked near the top of the review, where the form cannot show above it, stays under
+  the pointer: the form opens under it instead of pushing it down;
+- a press on a line whose lines move before the release (JupyterLab scrolling the cell into view
+  as it becomes active) flags the line pressed: the click used to be lost, or land elsewhere;
+- the edit form opens wholly in sight, Save and Cancel included;
+- the file tree follows the cursor after ] (it followed whichever file reached the top);
+- n and p step from the cursor once it has left the finding last shown.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_viewer_comfort import LONG, LONG_INDEX, SLUG, cursor_line, findings, write_comfort
+from test_viewer_layout import WIDE, in_view
+from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+
+pytestmark = pytest.mark.browser
+
+TOP = "(r) => r.getBoundingClientRect().top"
+# Scroll the review's own area so that line `n` of LONG sits just under its file's sticky header.
+UNDER_HEADER = """(m, [fi, n]) => { const row = [...document.querySelectorAll(`table[data-file="${fi}"] tr.cra-line`)]
+                     .find(r => r.children[1].textContent === String(n));
+                   const head = row.closest('section').querySelector('.cra-filehead').offsetHeight;
+                   m.scrollTop += row.getBoundingClientRect().top - m.getBoundingClientRect().top - head; }"""
+
+
+@pytest.fixture(scope="module")
+def lab(jupyter_server_factory):
+    return jupyter_server_factory("lab")
+
+
+def top(locator) -> float:
+    return locator.evaluate(TOP)
+
+
+@pytest.fixture
+def review(lab, new_page):
+    """The comfort review open in JupyterLab: (page, its .cra-root)."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    yield page, page.locator(".cra-root")
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_line_at_the_top_of_the_review_stays_under_the_pointer_and_the_form_opens_under_it(review):
+    page, root = review
+    target = line(page, LONG_INDEX, new=70)
+    target.evaluate("r => r.scrollIntoView({block: 'center'})")
+    page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 70])
+    before = top(target)
+
+    target.locator("td.cra-code").click()
+    form = page.locator(".cra-form")
+    form.wait_for()
+    assert abs(top(target) - before) < 1.5, "the clicked line was pushed down by the form"
+    assert target.evaluate("r => r.nextElementSibling.classList.contains('cra-form-row')"), "the form is not under it"
+    assert in_view(form, ".cra-main")
+
+    # the range grows to a line under the form, and the form follows the range's end, in sight
+    third = line(page, LONG_INDEX, new=72)
+    third.locator("td.cra-code").click(modifiers=["Shift"])
+    wait_for(lambda: root.locator(".cra-form .cra-where").inner_text() == f"{LONG}:70-72", what="the range 70-72")
+    assert third.evaluate("r => r.nextElementSibling.classList.contains('cra-form-row')")
+    assert in_view(form, ".cra-main") and in_view(third, ".cra-main")
+
+
+def test_a_press_on_a_line_that_moves_before_the_release_flags_the_line_pressed(review):
+    page, root = review
+    target = line(page, LONG_INDEX, new=70)
+    target.evaluate("r => r.scrollIntoView({block: 'center'})")
+    box = target.locator("td.cra-code").bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    # what JupyterLab does as the cell becomes active: the lines move under a pointer that does not
+    page.locator(".cra-main").evaluate("m => { m.scrollTop += 3 * 21; }")
+    page.mouse.up()
+    page.locator(".cra-form").wait_for(timeout=3000)
+    assert root.locator(".cra-form .cra-where").inner_text() == f"{LONG}:70"
+    assert in_view(target, ".cra-main") and in_view(page.locator(".cra-form"), ".cra-main")
+
+    # a plain click still flags the line under it, once
+    root.locator(".cra-form button.cra-cancel").click()
+    other = line(page, LONG_INDEX, new=68)
+    other.locator("td.cra-code").click()
+    wait_for(lambda: root.locator(".cra-form .cra-where").inner_text() == f"{LONG}:68", what="line 68 flagged")
+
+
+def test_the_edit_form_opens_wholly_in_sight(lab, review):
+    _, root = review
+    last = next(f for f in findings(lab) if f["start"] == 130)
+    card = root.locator(f".cra-card[data-finding='{last['id']}']")
+    assert card.locator(".cra-where").inner_text() == f"{LONG}:130"
+    # the card just at the bottom of the review's view
+    card.evaluate(
+        """c => { const m = c.closest('.cra-main');
+                  m.scrollTop += c.getBoundingClientRect().bottom - m.getBoundingClientRect().bottom + 2; }"""
+    )
+    card.locator("button.cra-edit").click()
+    form = root.locator(".cra-form")
+    form.wait_for()
+    assert in_view(form.locator("button.cra-save"), ".cra-main"), "Save opened out of sight"
+    assert in_view(form.locator(".cra-form-head"), ".cra-main")
+    assert form.locator("textarea").evaluate("t => t === document.activeElement")
+
+
+def tree_current(page):
+    marked = page.locator(".cra-tree-file.cra-tree-current")
+    return int(marked.get_attribute("data-file")) if marked.count() else None
+
+
+def test_the_tree_follows_the_cursor_after_the_change_keys(review):
+    page, root = review
+    root.focus()
+    seen = []
+    for _ in range(4):  # README.md's change, api.py's, then LONG's first two
+        page.keyboard.press("]")
+        fi = cursor_line(page)[0]
+        wait_for(lambda fi=fi: tree_current(page) == fi, what=f"the tree on file {fi}")
+        seen.append(fi)
+    assert seen == [0, 1, LONG_INDEX, LONG_INDEX]
+
+
+def test_n_and_p_step_from_the_cursor_once_it_left_the_finding_shown(review):
+    page, root = review
+    root.focus()
+
+    def current():
+        return root.locator(".cra-card.cra-current .cra-where").inner_text()
+
+    page.keyboard.press("n")
+    wait_for(lambda: current() == "services/billing/api.py:2", what="the first finding")
+    page.keyboard.press("n")
+    wait_for(lambda: current() == f"{LONG}:20", what="the second finding")
+    page.keyboard.press("]")  # to the change at line 70, between the findings at 20 and 130
+    assert cursor_line(page) == [LONG_INDEX, -70]  # the change's first line: old line 70
+    page.keyboard.press("p")
+    wait_for(lambda: current() == f"{LONG}:20", what="p from line 70: the finding at 20")
+    page.keyboard.press("]")
+    page.keyboard.press("n")
+    wait_for(lambda: current() == f"{LONG}:130", what="n from line 70: the finding at 130")
+    page.keyboard.press("p")  # on the finding just shown: the one before it
+    wait_for(lambda: current() == f"{LONG}:20", what="p from the finding at 130")
