@@ -11,6 +11,7 @@ import io
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -103,13 +104,16 @@ def test_notebook_titles_and_names_are_escaped_in_the_list(tmp_path):
 
 def test_a_category_is_weak_only_on_enough_defects_and_says_how_many(folder):
     bank = Bank(BANK)
-    missed = DefectOutcome("b", "missed", "edge-case", "boundary-off-by-one")
+
+    def missed(n: int) -> DefectOutcome:  # a different defect each time: a retry's would count once
+        return DefectOutcome(f"b{n}", "missed", "edge-case", "boundary-off-by-one")
+
     record = LearnerRecord(folder)
     for day in range(1, MIN_WEAK):
-        record.append(attempt(day, FIRST, "review", missed))
+        record.append(attempt(day, FIRST, "review", missed(day)))
     assert overview(folder, bank).weakest is None  # 2 defects: too few to call it weak
     assert "weakest" not in page(folder)
-    record.append(attempt(MIN_WEAK, FIRST, "review", missed))
+    record.append(attempt(MIN_WEAK, FIRST, "review", missed(MIN_WEAK)))
     ov = overview(folder, bank)
     assert ov.weakest is not None and ov.weakest.category == "edge-case"
     html = page(folder)
@@ -134,7 +138,7 @@ def test_drills_do_not_count_toward_category_recall(folder):
     found = DefectOutcome("b", "found", "edge-case", "boundary-off-by-one")
     record = LearnerRecord(folder)
     record.append(attempt(1, FIRST, "review", missed))
-    record.append(attempt(2, FIRST, "review", missed))
+    record.append(attempt(2, "order-lookup-endpoint", "review", replace(missed, id="c")))
     record.append(attempt(3, FIRST, "drill", found))
     [edge] = [c for c in overview(folder, Bank(BANK)).categories if c.category == "edge-case"]
     assert (edge.met, edge.found, edge.attempts) == (2, 0, 2)

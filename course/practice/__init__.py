@@ -162,16 +162,24 @@ class PracticeReview(Review):
         return self._scored[1], self._scored[2], findings
 
     def submit(self):
-        """Practice mode: score the review now; the viewer then offers hints and explanations."""
+        """Practice mode: score the review now; the viewer then offers hints and explanations.
+
+        The help set goes with the submitted review into the progress file (practice_state reads
+        it) and into the learner record: the defects whose hints had been shown, or whose
+        explanation had been read while they were not found in the review submitted before."""
         result = self.score()
-        snapshot = {"findings": [f.to_dict() for f in self.findings], "verdict": self.verdict}
+        review = {"findings": [f.to_dict() for f in self.findings], "verdict": self.verdict}
         before = self._progress.reload()
-        # Help: a hint shown, or an explanation read of a defect not found when it was read.
         previous = self._submitted
         found = {r.defect.id for r in previous[0].defects if r.status == "found"} if previous else set()
         helped = frozenset(before["hints"]) | (frozenset(before["revealed"]) - found)
+        old = before["submitted"]
+        same = old is not None and old["findings"] == review["findings"] and old["verdict"] == review["verdict"]
+        if same:  # the same review submitted again is one attempt, with the help it was recorded with
+            helped = frozenset(old["helped"])
+        snapshot = {**review, "helped": sorted(helped)}
         self._progress.update(lambda d: d.update(submitted=snapshot))
-        if before["submitted"] != snapshot:  # the same review submitted again is one attempt
+        if not same:
             recorded = self._record(result, helped)
             if self._drilled is not None and self._viewer is not None and self.store.persist:  # what became of it
                 from .drills import drill_notice
@@ -179,6 +187,18 @@ class PracticeReview(Review):
                 self._viewer.notice = drill_notice(self.record, recorded, self._drilled.pattern)
         self._changed()
         return result
+
+    def _unaided(self, result: Score, findings: list[Finding], verdict: str | None, helped: frozenset[str]) -> float:
+        """The score of the submitted review without the findings that credited a defect found
+        with help, scored again by course.scoring (a finding freed that way that then lands on such
+        a defect is dropped too, until none does)."""
+        key = self._exercise().key
+        while True:
+            used = {r.finding_id for r in result.defects if r.defect.id in helped and r.status != "missed"}
+            if not used:
+                return result.score
+            findings = [f for f in findings if f.id not in used]
+            result = score(findings, key, verdict)
 
     def _record(self, result: Score, helped: frozenset[str]) -> Attempt | None:
         """Add the submission to the learner record (course.practice.record), never elsewhere;
@@ -265,13 +285,29 @@ class PracticeReview(Review):
         return run
 
     def practice_state(self) -> dict[str, Any]:
-        """What the viewer may show of the key: nothing before submit, then only what was asked for."""
+        """What the viewer may show of the key: nothing before submit, then only what was asked for.
+
+        Of the submitted review: its score (as course.scoring gives it), per keyed defect what
+        was found and shown, and the false positives. Help, from the help set kept with the
+        submitted review (see submit):
+
+        - each defect's "helped": True when the defect was found (status "found" or
+          "miscategorised") in the submitted review and its hints or explanation had been shown
+          before that submission; False otherwise (a missed defect is never "helped");
+        - "with_help": True when any defect is "helped";
+        - "unaided_score": the score the submitted review gets without the findings that
+          credited a helped defect (scored again from the key; see _unaided), so it is "score"
+          itself when "with_help" is False. The viewer shows "Score 100% with help · 40% on your
+          own"; My Progress counts an attempt with help as not passing on its own.
+        """
         self._progress.reload()  # another kernel or viewer may have asked for more
         submitted = self._submitted
         if submitted is None:
             return {"enabled": True, "submitted": False}
         result, signature, scored = submitted
         progress = self._progress.data
+        asked = frozenset(progress["submitted"]["helped"])
+        helped = {r.defect.id for r in result.defects if r.status != "missed" and r.defect.id in asked}
         # Every span is named by the one wording (course.vocab.where), "(old)" for removed lines,
         # from the findings as submitted: the review may have changed since.
         labels = {f.id: where(f.path, f.side, f.start, f.end) for f in scored}
@@ -292,6 +328,7 @@ class PracticeReview(Review):
                 "hints_left": len(d.hints) - shown,
                 "can_reveal": not revealed and (r.status == "found" or shown >= len(d.hints)),
                 "revealed": revealed,
+                "helped": d.id in helped,
                 "finding": labels.get(r.finding_id) if r.finding_id else None,
                 # the learner's severity beside the key's: a blocker called minor is a lesson too
                 "finding_severity": severities.get(r.finding_id) if r.finding_id else None,
@@ -316,6 +353,8 @@ class PracticeReview(Review):
             "submitted": True,
             "outdated": signature != self._signature(),
             "score": result.score,
+            "with_help": bool(helped),
+            "unaided_score": self._unaided(result, scored, result.verdict, asked) if helped else result.score,
             "credit": result.credit,
             "penalty": result.penalty,
             "total_weight": result.total_weight,

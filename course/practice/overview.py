@@ -3,9 +3,18 @@ category, with a plot and what to do next. Pure computation here; the page is co
 
 Every text from the record or a notebook is untrusted: the page escapes all of it.
 
-Category recall counts the defects of submitted reviews only: a drill is a cut of an exercise
-the learner has already seen (often seen solved), so it would flatter recall; drills are counted
-in their own columns. A category is called weak only once MIN_WEAK of its defects were met.
+An exercise is passed by a review scoring PASS_SCORE or more with the right verdict in which no
+defect was found with help (its hints or explanation shown before that submission). One whose
+only such reviews had help is "passed with help": it is neither suggested as a retry (its
+explanations were read; its patterns come back as drills) nor counted as passed on one's own.
+
+Category recall counts each keyed defect once per exercise: its outcome in the first submitted
+review of that exercise that met it. That review is always unaided (hints and explanations are
+offered only after a submission); a retry after reading them would count the same defect again,
+found with help. Retries still show in the exercise's own row (attempts, best score) and in the
+plot. Drills are not in recall either: a drill is a cut of an exercise the learner has already
+seen (often seen solved), so it would flatter recall; drills are counted in their own columns. A
+category is called weak only once MIN_WEAK of its defects were met.
 """
 
 from __future__ import annotations
@@ -22,14 +31,34 @@ from ..keys.bank import DIFFICULTIES, Bank, BankError
 from ..vocab import CATEGORIES
 from .record import Attempt, LearnerRecord, RecordState
 
-__all__ = ["MIN_WEAK", "PASS_SCORE", "CategoryStats", "ExerciseStats", "Overview", "overview", "plot_series"]
+__all__ = [
+    "MIN_WEAK",
+    "PASS_SCORE",
+    "CategoryStats",
+    "ExerciseStats",
+    "Overview",
+    "overview",
+    "passes",
+    "plot_series",
+    "with_help",
+]
 
-PASS_SCORE = 0.8  # an exercise is passed by a review scoring this much with the right verdict
+PASS_SCORE = 0.8  # an exercise is passed by a review scoring this much with the right verdict, unaided
 RECENT = 10  # a category's recall "now": over the last this many of its defects the learner met
 MIN_WEAK = 3  # defects of a category met in reviews before the page calls it weak
 MAX_NOTEBOOK_BYTES = 5 * 1024 * 1024
 _PRACTICE_CALL = re.compile(r'practice\(\s*\\?"([a-z0-9][a-z0-9-]*)')
 _HEADING = re.compile(r"^#\s+(.{1,200})$", re.MULTILINE)
+
+
+def passes(attempt: Attempt) -> bool:
+    """The score and the verdict pass, help aside."""
+    return attempt.score >= PASS_SCORE and attempt.verdict_correct
+
+
+def with_help(attempt: Attempt) -> bool:
+    """A defect was found (or miscategorised) after its hints or explanation were shown."""
+    return any(d.helped and d.status != "missed" for d in attempt.defects)
 
 
 @dataclass
@@ -58,14 +87,20 @@ class ExerciseStats:
 
     @property
     def passed(self) -> bool:
-        return any(a.score >= PASS_SCORE and a.verdict_correct for a in self.attempts)
+        """Passed on one's own: by a review with no defect found with help."""
+        return any(passes(a) and not with_help(a) for a in self.attempts)
+
+    @property
+    def passed_with_help(self) -> bool:
+        """Not passed on one's own, but by a review in which a defect was found with help."""
+        return not self.passed and any(passes(a) for a in self.attempts)
 
 
 @dataclass
 class CategoryStats:
     category: str
-    outcomes: list[str] = field(default_factory=list)  # statuses in reviews, oldest first
-    attempts: int = 0  # reviews that met it
+    outcomes: list[str] = field(default_factory=list)  # per defect, its first review's status, oldest first
+    attempts: int = 0  # reviews that met one of its defects for the first time
     drill_outcomes: list[str] = field(default_factory=list)  # statuses in drills, kept apart
 
     @property
@@ -118,7 +153,13 @@ class Overview:
 
     @property
     def not_passed(self) -> list[ExerciseStats]:
-        return [e for e in self.tried if not e.passed]
+        """Tried, and passed neither on one's own nor with help."""
+        return [e for e in self.tried if not e.passed and not e.passed_with_help]
+
+    @property
+    def helped(self) -> list[ExerciseStats]:
+        """Passed only with help."""
+        return [e for e in self.tried if e.passed_with_help]
 
     @property
     def weakest(self) -> CategoryStats | None:
@@ -217,6 +258,7 @@ def overview(directory: str | os.PathLike = ".", bank: Bank | None = None, bank_
         by_slug[stats.slug] = stats
     categories: dict[str, CategoryStats] = defaultdict(lambda: CategoryStats(""))
     drills: list[Attempt] = []
+    met: set[tuple[str, str]] = set()  # (exercise, defect id) met in a review: counted once
     for attempt in sorted(state.attempts, key=lambda a: a.when):
         if attempt.kind == "review":
             stats = by_slug.setdefault(
@@ -229,9 +271,13 @@ def overview(directory: str | os.PathLike = ".", bank: Bank | None = None, bank_
         for d in attempt.defects:
             cat = categories[d.category]
             cat.category = d.category
-            (cat.outcomes if attempt.kind == "review" else cat.drill_outcomes).append(d.status)
-            seen.add(d.category)
-        for c in seen if attempt.kind == "review" else ():
+            if attempt.kind == "drill":
+                cat.drill_outcomes.append(d.status)
+            elif (attempt.exercise, d.id) not in met:  # a retry's outcomes are in the exercise's row only
+                met.add((attempt.exercise, d.id))
+                cat.outcomes.append(d.status)
+                seen.add(d.category)
+        for c in seen:
             categories[c].attempts += 1
     exercises = sorted(by_slug.values(), key=lambda e: (not e.attempts, e.slug))
     return Overview(

@@ -8,6 +8,11 @@ kernels add their hints up rather than undo each other's. It is read as hostile 
 sidecar reader's rules); one that cannot be read is moved aside, never deleted, and practice
 starts again from the findings, which are not in it. It holds no key text: defects are named by
 id and the score is computed again from the key on this machine.
+
+The submitted review keeps, beside its findings and verdict, `helped`: the ids of the defects
+whose hints or explanation had been shown before it was submitted (course.practice's submit
+says which count). A file written before it existed, or a value that is not a list of ids, reads
+as no help.
 """
 
 from __future__ import annotations
@@ -46,6 +51,13 @@ def _empty(exercise: str) -> dict[str, Any]:
     }
 
 
+def _ids(value: Any) -> list[str]:
+    """A list of defect ids, sorted; anything else (missing, not a list) is no ids."""
+    if not isinstance(value, list):
+        return []
+    return sorted({v for v in value if isinstance(v, str) and v})
+
+
 def _clean(data: Any, exercise: str) -> dict[str, Any]:
     """Keep only what is well formed; anything else is dropped, never trusted."""
     out = _empty(exercise)
@@ -59,7 +71,7 @@ def _clean(data: Any, exercise: str) -> dict[str, Any]:
             findings = None
         verdict = sub.get("verdict")
         if findings is not None and (verdict is None or verdict in VERDICTS):
-            out["submitted"] = {"findings": findings, "verdict": verdict}
+            out["submitted"] = {"findings": findings, "verdict": verdict, "helped": _ids(sub.get("helped"))}
     hints = data.get("hints")
     if isinstance(hints, dict):
         out["hints"] = {k: v for k, v in hints.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
