@@ -21,6 +21,7 @@ from course.practice.drills import NoDrill, cut, next_drill
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
 from course.practice.schedule import PatternError, cards, in_days, local_time, resolve_pattern
 from course.review.page import build_files
+from course.vocab import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "exercises"
@@ -158,6 +159,33 @@ def test_a_missed_drill_says_so_and_comes_back_tomorrow(tmp_path):
     review.submit()  # nothing flagged
     assert viewer.notice.startswith("Recorded as a drill of the pattern injection: missed. It comes back ")
     assert viewer.notice.endswith("(in 1 day).") and "before it was due" not in viewer.notice
+
+
+def test_with_two_defects_of_the_pattern_the_notice_says_how_many_were_found(tmp_path):
+    """The walk-through saw "injection: missed" beside a score with an injection defect found: the
+    other injection defect of the cut was missed. The notice says 1 of 2, and names neither; when
+    every defect of the pattern fared alike, the one-word wording stands (the tests above)."""
+    record_review(tmp_path, SLUG, "injection", days_ago=3)
+    review = drill(tmp_path, bank=BANK)
+    viewer = review.viewer
+    defects = review._exercise().key.defects
+    assert [d.pattern for d in defects] == ["injection", "injection"]
+    flag = defects[0]  # the defect the drill was cut around
+    review.flag(flag.file, flag.lines[0], flag.category, "unsafe SQL", side=flag.side)
+    result = review.submit()
+    assert [r.status for r in result.defects] == ["found", "missed"]
+    card = cards(LearnerRecord(tmp_path).read().attempts)["injection"]
+    assert viewer.notice == (
+        "Recorded as a drill of the pattern injection: 1 of 2 defects of this pattern found; the one missed "
+        f"is why it comes back {local_time(card.due)} (in 1 day)."
+    )
+    assert not any(d.title in viewer.notice for d in defects)  # a missed defect's title is not earned
+    # both found, one under another category: that one sets the date
+    other = defects[1]
+    wrong = next(c for c in CATEGORIES if c != other.category and c not in other.also)
+    review.flag(other.file, other.lines[0], wrong, "odd", side=other.side)
+    assert [r.status for r in review.submit().defects] == ["found", "miscategorised"]
+    assert "2 of 2 defects of this pattern found, one of them with help or under another category" in viewer.notice
 
 
 def test_successive_unaided_finds_when_due_give_strictly_growing_intervals():

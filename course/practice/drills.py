@@ -38,7 +38,7 @@ from ..diff.write import tree_texts, unified_diff
 from ..keys.bank import Bank, BankError, Exercise
 from ..keys.model import Decoy, Defect, Key
 from .record import Attempt, LearnerRecord, RecordState
-from .schedule import PatternCard, ago, cards, due_cards, in_days, local_time
+from .schedule import PatternCard, ago, cards, due_cards, in_days, local_time, rating
 
 __all__ = [
     "CONTEXT",
@@ -336,6 +336,22 @@ _RESULT = {
 }
 
 
+def _of(ratings: list[Rating], when: str) -> str:
+    """Defects of the drilled pattern that fared differently: how many were found, and which kind
+    set the date (the worst). They are not named: a missed one's title is key text the learner
+    has not earned."""
+    m, missed, hard = len(ratings), ratings.count(Rating.Again), ratings.count(Rating.Hard)
+    text = f"{m - missed} of {m} defects of this pattern found"
+    if missed:
+        one = missed == 1
+        return text + f"; the {'one' if one else f'{missed}'} missed {'is' if one else 'are'} why it comes back {when}"
+    one = hard == 1
+    return (
+        text
+        + f", {'one' if one else hard} of them with help or under another category, which is why it comes back {when}"
+    )
+
+
 def drill_notice(record: LearnerRecord, attempt: Attempt | None, pattern: str, now: _dt.datetime | None = None) -> str:
     """What the viewer says after a drill is submitted: how it was recorded and when its pattern
     comes back (course.practice.schedule, in the kernel's local time)."""
@@ -350,10 +366,11 @@ def drill_notice(record: LearnerRecord, attempt: Attempt | None, pattern: str, n
     after = cards(attempts).get(pattern)
     if after is None:  # pragma: no cover - a drill's key always holds a defect of its pattern
         return f"Recorded as a drill of the pattern {pattern}."
-    text = (
-        f"Recorded as a drill of the pattern {pattern}: {_RESULT[after.last_rating]}. "
-        f"It comes back {local_time(after.due)} ({in_days(after.due, now)})."
-    )
+    when = f"{local_time(after.due)} ({in_days(after.due, now)})"
+    text = f"Recorded as a drill of the pattern {pattern}: {_RESULT[after.last_rating]}. It comes back {when}."
+    ratings = [rating(d) for d in attempt.defects if d.pattern == pattern]
+    if len(set(ratings)) > 1:  # rated by its worst defect: "missed" beside one found would contradict the score
+        text = f"Recorded as a drill of the pattern {pattern}: {_of(ratings, when)}."
     if after.last_rating == Rating.Good and before is not None and before.due > attempt.when:
         text += (
             " You drilled it before it was due, so its gap grows only a little; find it unaided when it "
