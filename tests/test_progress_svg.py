@@ -54,7 +54,7 @@ def test_without_matplotlib_the_plot_is_an_svg_of_every_attempt_and_category(tmp
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert "drill (not joined)" in texts
     assert "security" in texts and "edge-case" in texts
-    assert "2/2" in texts and "0/2" in texts  # found/met per category, over reviews only
+    assert "1/1" in texts and "0/1" in texts  # found/met per category: first reviews of an exercise only
     assert not list(svg.iter(f"{SVG}script"))
 
 
@@ -122,3 +122,32 @@ def test_the_matplotlib_plot_draws_the_same_series(tmp_path):
     assert joined == JOINED
     assert unjoined == {tuple(sorted(DRILLS))}
     assert "not comparable" in left.get_xlabel()
+
+
+def test_the_svg_legend_lies_below_the_x_label_outside_the_plot(tmp_path):
+    """The walk-through saw the legend sit over the plot: it now never shares the axes' area."""
+    from course.practice.plot_svg import DRILL_LABEL, LEFT, PLOT_XLABEL, REVIEW_LABEL, H
+
+    svg = ET.fromstring(plot_svg(_record(tmp_path)))
+    x0, _, x1, y1 = LEFT
+    texts = {t.text: (float(t.get("x", 0)), float(t.get("y", 0))) for t in svg.iter(f"{SVG}text")}
+    label_y = texts[PLOT_XLABEL][1]
+    for label in (REVIEW_LABEL, DRILL_LABEL):
+        x, y = texts[label]
+        assert y - 11 > label_y and y < H  # a line below the x label, inside the image
+        assert x0 <= x <= x1  # under the panel it explains
+    samples = [e for e in svg.iter() if e.get("class") == "legend"]
+    assert len(samples) == 3  # the review's line and dot, the drill's cross
+    for e in samples:
+        y = float(e.get("cy") or e.get("y1") or re.match(r"M[\d.]+,([\d.]+)", e.get("d", "")).group(1))  # type: ignore[union-attr]
+        assert y > y1 + 20  # well below the axes' rectangle and its tick labels
+
+
+def test_the_matplotlib_legend_does_not_overlap_the_axes(tmp_path):
+    fig = plot_figure(_record(tmp_path))
+    fig.draw_without_rendering()  # constrained layout places everything
+    left = fig.axes[0]
+    legend = left.get_legend().get_window_extent()
+    assert not legend.overlaps(left.get_window_extent())
+    assert legend.y1 < left.get_window_extent().y0  # below the plot
+    assert fig.bbox.contains(legend.x0, legend.y0) and fig.bbox.contains(legend.x1, legend.y1)  # not cut off

@@ -94,7 +94,10 @@ def plot_figure(ov: Overview) -> Any:
     left.set_xlabel(PLOT_XLABEL, color=INK)
     left.set_ylabel("score", color=INK)
     left.set_title(PLOT_TITLE, color=INK)
-    legend = left.legend(loc="lower right", fontsize="small", frameon=False)
+    # below the x label, outside the axes, so it never covers a point (constrained layout makes room)
+    legend = left.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize="small", frameon=False, borderaxespad=0
+    )
     for text in legend.get_texts():
         text.set_color(INK)
     names = [c.category for c in ov.categories]
@@ -151,7 +154,7 @@ def _exercise_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
                 (" → ".join(_pct(a.recall) for a in e.attempts[-8:]), False),
                 (" → ".join(_pct(a.precision) for a in e.attempts[-8:]), False),
                 ("right" if latest.verdict_correct else "wrong", False),
-                ("yes" if e.passed else "not yet", False),
+                ("yes" if e.passed else "with help" if e.passed_with_help else "not yet", False),
             ]
         )
     return rows
@@ -216,6 +219,13 @@ def first_steps(ov: Overview) -> list[str]:
         steps.append(f"Review {_exercise(ov, first)} next.")
     elif retry is not None:
         steps.append(f"Review {_exercise(ov, retry)} again: your best so far is {_pct(retry.best)}.")
+    if ov.helped:
+        names = ", ".join(_exercise(ov, e, where=False) for e in sorted(ov.helped, key=lambda e: e.course_order))
+        steps.append(
+            f"You passed {names} with help: some defects were found after their hints or explanation. "
+            "That does not count as passed on your own, and a retry now would replay what you just read. "
+            "Their patterns come back as drills (below), to find on your own."
+        )
     weak = ov.weakest
     if weak is not None:
         n = min(RECENT, weak.met)
@@ -251,7 +261,7 @@ def still_to_do(ov: Overview) -> str:
         groups.setdefault(e.notebook, []).append(f"<li>{_exercise(ov, e, where=False)}{state}</li>")
     parts = [
         f"<details><summary>All exercises still to do ({len(ov.not_tried)} not tried, {len(ov.not_passed)} "
-        f"not yet passed: a score of {_pct(PASS_SCORE)} or more with the right verdict), by notebook</summary>"
+        f"not yet passed: a score of {_pct(PASS_SCORE)} or more with the right verdict, on your own), by notebook</summary>"
     ]
     for notebook, items in groups.items():
         head = _notebook_link(ov, notebook) if notebook else "Not in a notebook here"
@@ -355,13 +365,16 @@ class ProgressView:
             "different exercises are not comparable, and a drill (a short cut of an exercise you have seen) "
             "is a separate mark.</small></p>",
             "<h3>Per exercise</h3><p>Score is weighted (a blocker counts three times a minor); recall and "
-            "precision count defects and findings one by one. Each arrow is a later attempt.</p>",
+            "precision count defects and findings one by one. Each arrow is a later attempt. Passed "
+            "<i>with help</i> means the passing score needed defects found after their hints or explanation.</p>",
             _table(
                 ("exercise", "attempts", "best score", "score", "recall", "precision", "last verdict", "passed"),
                 _exercise_rows(ov),
             ),
-            "<h3>Per category</h3><p>Counted over your reviews only: a drill is a cut of code you have "
-            "already reviewed, often seen solved, so its defects are in their own column. A category is "
+            "<h3>Per category</h3><p>Counted over your reviews only, each defect once: as you did in the "
+            "first review of its exercise that met it (a retry comes after reading hints and explanations; "
+            "it counts in the exercise's row above). A drill is a cut of code you have already reviewed, "
+            "often seen solved, so its defects are in their own column. A category is "
             f"called weak once you have met at least {MIN_WEAK} of its defects.</p>",
             _table(
                 ("category", "reviews", "defects met", "found", "recall", f"recall, last {RECENT}", "drills: found"),

@@ -28,9 +28,10 @@ BARS_TITLE = "Per category, reviews only"
 BARS_XLABEL = "recall: defects found / met"
 
 
-W, H = 900, 340
+W, H = 900, 360
 LEFT = (50, 30, 520, 280)  # x0, y0, x1, y1 of the attempts panel's axes
 RIGHT = (700, 30, 860, 280)  # of the per-category panel's axes
+LEGEND_Y = LEFT[3] + 58  # the legend's row: below the x label (at LEFT[3] + 35), outside the axes
 
 
 def _text(x: float, y: float, text: str, size: int = 12, anchor: str = "middle") -> str:
@@ -68,13 +69,13 @@ def _attempts_panel(ov: Overview) -> list[str]:
             out.append(f'<polyline class="review" points="{line}" fill="none" stroke="{REVIEW_COLOUR}" stroke-width="1.5"/>')  # fmt: skip
         out += [f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3.5" fill="{REVIEW_COLOUR}"/>' for i, v in points]
     out += [_cross(px(i), py(v)) for i, v in drills]
-    legend_y = y1 - 12 - (16 if drills else 0)
-    out.append(f'<line x1="{x1 - 290}" x2="{x1 - 266}" y1="{legend_y}" y2="{legend_y}" stroke="{REVIEW_COLOUR}" stroke-width="2"/>')  # fmt: skip
-    out.append(f'<circle cx="{x1 - 278}" cy="{legend_y}" r="3.5" fill="{REVIEW_COLOUR}"/>')
-    out.append(_text(x1 - 260, legend_y + 4, REVIEW_LABEL, 11, "start"))
+    # the legend: one row below the x label, outside the axes, so it never covers a point
+    out.append(f'<line class="legend" x1="{x0 + 10}" x2="{x0 + 34}" y1="{LEGEND_Y}" y2="{LEGEND_Y}" stroke="{REVIEW_COLOUR}" stroke-width="2"/>')  # fmt: skip
+    out.append(f'<circle class="legend" cx="{x0 + 22}" cy="{LEGEND_Y}" r="3.5" fill="{REVIEW_COLOUR}"/>')
+    out.append(_text(x0 + 40, LEGEND_Y + 4, REVIEW_LABEL, 11, "start"))
     if drills:
-        out.append(_cross(x1 - 278, y1 - 12).replace('class="drill"', 'class="legend"'))
-        out.append(_text(x1 - 260, y1 - 8, DRILL_LABEL, 11, "start"))
+        out.append(_cross(x0 + 330, LEGEND_Y).replace('class="drill"', 'class="legend"'))
+        out.append(_text(x0 + 342, LEGEND_Y + 4, DRILL_LABEL, 11, "start"))
     out.append(_text((x0 + x1) / 2, y0 - 10, PLOT_TITLE, 14))
     out.append(_text((x0 + x1) / 2, y1 + 35, PLOT_XLABEL, 12))
     return out
