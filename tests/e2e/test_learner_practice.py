@@ -118,3 +118,41 @@ def test_submitting_with_no_verdict_asks_for_one_first(lab, new_page):
     page.locator(".cra-score-value").wait_for()
     assert "verdict right" in root.locator(".cra-score").inner_text()
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_defect_found_after_its_hint_is_scored_with_help(lab, new_page):
+    """Walk-through 4: after hints, a retry that flags the hinted line scored a plain "Score 100%"."""
+    (lab.root / "helped").mkdir()
+    lab.write_notebook(
+        "helped/p.ipynb",
+        "from course.practice import practice\n"
+        f"review = practice({SLUG!r}, bank={str(BANK)!r})\n"
+        "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
+        "review.verdict = 'request-changes'\n"
+        "review",
+    )
+    page, log = new_page()
+    open_and_run(page, lab, "helped/p.ipynb")
+    root = page.locator(".cra-root")
+    submit_review(root)
+    page.locator(".cra-score-value").wait_for()
+    assert "with help" not in root.locator(".cra-score").inner_text()
+    missed = root.locator(".cra-defect[data-defect='0']")
+    missed.locator("button.cra-hint").click()
+    missed.locator(".cra-hints li").first.wait_for()
+
+    line(page, 0, new=5).locator("td.cra-code").click()
+    form = root.locator(".cra-form")
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("textarea").fill("the first price is never summed")
+    form.locator("button.cra-save").click()
+    form.wait_for(state="detached")
+    root.locator("button.cra-submit").click()
+    wait_for(lambda: "with help" in root.locator(".cra-score-value").inner_text(), what="the score with help")
+    summary = root.locator(".cra-score").inner_text()
+    assert "on your own" in summary, summary
+    assert "with help" in root.locator("button.cra-to-score").inner_text()
+    assert root.locator(".cra-defect[data-defect='0'] .cra-helped").inner_text() == "with help"
+    assert root.locator(".cra-defect[data-defect='1'] .cra-helped").count() == 0  # found on its own
+    assert "not for passing" in root.locator(".cra-help-note").inner_text()
+    assert not unexpected_errors(log, lab.app), log.errors

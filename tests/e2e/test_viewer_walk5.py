@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 from test_viewer_comfort import LONG, LONG_INDEX, SLUG, cursor_line, findings, write_comfort
 from test_viewer_layout import WIDE, in_view
@@ -143,3 +144,46 @@ def test_n_and_p_step_from_the_cursor_once_it_left_the_finding_shown(review):
     wait_for(lambda: current() == f"{LONG}:130", what="n from line 70: the finding at 130")
     page.keyboard.press("p")  # on the finding just shown: the one before it
     wait_for(lambda: current() == f"{LONG}:20", what="p from the finding at 130")
+
+
+def test_a_line_near_the_top_of_the_notebooks_view_stays_put_when_the_review_is_partly_scrolled_out(lab, new_page):
+    """The review's cell partly above the notebook's view: the form has room above the line in
+    the review's own area but not in the notebook's view. Focusing its field used to scroll the
+    notebook, moving every line under the pointer (walk-throughs 4 and 5: the next click landed
+    on the wrong line)."""
+    write_comfort(lab)
+    nb = nbformat.read(lab.root / f"{SLUG}.ipynb", as_version=4)
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Before\n\n" + "A paragraph.\n\n" * 20),
+        nbformat.v4.new_code_cell(nb.cells[0].source),
+        nbformat.v4.new_markdown_cell("After.\n\n" * 30),
+    ]
+    nbformat.write(nb, lab.root / "partly.ipynb")
+    page, log = new_page(viewport=(1440, 1000))
+    open_and_run(page, lab, "partly.ipynb")
+    target = line(page, LONG_INDEX, new=70)
+    # in the review's own area, line 70 with room for the form above it
+    page.locator(".cra-main").evaluate(
+        """m => { const row = [...document.querySelectorAll('tr.cra-line')].find(r =>
+                     r.closest('table').dataset.file === '2' && r.children[1].textContent === '70');
+                 m.scrollTop += row.getBoundingClientRect().top - m.getBoundingClientRect().top - 260; }"""
+    )
+    page.evaluate(  # then the notebook: line 70 just under the top of the notebook's view
+        """() => { const sc = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+                   const row = [...document.querySelectorAll('tr.cra-line')].find(r =>
+                     r.closest('table').dataset.file === '2' && r.children[1].textContent === '70');
+                   sc.scrollTop += row.getBoundingClientRect().top - sc.getBoundingClientRect().top - 30; }"""
+    )
+    page.wait_for_timeout(200)
+    main_top = page.locator(".cra-main").evaluate("m => m.getBoundingClientRect().top")
+    room = top(target) - main_top
+    assert room > 250, "the review's own area has room above the line for the form"
+    before = top(target)
+    target.locator("td.cra-code").click()
+    form = page.locator(".cra-form")
+    form.wait_for()
+    page.wait_for_timeout(200)
+    assert form.evaluate("f => f.getBoundingClientRect().height") < room, "the form would have fitted above"
+    assert abs(top(target) - before) < 1.5, "the line moved from under the pointer"
+    assert in_view(form, ".jp-NotebookPanel .jp-WindowedPanel-outer"), "the form is out of the notebook's view"
+    assert not unexpected_errors(log, lab.app), log.errors

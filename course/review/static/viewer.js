@@ -752,10 +752,16 @@ function render({ model, el }) {
     if (after) after.after(row);
   }
 
-  /** How far below the review's top edge a row must start to be seen: under its file's sticky header. */
+  /** How far down the window a row of the review must start to be seen: under its file's
+   * sticky header, and under the top of every box that clips the review (the notebook's own
+   * scroll area when the cell is partly scrolled out of it). */
   function visibleTop(el) {
     const head = el.closest("section.cra-file")?.querySelector(".cra-filehead");
-    return ui.main.getBoundingClientRect().top + (head ? head.offsetHeight : 0);
+    let top = Math.max(0, ui.main.getBoundingClientRect().top + (head ? head.offsetHeight : 0));
+    for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (/auto|scroll|hidden|clip/.test(getComputedStyle(a).overflowY)) top = Math.max(top, a.getBoundingClientRect().top);
+    }
+    return top;
   }
 
   function openForm(fi, a, b, focusField = true) {
@@ -779,7 +785,12 @@ function render({ model, el }) {
       formRow = root.querySelector(".cra-form-row");
     }
     if (formRow && formRow.getBoundingClientRect().bottom > ui.main.getBoundingClientRect().bottom) scrollMain(formRow, "nearest");
-    if (focusField) root.querySelector(".cra-form .cra-category")?.focus();
+    // Focus moves nothing: a focus() that scrolled the notebook to the field would move every
+    // line under the pointer. Only a form still out of the window's sight is scrolled to.
+    if (focusField) root.querySelector(".cra-form .cra-category")?.focus({ preventScroll: true });
+    if (formRow && (formRow.getBoundingClientRect().top < visibleTop(formRow) - 1 || formRow.getBoundingClientRect().bottom > window.innerHeight)) {
+      formRow.scrollIntoView({ block: "nearest" });
+    }
   }
 
   function startEdit(id) {
