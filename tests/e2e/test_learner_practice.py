@@ -37,6 +37,20 @@ def restart_kernel_and_run_all(page) -> None:
     page.wait_for_selector(".cra-root[data-ready=true]", timeout=30_000)
 
 
+def open_practice(lab, new_page, folder: str, *lines: str):
+    """A practice notebook on the fixture exercise in `folder` (its cell: practice(), `lines`,
+    then the review), opened and run; returns (page, log, the viewer's root)."""
+    (lab.root / folder).mkdir()
+    body = "".join(f"{line}\n" for line in lines)
+    lab.write_notebook(
+        f"{folder}/p.ipynb",
+        f"from course.practice import practice\nreview = practice({SLUG!r}, bank={str(BANK)!r})\n{body}review",
+    )
+    page, log = new_page()
+    open_and_run(page, lab, f"{folder}/p.ipynb")
+    return page, log, page.locator(".cra-root")
+
+
 def test_practice_score_hints_and_reveals_survive_a_kernel_restart(lab, new_page):
     folder = lab.root / "practice"
     folder.mkdir()
@@ -92,17 +106,9 @@ def test_practice_score_hints_and_reveals_survive_a_kernel_restart(lab, new_page
 
 def test_submitting_with_no_verdict_asks_for_one_first(lab, new_page):
     """Walk-through 5: a review submitted with no verdict was scored without a word about it."""
-    (lab.root / "verdict").mkdir()
-    lab.write_notebook(
-        "verdict/p.ipynb",
-        "from course.practice import practice\n"
-        f"review = practice({SLUG!r}, bank={str(BANK)!r})\n"
-        "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
-        "review",
+    page, log, root = open_practice(
+        lab, new_page, "verdict", "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')"
     )
-    page, log = new_page()
-    open_and_run(page, lab, "verdict/p.ipynb")
-    root = page.locator(".cra-root")
     root.locator("button.cra-submit").click()
     ask = root.locator(".cra-verdict-ask")
     ask.wait_for()
@@ -122,18 +128,13 @@ def test_submitting_with_no_verdict_asks_for_one_first(lab, new_page):
 
 def test_a_defect_found_after_its_hint_is_scored_with_help(lab, new_page):
     """Walk-through 4: after hints, a retry that flags the hinted line scored a plain "Score 100%"."""
-    (lab.root / "helped").mkdir()
-    lab.write_notebook(
-        "helped/p.ipynb",
-        "from course.practice import practice\n"
-        f"review = practice({SLUG!r}, bank={str(BANK)!r})\n"
-        "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
-        "review.verdict = 'request-changes'\n"
-        "review",
+    page, log, root = open_practice(
+        lab,
+        new_page,
+        "helped",
+        "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')",
+        "review.verdict = 'request-changes'",
     )
-    page, log = new_page()
-    open_and_run(page, lab, "helped/p.ipynb")
-    root = page.locator(".cra-root")
     submit_review(root)
     page.locator(".cra-score-value").wait_for()
     assert "with help" not in root.locator(".cra-score").inner_text()
