@@ -1,7 +1,10 @@
 """Fixtures for the multi-user tests (the machinery is in hub_harness.py).
 
-Each is module-scoped: one module builds one class (users, a Python for them, the exchange,
-servers) and everything it made is torn down when the module ends, whatever happened.
+Each is module-scoped: one module builds one class (users, the exchange, servers) and
+everything it made is torn down when the module ends, whatever happened. The one exception is
+the Python the test users run (user_env): built once per session in its own scratch folder and
+shared, because no test writes to it (users' files go to their homes, the class's to its module
+scratch) and building it, with the formgrader disabled for students, costs seconds per module.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from hub_harness import (
     need_root,
     remove_stale_accounts,
     running_postgres,
+    students_lose_formgrader,
 )
 
 
@@ -26,9 +30,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "hub: needs root; makes system users, starts JupyterHub or PostgreSQL")
 
 
-@pytest.fixture(scope="module")
-def scratch():
-    """The module's temporary folder; CRA_HUB_KEEP=1 keeps it (not the users) for a post-mortem."""
+def _scratch():
+    """A temporary folder; CRA_HUB_KEEP=1 keeps it (not the users) for a post-mortem."""
     need_root()
     root = make_scratch()
     try:
@@ -38,6 +41,18 @@ def scratch():
             print(f"\nkept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    """The module's own folder: its exchange, config, course directories, hub state."""
+    yield from _scratch()
+
+
+@pytest.fixture(scope="session")
+def session_scratch():
+    """The session's folder: the test users' Python (user_env), shared by the modules."""
+    yield from _scratch()
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +68,11 @@ def users(scratch):
         made.remove_all()
 
 
-@pytest.fixture(scope="module")
-def user_env(scratch):
-    return build_user_env(scratch)
+@pytest.fixture(scope="session")
+def user_env(session_scratch):
+    env = build_user_env(session_scratch)
+    students_lose_formgrader(session_scratch, env)
+    return env
 
 
 @pytest.fixture(scope="module")

@@ -405,20 +405,10 @@ class Class:
         return self.as_user(user, [self.env.python, *args], **kw)
 
 
-def make_class(scratch: Path, user_env: UserEnv) -> Class:
-    """The hub-wide setup of docs/deploy.md: nbgrader's exchange (mode 1777), the shared
-    nbgrader config from deploy/, the formgrader off for everyone but instructors."""
-    exchange = scratch / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o1777)
-    etc = scratch / "etc" / "jupyter"
-    etc.mkdir(parents=True)
-    for folder in (scratch / "etc", etc):
-        folder.chmod(0o755)
-    shutil.copy(MULTIUSER_CONFIG, etc / "nbgrader_config.py")
-    (etc / "nbgrader_config.py").chmod(0o644)
-    instructor_config = scratch / "etc" / "instructor-jupyter"
-    shutil.copytree(INSTRUCTOR_CONFIG, instructor_config)
+def students_lose_formgrader(scratch: Path, user_env: UserEnv) -> None:
+    """The formgrader off in the environment's own (sys-prefix) Jupyter config, as docs/deploy.md
+    does; instructors get it back from their own config (make_class). It changes only files
+    inside `user_env`, the same way every time, so one built environment can serve every module."""
     jupyter = [str(user_env.bin / "jupyter")]
     admin = {"PATH": f"{user_env.bin}:/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8", **user_env.environ()}
     run(
@@ -435,6 +425,23 @@ def make_class(scratch: Path, user_env: UserEnv) -> Class:
         ],
         env=admin,
     )
+
+
+def make_class(scratch: Path, user_env: UserEnv) -> Class:
+    """The hub-wide setup of docs/deploy.md: nbgrader's exchange (mode 1777), the shared
+    nbgrader config from deploy/, the formgrader off for everyone but instructors (the last in
+    `user_env`, by students_lose_formgrader)."""
+    exchange = scratch / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o1777)
+    etc = scratch / "etc" / "jupyter"
+    etc.mkdir(parents=True)
+    for folder in (scratch / "etc", etc):
+        folder.chmod(0o755)
+    shutil.copy(MULTIUSER_CONFIG, etc / "nbgrader_config.py")
+    (etc / "nbgrader_config.py").chmod(0o644)
+    instructor_config = scratch / "etc" / "instructor-jupyter"
+    shutil.copytree(INSTRUCTOR_CONFIG, instructor_config)
     for path in [instructor_config, *instructor_config.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return Class(scratch, user_env, exchange, etc, instructor_config)
