@@ -151,9 +151,35 @@ def test_a_defect_found_after_its_hint_is_scored_with_help(lab, new_page):
     root.locator("button.cra-submit").click()
     wait_for(lambda: "with help" in root.locator(".cra-score-value").inner_text(), what="the score with help")
     summary = root.locator(".cra-score").inner_text()
-    assert "on your own" in summary, summary
+    assert "without the 1 defect found with help" in summary, summary
     assert "with help" in root.locator("button.cra-to-score").inner_text()
     assert root.locator(".cra-defect[data-defect='0'] .cra-helped").inner_text() == "with help"
     assert root.locator(".cra-defect[data-defect='1'] .cra-helped").count() == 0  # found on its own
     assert "not for passing" in root.locator(".cra-help-note").inner_text()
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_submitting_with_an_unsaved_finding_open_says_it_is_left_out(lab, new_page):
+    """Walk-through 7: a review submitted with a finding still being written was scored without it."""
+    page, log, root = open_practice(lab, new_page, "draft")
+    line(page, 0, new=10).locator("td.cra-code").click()
+    form = root.locator(".cra-form")
+    form.locator("textarea").fill("an empty cart divides by zero")
+    root.locator("button.cra-submit").click()
+    ask = root.locator(".cra-draft-ask")
+    ask.wait_for()
+    assert "viewercart/cart.py:10 is not saved" in ask.inner_text()
+    page.wait_for_timeout(300)
+    assert root.locator(".cra-score-value").count() == 0
+    root.locator("button.cra-submit-anyway").click()  # without the draft: then the verdict is asked
+    root.locator(".cra-verdict-ask").wait_for()
+    root.locator("button.cra-submit-anyway").click()
+    page.locator(".cra-score-value").wait_for()
+    assert form.locator("textarea").input_value() == "an empty cart divides by zero"  # still there to save
+    form.locator("select.cra-category").select_option("edge-case")
+    form.locator("button.cra-save").click()
+    form.wait_for(state="detached")
+    root.locator("button.cra-submit").click()  # the draft asks nothing now; the verdict still does
+    root.locator(".cra-verdict-ask").wait_for()
+    assert root.locator(".cra-draft-ask").count() == 0
     assert not unexpected_errors(log, lab.app), log.errors

@@ -17,6 +17,8 @@ from test_viewer_comfort import LONG, LONG_INDEX, SLUG, cursor_line, findings, w
 from test_viewer_layout import WIDE, in_view
 from viewer_flow import line, open_and_run, unexpected_errors, wait_for
 
+from course.diff import render_bundle, unified_diff
+
 pytestmark = pytest.mark.browser
 
 TOP = "(r) => r.getBoundingClientRect().top"
@@ -187,3 +189,60 @@ def test_a_line_near_the_top_of_the_notebooks_view_stays_put_when_the_review_is_
     assert abs(top(target) - before) < 1.5, "the line moved from under the pointer"
     assert in_view(form, ".jp-NotebookPanel .jp-WindowedPanel-outer"), "the form is out of the notebook's view"
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+THREE = {
+    f"pkg/{name}.py": "".join(f"{name}_{i} = {i}  # a line of {name}\n" for i in range(1, 61))
+    for name in ("alpha", "beta", "gamma")
+}
+
+
+def test_the_tree_takes_the_learner_to_the_file_clicked_and_the_lines_then_stay_still(lab, new_page):
+    """Walk-through 6: three new files of about 60 lines; "beta" clicked in the tree showed
+    "gamma", and the diff kept moving under the pointer (file bodies painted lazily at a guessed
+    height, then at their own)."""
+    text = render_bundle("three", "Three files", "bot", "Adds three modules.", unified_diff({}, THREE))
+    (lab.root / "three.diff").write_text(text, encoding="utf-8")
+    (lab.root / "three.findings.json").unlink(missing_ok=True)
+    lab.write_notebook("three.ipynb", "from course.review import Review\nReview.open('three.diff')")
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, "three.ipynb")
+    main = page.locator(".cra-main")
+    for fi in (1, 2, 1, 0, 1):
+        page.locator(f".cra-tree-file[data-file='{fi}'] .cra-tree-name").click()
+        wait_for(lambda fi=fi: tree_current(page) == fi, what=f"the tree on file {fi}")
+        head = page.locator(f"section[data-file='{fi}'] .cra-filehead")
+        gap = head.evaluate("h => h.getBoundingClientRect().top") - main.evaluate("m => m.getBoundingClientRect().top")
+        assert abs(gap) <= 2, f"file {fi}'s header is {gap} px from the top of the review"
+        first = line(page, fi, new=1)
+        at = top(first)
+        page.wait_for_timeout(400)
+        assert top(first) == at, "the lines moved by themselves"
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_typed_finding_stays_put_when_another_line_is_clicked(lab, review):
+    """Walk-through 7: a stray click moved a half-written finding to another line, silently."""
+    page, root = review
+    line(page, LONG_INDEX, new=70).locator("td.cra-code").click()
+    form = root.locator(".cra-form")
+    form.locator("textarea").fill("the window doubles")
+    line(page, LONG_INDEX, new=72).locator("td.cra-code").click()
+    assert form.locator(".cra-where").inner_text() == f"{LONG}:70", "the draft moved"
+    assert "not saved yet" in form.locator(".cra-error").inner_text()
+    assert form.locator("textarea").input_value() == "the window doubles"
+    page.keyboard.press("Escape")
+    form.wait_for(state="detached")
+    line(page, LONG_INDEX, new=72).locator("td.cra-code").click()  # nothing typed: a click moves it
+    assert form.locator(".cra-where").inner_text() == f"{LONG}:72"
+    form.locator(".cra-cancel").click()
+
+    # an edit that changes its finding is held the same way
+    card = root.locator(".cra-card", has=page.locator(".cra-where", has_text=f"{LONG}:20"))
+    card.evaluate("c => c.scrollIntoView({block: 'center'})")
+    card.locator("button.cra-edit").click()
+    form.locator("textarea").fill("doubles the first window, and the second")
+    line(page, LONG_INDEX, new=21).locator("td.cra-code").click()
+    assert form.locator(".cra-form-head strong").inner_text() == "Edit finding"
+    assert "not saved yet" in form.locator(".cra-error").inner_text()
+    assert [f["comment"] for f in findings(lab) if f["start"] == 20] == ["doubles the first window"]

@@ -206,6 +206,13 @@ function render({ model, el }) {
     }
   }
 
+  /** Where the draft reopened from the browser's storage is now ("" when none is open). */
+  function draftNoteWhere() {
+    const form = st.form;
+    if (!form || !form.restored) return "";
+    return form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : form.draft.label || "";
+  }
+
   /** A draft opened again: bring its form into view once the review is on the page. */
   function showRestoredDraft(tries) {
     const form = root.querySelector(".cra-form");
@@ -328,8 +335,9 @@ function render({ model, el }) {
     }
     const notice = model.get("notice");
     if (notice) items.push(h("div", { className: "cra-alert cra-alert-info", textContent: notice }));
-    if (st.form && st.form.restored) {
-      const where = st.form.mode === "new" ? spanLabel(st.form.file, st.form.rows[0], st.form.rows[1]) : st.form.draft.label;
+    st.draftNote = draftNoteWhere();
+    if (st.draftNote) {
+      const where = st.draftNote;
       items.push(h("div", { className: "cra-alert cra-alert-info cra-draft-note" },
         h("span", { textContent: `Your unsaved finding at ${where} is open again: save it or cancel it. ` }),
         h("button", { type: "button", className: "cra-link cra-to-draft", textContent: "Show it", onclick: () => scrollMain(root.querySelector(".cra-form"), "center") })));
@@ -343,7 +351,7 @@ function render({ model, el }) {
     const viewed = new Set(model.get("viewed") || []);
     const findings = model.get("findings") || [];
     const verdict = model.get("verdict");
-    if (verdict) st.askVerdict = false;
+    if (verdict && st.ask && st.ask.kind === "verdict") st.ask = null;
     const choices = model.get("choices") || {};
     const pr = model.get("pr") || {};
     const practice = model.get("practice") || {};
@@ -375,21 +383,40 @@ function render({ model, el }) {
       pr.practice ? h("button", {
         type: "button", className: "cra-btn cra-primary cra-submit",
         textContent: practice.submitted ? "Submit again" : "Submit review",
-        onclick: () => {
-          if (model.get("verdict")) { submitReview(); return; }
-          st.askVerdict = true; // a review ends with a verdict: ask once before scoring without one
-          paintToolbar();
-          ui.toolbar.querySelector(".cra-verdict button")?.focus();
-        },
+        onclick: () => trySubmit([]),
       }) : null,
-      pr.practice && st.askVerdict ? h("div", { className: "cra-alert cra-alert-warn cra-verdict-ask", attrs: { role: "alert" } },
-        h("span", { textContent: "No verdict chosen. A review ends with one, and the score says whether yours matches the key's: choose one above, or " }),
-        h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: "Submit without a verdict", onclick: submitReview })) : null,
+      pr.practice && st.ask ? askBar(st.ask) : null,
     );
   }
 
+  /** Submit, unless something is worth a word first: an unsaved finding (left out of the
+   * review), then no verdict. Each is asked once; its button submits without it. */
+  function trySubmit(skip) {
+    if (st.form && !skip.includes("draft")) {
+      st.ask = { kind: "draft", skip };
+    } else if (!model.get("verdict") && !skip.includes("verdict")) {
+      st.ask = { kind: "verdict", skip };
+    } else {
+      submitReview();
+      return;
+    }
+    paintToolbar();
+    if (st.ask.kind === "verdict") ui.toolbar.querySelector(".cra-verdict button")?.focus();
+  }
+
+  function askBar(ask) {
+    const form = st.form;
+    const where = !form ? "" : form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : form.draft.label;
+    const [text, label] = ask.kind === "draft"
+      ? [`Your finding at ${where} is not saved, so it would not be part of this review: save it (Ctrl+Enter) or cancel it (Esc), or `, "Submit without it"]
+      : ["No verdict chosen. A review ends with one, and the score says whether yours matches the key's: choose one above, or ", "Submit without a verdict"];
+    return h("div", { className: `cra-alert cra-alert-warn cra-submit-ask cra-${ask.kind}-ask`, attrs: { role: "alert" } },
+      h("span", { textContent: text }),
+      h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: label, onclick: () => trySubmit([...ask.skip, ask.kind]) }));
+  }
+
   function submitReview() {
-    st.askVerdict = false;
+    st.ask = null;
     paintToolbar();
     send({ type: "submit" }, (ack) => { if (ack.ok) showSection(ui.practice, "score"); });
   }
@@ -639,6 +666,9 @@ function render({ model, el }) {
     if (st.undo) paintUndo();
     paintSelection();
     paintDefectMarks();
+    // the banner's "your unsaved finding ... is open again" goes with that form, whichever way it went
+    if ((st.draftNote || "") !== draftNoteWhere()) paintBanner();
+    if (st.ask && st.ask.kind === "draft" && !st.form) { st.ask = null; paintToolbar(); }
   }
 
   function card(f) {
@@ -772,7 +802,7 @@ function render({ model, el }) {
     const held = st.rowEls[fi]?.[st.cursor && st.cursor.file === fi ? st.cursor.row : lo];
     const heldTop = held && held.isConnected ? held.getBoundingClientRect().top : null;
     // a range grown from an open form keeps the form's side of it (above or below)
-    st.form = { mode: "new", file: fi, rows: [lo, hi], draft, below: !!(old && old.file === fi && old.below) };
+    st.form = { mode: "new", file: fi, rows: [lo, hi], draft, below: !!(old && old.file === fi && old.below), restored: !!(old && old.restored) };
     keepDraft();
     paintFindings();
     let formRow = root.querySelector(".cra-form-row");
@@ -1031,11 +1061,37 @@ function render({ model, el }) {
     } else if (shiftKey && st.sel && st.sel.file === fi) {
       st.sel.b = row;
     } else {
+      const inRange = st.form && st.form.mode === "new" && st.form.file === fi && row >= st.form.rows[0] && row <= st.form.rows[1];
+      if (!inRange && unsavedWork()) { holdForm(); return; }
       if (st.form && st.form.mode === "edit") st.form = null;
       st.sel = { file: fi, a: row, b: row };
     }
     st.cursor = { file: fi, row };
     openForm(fi, st.sel.a, st.sel.b);
+  }
+
+  /** The open form holds words the learner typed (a new finding's comment, or an edit that
+   * changes its finding): a stray click elsewhere must neither move them nor drop them. */
+  function unsavedWork() {
+    const form = st.form;
+    if (!form) return false;
+    const d = form.draft;
+    if (form.mode === "new") return !!(d.comment || "").trim();
+    const f = (model.get("findings") || []).find((x) => x.id === form.id);
+    return !!f && (d.comment !== f.comment || d.category !== f.category || d.severity !== f.severity);
+  }
+
+  function holdForm() {
+    const el = root.querySelector(".cra-form");
+    if (!el) return;
+    const err = el.querySelector(".cra-error");
+    if (err) {
+      err.textContent = st.form.mode === "new"
+        ? "This finding is not saved yet: save it (Ctrl+Enter) or cancel it (Esc) before you flag another line. Shift+click changes its range."
+        : "This edit is not saved yet: save it (Ctrl+Enter) or cancel it (Esc) before you flag another line.";
+    }
+    scrollMain(el, "nearest");
+    el.querySelector(".cra-comment-input")?.focus({ preventScroll: true });
   }
 
   // a long review in comfort: full width, the file tree, file and change keys, undo, the counter --
@@ -1410,7 +1466,7 @@ function render({ model, el }) {
       h("summary", { className: "cra-score" },
         h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}${p.with_help ? " with help" : ""}` }),
         p.with_help && typeof p.unaided_score === "number"
-          ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} on your own)` }) : null,
+          ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} without the ${helpedCount(p)} found with help)` }) : null,
         h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
@@ -1424,6 +1480,11 @@ function render({ model, el }) {
     fill(ui.practice, panel);
     if (hadFocus && !root.contains(document.activeElement)) root.focus({ preventScroll: true });
     paintDefectMarks();
+  }
+
+  function helpedCount(p) {
+    const n = (p.defects || []).filter((d) => d.helped).length;
+    return `${n} defect${n === 1 ? "" : "s"}`;
   }
 
   // a revealed defect: its words as Markdown, its lines marked in the diff, its fix ----------------
