@@ -15,7 +15,7 @@ import pytest
 from course.keys.bank import Bank
 from course.practice import my_progress, practice
 from course.practice.overview import overview
-from course.practice.page import first_steps
+from course.practice.page import drills_due, first_steps, last_time, still_to_do
 from course.practice.progress import progress_path
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
 from course.scoring.match import score
@@ -136,6 +136,8 @@ def test_a_pass_with_help_is_not_a_pass_and_not_offered_as_a_retry(folder):
     row = re.search(rf"<tr><td>{SLUG}<br>.*?</tr>", html).group(0)  # type: ignore[union-attr]
     assert row.endswith("<td>with help</td></tr>")
     assert "not yet passed (best" not in html  # nor listed among the exercises still to do
+    # walk-throughs 6-7: the count of exercises still to do said "0 not yet passed" and nothing more
+    assert "0 not yet passed, 1 passed only with help: their patterns come back as drills;" in still_to_do(ov)
     # a defect that had help but was missed does not make a pass "with help"
     record.append(attempt(3, 0.8, a("found"), b("missed", helped=True)))
     ov = overview(folder, bank)
@@ -177,3 +179,20 @@ def test_the_walk_through_submit_hints_reveal_submit_is_not_a_pass(folder):
         first.category: (1 + (second.category == first.category), 0),
         **({second.category: (1, 0)} if second.category != first.category else {}),
     }
+
+
+def test_drills_due_says_how_each_patterns_defects_fared_last_time(folder):
+    """Walk-through 6: "last time: found with help, or miscategorised" did not say which."""
+    record = LearnerRecord(folder)
+    record.append(attempt(1, 0.5, a("found"), b("missed")))
+    record.append(attempt(2, 1.0, a("found"), b("found", helped=True)))
+    ov = overview(folder, Bank(BANK))
+    assert (last_time(ov, "injection"), last_time(ov, "boundary-off-by-one")) == ("found", "found with help")
+    html = drills_due(ov)
+    assert "submissions with it" in html and "found with help, or miscategorised" not in html
+    assert ">found with help<" in html
+    # two defects of one pattern that fared differently
+    record.append(attempt(3, 0.5, a("found"), a("missed", id="a2"), b("miscategorised")))
+    ov = overview(folder, Bank(BANK))
+    assert last_time(ov, "injection") == "1 of 2 found; 1 of 2 missed"
+    assert last_time(ov, "boundary-off-by-one") == "found under another category"

@@ -259,9 +259,11 @@ def still_to_do(ov: Overview) -> str:
     for e in todo:
         state = f" – not yet passed (best {_pct(e.best)})" if e.attempts else ""
         groups.setdefault(e.notebook, []).append(f"<li>{_exercise(ov, e, where=False)}{state}</li>")
+    helped = f", {len(ov.helped)} passed only with help: their patterns come back as drills" if ov.helped else ""
     parts = [
         f"<details><summary>All exercises still to do ({len(ov.not_tried)} not tried, {len(ov.not_passed)} "
-        f"not yet passed: a score of {_pct(PASS_SCORE)} or more with the right verdict, on your own), by notebook</summary>"
+        f"not yet passed{helped}; a pass is a score of {_pct(PASS_SCORE)} or more with the right verdict, on "
+        "your own), by notebook</summary>"
     ]
     for notebook, items in groups.items():
         head = _notebook_link(ov, notebook) if notebook else "Not in a notebook here"
@@ -274,7 +276,30 @@ def next_steps(ov: Overview) -> list[str]:
     return first_steps(ov)
 
 
-LAST_RESULT = {1: "missed", 2: "found with help, or miscategorised", 3: "found", 4: "found easily"}
+def last_time(ov: Overview, pattern: str) -> str:
+    """How the defects of `pattern` fared in the latest submission that met them, in words:
+    "found with help", or "1 of 2 found; 1 missed" (the schedule's rating alone could not say
+    which of help or another category it was)."""
+    latest = max(
+        (a for a in ov.attempts if any(d.pattern == pattern for d in a.defects)), key=lambda a: a.when, default=None
+    )
+    if latest is None:
+        return ""
+    outcomes = [d for d in latest.defects if d.pattern == pattern]
+    kinds = [
+        "missed"
+        if d.status == "missed"
+        else "found with help"
+        if d.helped
+        else "found under another category"
+        if d.status == "miscategorised"
+        else "found"
+        for d in outcomes
+    ]
+    if len(kinds) == 1:
+        return kinds[0]
+    counts = {k: kinds.count(k) for k in dict.fromkeys(kinds)}
+    return "; ".join(f"{n} of {len(kinds)} {k}" for k, n in counts.items())
 
 
 def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
@@ -311,12 +336,12 @@ def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
         [
             (escape(c.pattern), False),
             (str(c.reviews), True),
-            (escape(LAST_RESULT.get(int(c.last_rating), "")), False),
+            (escape(last_time(ov, c.pattern)), False),
             ("<b>due now</b>" if c.is_due(now) else escape(fmt_due(c.due, now)), False),
         ]
         for c in all_cards
     ]
-    parts.append(_table(("pattern", "times met", "last time", "next drill"), rows))
+    parts.append(_table(("pattern", "submissions with it", "last time", "next drill"), rows))
     return "".join(parts)
 
 
