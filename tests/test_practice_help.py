@@ -15,7 +15,7 @@ import pytest
 from course.keys.bank import Bank
 from course.practice import my_progress, practice
 from course.practice.overview import overview
-from course.practice.page import drills_due, first_steps, last_time, still_to_do
+from course.practice.page import drills_due, first_steps, still_to_do
 from course.practice.progress import progress_path
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
 from course.scoring.match import score
@@ -187,12 +187,12 @@ def test_drills_due_says_how_each_patterns_defects_fared_last_time(folder):
     record.append(attempt(1, 0.5, a("found"), b("missed")))
     record.append(attempt(2, 1.0, a("found"), b("found", helped=True)))
     ov = overview(folder, Bank(BANK))
-    assert (last_time(ov, "injection"), last_time(ov, "boundary-off-by-one")) == ("found", "found with help")
+    assert (ov.last_time("injection"), ov.last_time("boundary-off-by-one")) == ("found", "found with help")
     html = drills_due(ov)
     assert "submissions with it" in html and "found with help, or miscategorised" not in html
     assert ">found with help<" in html
     # two defects of one pattern that fared differently
     record.append(attempt(3, 0.5, a("found"), a("missed", id="a2"), b("miscategorised")))
     ov = overview(folder, Bank(BANK))
-    assert last_time(ov, "injection") == "1 of 2 found; 1 of 2 missed"
-    assert last_time(ov, "boundary-off-by-one") == "found under another category"
+    assert ov.last_time("injection") == "1 of 2 found; 1 of 2 missed"
+    assert ov.last_time("boundary-off-by-one") == "found under another category"

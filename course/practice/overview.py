@@ -175,11 +175,33 @@ class Overview:
         fit = [e for e in self.not_tried if e.first_step and e.slug not in exclude]
         return min(fit, key=lambda e: e.course_order, default=None)
 
+    def last_time(self, pattern: str) -> str:
+        """How the defects of `pattern` fared in the latest submission that met them, in words:
+        "found with help", or "1 of 2 found; 1 of 2 missed" (the schedule's rating alone cannot
+        say whether it was help or another category)."""
+        met = [a for a in self.attempts if any(d.pattern == pattern for d in a.defects)]
+        latest = max(met, key=lambda a: a.when, default=None)
+        if latest is None:
+            return ""
+        kinds = [_outcome_words(d) for d in latest.defects if d.pattern == pattern]
+        if len(kinds) == 1:
+            return kinds[0]
+        counts = {k: kinds.count(k) for k in dict.fromkeys(kinds)}
+        return "; ".join(f"{n} of {len(kinds)} {k}" for k, n in counts.items())
+
     def trains(self, category: str, exclude: tuple[str, ...] = ()) -> ExerciseStats | None:
         """The first untried exercise in course order, fit for a first step (never the capstone
         or an expert one), with a defect of `category`."""
         fit = [e for e in self.not_tried if category in e.categories and e.first_step and e.slug not in exclude]
         return min(fit, key=lambda e: e.course_order, default=None)
+
+
+def _outcome_words(d: Any) -> str:
+    if d.status == "missed":
+        return "missed"
+    if d.helped:
+        return "found with help"
+    return "found under another category" if d.status == "miscategorised" else "found"
 
 
 def plot_series(ov: Overview) -> tuple[list[list[tuple[int, float]]], list[tuple[int, float]]]:

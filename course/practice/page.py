@@ -276,32 +276,6 @@ def next_steps(ov: Overview) -> list[str]:
     return first_steps(ov)
 
 
-def last_time(ov: Overview, pattern: str) -> str:
-    """How the defects of `pattern` fared in the latest submission that met them, in words:
-    "found with help", or "1 of 2 found; 1 missed" (the schedule's rating alone could not say
-    which of help or another category it was)."""
-    latest = max(
-        (a for a in ov.attempts if any(d.pattern == pattern for d in a.defects)), key=lambda a: a.when, default=None
-    )
-    if latest is None:
-        return ""
-    outcomes = [d for d in latest.defects if d.pattern == pattern]
-    kinds = [
-        "missed"
-        if d.status == "missed"
-        else "found with help"
-        if d.helped
-        else "found under another category"
-        if d.status == "miscategorised"
-        else "found"
-        for d in outcomes
-    ]
-    if len(kinds) == 1:
-        return kinds[0]
-    counts = {k: kinds.count(k) for k in dict.fromkeys(kinds)}
-    return "; ".join(f"{n} of {len(kinds)} {k}" for k, n in counts.items())
-
-
 def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
     """Fill in ov.due and ov.upcoming from the schedule; the page's "Drills due" section."""
     try:
@@ -336,7 +310,7 @@ def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
         [
             (escape(c.pattern), False),
             (str(c.reviews), True),
-            (escape(last_time(ov, c.pattern)), False),
+            (escape(ov.last_time(c.pattern)), False),
             ("<b>due now</b>" if c.is_due(now) else escape(fmt_due(c.due, now)), False),
         ]
         for c in all_cards

@@ -101,26 +101,3 @@ def test_shift_enter_is_a_new_line_no_key_leaves_the_form_and_the_draft_survives
     page.wait_for_timeout(500)
     assert page.locator(".cra-form").count() == 0
     assert not unexpected_errors(log, server.app), log.errors
-
-
-def test_the_reopened_drafts_note_goes_when_its_form_goes_elsewhere_and_is_saved(server, new_page):
-    """Walk-through 7: "Your unsaved finding ... is open again" stayed after the finding was saved,
-    when the reopened form had first been moved to another line."""
-    write_exercise(server.root)
-    server.write_notebook(
-        "note.ipynb", f"from course.review import Review\nreview = Review.open('{SLUG}.diff')\nreview"
-    )
-    page, log = new_page()
-    open_and_run(page, server, "note.ipynb")
-    line(page, 1, new=9).locator("td.cra-code").click()
-    page.locator(".cra-form select.cra-category").select_option("concurrency")
-    reopen(page, server, "note.ipynb")
-    page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
-    note = page.locator(".cra-draft-note")
-    assert "shop/inventory.py:9" in note.inner_text()
-    line(page, 1, new=11).locator("td.cra-code").click()  # nothing typed yet: the form moves
-    wait_for(lambda: "shop/inventory.py:11" in note.inner_text(), what="the note to follow the form")
-    page.locator(".cra-form button.cra-save").click()
-    wait_for(lambda: sidecar(server.root)["findings"], what="the finding on disk")
-    wait_for(lambda: note.count() == 0, what="the note to go with its form")
-    assert not unexpected_errors(log, server.app), log.errors

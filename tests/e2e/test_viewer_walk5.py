@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from test_learner_keys import reopen
 from test_viewer_comfort import LONG, LONG_INDEX, SLUG, cursor_line, findings, write_comfort
 from test_viewer_layout import WIDE, in_view
-from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+from viewer_flow import SLUG as REVIEW_SLUG
+from viewer_flow import line, open_and_run, sidecar, unexpected_errors, wait_for, write_exercise
 
 from course.diff import render_bundle, unified_diff
 
@@ -246,3 +248,26 @@ def test_a_typed_finding_stays_put_when_another_line_is_clicked(lab, review):
     assert form.locator(".cra-form-head strong").inner_text() == "Edit finding"
     assert "not saved yet" in form.locator(".cra-error").inner_text()
     assert [f["comment"] for f in findings(lab) if f["start"] == 20] == ["doubles the first window"]
+
+
+def test_the_reopened_drafts_note_goes_when_its_form_goes_elsewhere_and_is_saved(lab, new_page):
+    """Walk-through 7: "Your unsaved finding ... is open again" stayed after the finding was saved,
+    when the reopened form had first been moved to another line."""
+    write_exercise(lab.root)
+    lab.write_notebook(
+        "note.ipynb", f"from course.review import Review\nreview = Review.open('{REVIEW_SLUG}.diff')\nreview"
+    )
+    page, log = new_page()
+    open_and_run(page, lab, "note.ipynb")
+    line(page, 1, new=9).locator("td.cra-code").click()
+    page.locator(".cra-form select.cra-category").select_option("concurrency")
+    reopen(page, lab, "note.ipynb")
+    page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
+    note = page.locator(".cra-draft-note")
+    assert "shop/inventory.py:9" in note.inner_text()
+    line(page, 1, new=11).locator("td.cra-code").click()  # nothing typed yet: the form moves
+    wait_for(lambda: "shop/inventory.py:11" in note.inner_text(), what="the note to follow the form")
+    page.locator(".cra-form button.cra-save").click()
+    wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
+    wait_for(lambda: note.count() == 0, what="the note to go with its form")
+    assert not unexpected_errors(log, lab.app), log.errors
