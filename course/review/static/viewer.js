@@ -837,12 +837,10 @@ function render({ model, el }) {
 
   function cancel() {
     const hadForm = !!st.form;
-    const restored = !!(st.form && st.form.restored);
     st.form = null;
     st.sel = null;
     keepDraft();
     paintFindings();
-    if (restored) paintBanner();
     if (hadForm) root.focus({ preventScroll: true });
   }
 
@@ -866,7 +864,6 @@ function render({ model, el }) {
         st.sel = null;
         keepDraft();
         paintFindings();
-        if (form.restored) paintBanner();
         root.focus({ preventScroll: true });
       } else {
         for (const b of root.querySelectorAll(".cra-form button")) b.disabled = false;
