@@ -297,8 +297,9 @@ class PracticeReview(Review):
         - "with_help": True when any defect is "helped";
         - "unaided_score": the score the submitted review gets without the findings that
           credited a helped defect (scored again from the key; see _unaided), so it is "score"
-          itself when "with_help" is False. The viewer shows "Score 100% with help · 40% on your
-          own"; My Progress counts an attempt with help as not passing on its own.
+          itself when "with_help" is False. The viewer shows "Score 100% with help (40% without
+          the 1 defect found with help)"; My Progress counts an attempt with help as not passing
+          on its own.
         """
         self._progress.reload()  # another kernel or viewer may have asked for more
         submitted = self._submitted
