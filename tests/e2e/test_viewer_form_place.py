@@ -20,6 +20,11 @@ from viewer_flow import line, open_and_run, unexpected_errors, wait_for
 pytestmark = pytest.mark.browser
 
 TOP = "(r) => r.getBoundingClientRect().top"
+# Scroll the review's own area so that new line `n` of file `fi` sits just under its file's sticky header.
+UNDER_HEADER = """(m, [fi, n]) => { const row = [...document.querySelectorAll(`table[data-file="${fi}"] tr.cra-line`)]
+                     .find(r => r.children[1].textContent === String(n));
+                   const head = row.closest('section').querySelector('.cra-filehead').offsetHeight;
+                   m.scrollTop += row.getBoundingClientRect().top - m.getBoundingClientRect().top - head; }"""
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +77,7 @@ def test_a_form_for_a_line_at_the_top_of_the_review_opens_in_sight(lab, new_page
     target = line(page, LONG_INDEX, new=70)
     target.evaluate("r => r.scrollIntoView({block: 'center'})")
     # line 70 just under its file's header, at the top of the review's scroll area
-    page.locator(".cra-main").evaluate(
-        """(m, fi) => { const row = [...document.querySelectorAll(`table[data-file="${fi}"] tr.cra-line`)]
-                         .find(r => r.children[1].textContent === '70');
-                       const head = row.closest('section').querySelector('.cra-filehead').offsetHeight;
-                       m.scrollTop += row.getBoundingClientRect().top - m.getBoundingClientRect().top - head; }""",
-        LONG_INDEX,
-    )
+    page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 70])
     target.locator("td.cra-code").click()
     form = page.locator(".cra-form")
     form.wait_for()

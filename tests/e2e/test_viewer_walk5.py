@@ -15,6 +15,7 @@ import nbformat
 import pytest
 from test_learner_keys import reopen
 from test_viewer_comfort import LONG, LONG_INDEX, SLUG, cursor_line, findings, write_comfort
+from test_viewer_form_place import UNDER_HEADER, top
 from test_viewer_layout import WIDE, in_view
 from viewer_flow import SLUG as REVIEW_SLUG
 from viewer_flow import line, open_and_run, sidecar, unexpected_errors, wait_for, write_exercise
@@ -23,21 +24,10 @@ from course.diff import render_bundle, unified_diff
 
 pytestmark = pytest.mark.browser
 
-TOP = "(r) => r.getBoundingClientRect().top"
-# Scroll the review's own area so that line `n` of LONG sits just under its file's sticky header.
-UNDER_HEADER = """(m, [fi, n]) => { const row = [...document.querySelectorAll(`table[data-file="${fi}"] tr.cra-line`)]
-                     .find(r => r.children[1].textContent === String(n));
-                   const head = row.closest('section').querySelector('.cra-filehead').offsetHeight;
-                   m.scrollTop += row.getBoundingClientRect().top - m.getBoundingClientRect().top - head; }"""
-
 
 @pytest.fixture(scope="module")
 def lab(jupyter_server_factory):
     return jupyter_server_factory("lab")
-
-
-def top(locator) -> float:
-    return locator.evaluate(TOP)
 
 
 @pytest.fixture
