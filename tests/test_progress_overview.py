@@ -146,7 +146,23 @@ def test_drills_do_not_count_toward_category_recall(folder):
     html = page(folder)
     assert "Counted over your reviews only" in html
     row = re.search(r"<tr><td>edge-case</td>(.*?)</tr>", html).group(1)  # type: ignore[union-attr]
-    assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["2", "2", "0", "0%", "0%", "1/1"]
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["2", "2", "0", "0", "0%", "0%", "1/1"]
+
+
+def test_a_defect_flagged_under_another_category_is_counted_apart_in_its_categorys_row(folder):
+    """Walk-through 7: a security defect flagged as "logic" showed as found in security's row,
+    as if the learner had seen it as a security problem."""
+    other = DefectOutcome("b", "miscategorised", "edge-case", "boundary-off-by-one")
+    record = LearnerRecord(folder)
+    record.append(attempt(1, FIRST, "review", other))
+    record.append(attempt(2, "order-lookup-endpoint", "review", replace(other, id="c", status="found")))
+    [edge] = [c for c in overview(folder, Bank(BANK)).categories if c.category == "edge-case"]
+    assert (edge.met, edge.found, edge.other, edge.credited) == (2, 1, 1, 2)
+    assert edge.recall == 1.0  # as the score's recall: the lines were found
+    html = page(folder)
+    row = re.search(r"<tr><td>edge-case</td>(.*?)</tr>", html).group(1)  # type: ignore[union-attr]
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[:4] == ["2", "2", "1", "1"]
+    assert "<th>other category</th>" in html.replace(' class="num"', "")
 
 
 def test_drill_dates_are_days_and_a_time_shown_says_utc(folder):

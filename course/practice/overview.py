@@ -113,11 +113,22 @@ class CategoryStats:
 
     @property
     def found(self) -> int:
-        return sum(1 for s in self.outcomes if s != "missed")
+        """Found under this category."""
+        return self.outcomes.count("found")
+
+    @property
+    def other(self) -> int:
+        """The right lines flagged under another category (half credit in the score)."""
+        return self.outcomes.count("miscategorised")
+
+    @property
+    def credited(self) -> int:
+        """Not missed: recall counts both, as the score's recall does."""
+        return self.found + self.other
 
     @property
     def recall(self) -> float:
-        return self.found / self.met if self.met else 0.0
+        return self.credited / self.met if self.met else 0.0
 
     @property
     def recent_recall(self) -> float:
@@ -168,7 +179,7 @@ class Overview:
         weak = [c for c in self.categories if c.met >= MIN_WEAK and c.recent_recall < 1.0]
         if not weak:
             return None
-        return min(weak, key=lambda c: (c.recent_recall, -(c.met - c.found), CATEGORIES.index(c.category)))
+        return min(weak, key=lambda c: (c.recent_recall, -(c.met - c.credited), CATEGORIES.index(c.category)))
 
     def next_exercise(self, exclude: tuple[str, ...] = ()) -> ExerciseStats | None:
         """The first untried exercise in course order fit for a first step."""

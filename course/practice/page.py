@@ -43,6 +43,7 @@ STYLE = """
 .cra-my-progress table td.num { text-align: right !important; font-variant-numeric: tabular-nums; }
 .cra-my-progress .cra-my-note { border-left: 4px solid #c60; padding: 0.3rem 0.6rem; }
 .cra-my-progress img { max-width: 100%; }
+.cra-my-progress .cra-my-caption { margin-top: 0; color: var(--jp-content-font-color2, #555); }
 .cra-my-progress details ul { margin: 0.2rem 0 0.6rem; padding-left: 1.4rem; }
 .cra-my-progress details h4 { margin: 0.6rem 0 0.1rem; font-size: 1em; }
 </style>
@@ -102,7 +103,9 @@ def plot_figure(ov: Overview) -> Any:
         text.set_color(INK)
     names = [c.category for c in ov.categories]
     bars = right.barh(names, [c.recall for c in ov.categories], color=BAR_COLOUR, height=0.6)
-    right.bar_label(bars, labels=[f"{c.found}/{c.met}" for c in ov.categories], padding=3, fontsize="small", color=INK)
+    right.bar_label(
+        bars, labels=[f"{c.credited}/{c.met}" for c in ov.categories], padding=3, fontsize="small", color=INK
+    )
     right.set_xlim(0, 1.15)
     right.invert_yaxis()
     right.set_xlabel(BARS_XLABEL, color=INK)
@@ -160,6 +163,9 @@ def _exercise_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
     return rows
 
 
+CATEGORY_HEAD = ("category", "reviews", "defects met", "found", "other category", "recall")
+
+
 def _category_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
     return [
         [
@@ -167,6 +173,7 @@ def _category_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
             (str(c.attempts), True),
             (str(c.met), True),
             (str(c.found), True),
+            (str(c.other), True),
             (_pct(c.recall) if c.met else "–", True),
             (_pct(c.recent_recall) if c.met else "–", True),
             (f"{c.drill_found}/{len(c.drill_outcomes)}" if c.drill_outcomes else "–", True),
@@ -360,9 +367,9 @@ class ProgressView:
             f'<img class="cra-my-progress-plot" alt="The score of each submission (each point is one submission; '
             f'different exercises are not comparable; drills marked apart), and recall per category in reviews" '
             f'src="{src}">',
-            "<p><small>Each point is one submission. A line joins only retries of the same exercise; "
+            '<p class="cra-my-caption">Each point is one submission. A line joins only retries of the same exercise; '
             "different exercises are not comparable, and a drill (a short cut of an exercise you have seen) "
-            "is a separate mark.</small></p>",
+            "is a separate mark.</p>",
             "<h3>Per exercise</h3><p>Score is weighted (a blocker counts three times a minor); recall and "
             "precision count defects and findings one by one. Each arrow is a later attempt. Passed "
             "<i>with help</i> means the passing score needed defects found after their hints or explanation.</p>",
@@ -374,9 +381,11 @@ class ProgressView:
             "first review of its exercise that met it (a retry comes after reading hints and explanations; "
             "it counts in the exercise's row above). A drill is a cut of code you have already reviewed, "
             "often seen solved, so its defects are in their own column. A category is "
-            f"called weak once you have met at least {MIN_WEAK} of its defects.</p>",
+            f"called weak once you have met at least {MIN_WEAK} of its defects. <i>Other category</i>: "
+            "its lines flagged under another category (half credit in the score); recall counts them, "
+            "as the score's recall does.</p>",
             _table(
-                ("category", "reviews", "defects met", "found", "recall", f"recall, last {RECENT}", "drills: found"),
+                (*CATEGORY_HEAD, f"recall, last {RECENT}", "drills: found"),
                 _category_rows(ov),
             ),
             self._drills_html,

@@ -261,3 +261,38 @@ def test_the_reopened_drafts_note_goes_when_its_form_goes_elsewhere_and_is_saved
     wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
     wait_for(lambda: note.count() == 0, what="the note to go with its form")
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+NOTEBOOK_VIEW = ".jp-NotebookPanel .jp-WindowedPanel-outer"
+
+
+def test_the_review_run_with_shift_enter_shows_its_top_in_the_notebooks_view(lab, new_page):
+    """Walk-throughs 6 and 8: Shift+Enter on the review's cell moves JupyterLab on to the next
+    cell, and the browser keeps that cell still while the review grows above it: the title,
+    toolbar and tree ended above the notebook's view, and the first click on the tree missed."""
+    write_comfort(lab)
+    nb = nbformat.read(lab.root / f"{SLUG}.ipynb", as_version=4)
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Before\n\n" + "A paragraph.\n\n" * 12),
+        nbformat.v4.new_code_cell(nb.cells[0].source),
+        nbformat.v4.new_markdown_cell("After the review, more to read.\n\n" * 3),
+        nbformat.v4.new_code_cell("1 + 1"),
+    ]
+    nbformat.write(nb, lab.root / "shift_enter.ipynb")
+    page, log = new_page(viewport=WIDE)
+    page.goto(lab.notebook_url("shift_enter.ipynb"))
+    page.wait_for_function(
+        """() => { const w = window.jupyterapp?.shell?.currentWidget;
+                   return w?.sessionContext?.session?.kernel?.status === 'idle'; }""",
+        timeout=60_000,
+    )
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(1)
+    cell.evaluate("c => c.scrollIntoView({block: 'center'})")
+    cell.locator(".jp-InputArea-prompt").click()  # the learner selects the cell, then runs it
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_selector(".cra-root[data-ready=true]", timeout=30_000)
+    page.wait_for_selector(".cra-root[data-settled=true]", timeout=10_000)
+    assert page.locator(".jp-Notebook .jp-Cell").nth(2).evaluate("c => c.classList.contains('jp-mod-active')")
+    for part in (".cra-header", ".cra-toolbar", ".cra-tree"):
+        assert in_view(page.locator(part), NOTEBOOK_VIEW), f"{part} is out of the notebook's view"
+    assert not unexpected_errors(log, lab.app), log.errors

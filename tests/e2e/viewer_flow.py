@@ -105,6 +105,8 @@ def open_and_run(page, server, notebook: str) -> None:
     )
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_selector(".cra-root[data-ready=true]", timeout=30_000)
+    # the viewer may bring its top into the notebook's view once the notebook stops scrolling
+    page.wait_for_selector(".cra-root[data-settled=true]", timeout=10_000)
 
 
 def cell_count(page) -> int:

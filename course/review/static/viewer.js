@@ -153,6 +153,7 @@ function render({ model, el }) {
     descOpen: true, // the description's <details>, kept across repaints
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
+    stopShowing: null, // ends showWhenRun's watch
   };
 
   // drafts -----------------------------------------------------------------------------------
@@ -1632,6 +1633,49 @@ function render({ model, el }) {
     return null;
   }
 
+  /** Right after the learner runs the review's cell, JupyterLab moves on to the next cell, and
+   * the browser keeps that cell still while the review grows above it (scroll anchoring): the
+   * review's title, toolbar and tree end up above the notebook's view. Once the notebook has
+   * stopped scrolling, its top is brought back into view, unless the learner has scrolled,
+   * clicked or typed meanwhile. Only a review whose cell, or the cell after it, is the active
+   * one (it was just run): a notebook opened or reloaded keeps its place. */
+  function showWhenRun(tries) {
+    if (!el.isConnected && tries > 0) { setTimeout(() => showWhenRun(tries - 1), 100); return; }
+    root.dataset.settled = "true"; // for tests: the watch below, if any, is over
+    const cell = el.closest(".jp-Cell");
+    const next = cell?.nextElementSibling;
+    if (!cell || !(cell.classList.contains("jp-mod-active") || next?.classList.contains("jp-mod-active"))) return;
+    let scroller = null;
+    for (let a = cell.parentElement; a && a !== document.body && !scroller; a = a.parentElement) {
+      if (/auto|scroll/.test(getComputedStyle(a).overflowY)) scroller = a;
+    }
+    if (!scroller) return;
+    delete root.dataset.settled;
+    const started = performance.now();
+    let timer = 0;
+    const quiet = ["wheel", "pointerdown", "keydown", "touchstart"];
+    const settle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(check, performance.now() - started > 2000 ? 0 : 250);
+    };
+    const stop = () => {
+      clearTimeout(timer);
+      root.dataset.settled = "true";
+      scroller.removeEventListener("scroll", settle);
+      for (const type of quiet) window.removeEventListener(type, stop, true);
+    };
+    function check() {
+      stop();
+      if (!root.isConnected || st.full) return;
+      const above = root.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+      if (above < 0) scroller.scrollTop += above - 8;
+    }
+    scroller.addEventListener("scroll", settle, { passive: true });
+    for (const type of quiet) window.addEventListener(type, stop, true);
+    st.stopShowing = stop;
+    settle();
+  }
+
   // wiring -----------------------------------------------------------------------------------------
 
   const handlers = {
@@ -1685,6 +1729,7 @@ function render({ model, el }) {
   };
   st.copyTimer = setTimeout(() => findCopy(15), 0);
   setTimeout(() => showRestoredDraft(20), 0);
+  setTimeout(() => showWhenRun(10), 0);
   root.dataset.ready = "true";
   root.dataset.paintMs = String(Math.round(performance.now() - t0));
 
@@ -1697,6 +1742,7 @@ function render({ model, el }) {
     clearTimeout(st.copyTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
     cancelAnimationFrame(st.scrollFrame);
+    st.stopShowing?.();
     resized?.disconnect();
     if (st.full) root.remove(); // a view disposed while full width takes its overlay with it
     st.placeholder?.remove();
