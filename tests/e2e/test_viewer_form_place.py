@@ -164,8 +164,8 @@ def test_in_the_cell_the_review_leaves_the_notebook_in_view_and_its_count_says_m
     notebook = page.evaluate("() => document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').clientHeight")
     assert notebook - root.bounding_box()["height"] >= 80, "the review fills the notebook's view"
     progress = root.locator(".cra-progress")
-    assert progress.inner_text().strip() == "0/4 marked viewed"
+    assert progress.inner_text().strip() == "0 / 4 files viewed"
     assert "Viewed box" in progress.get_attribute("title")
     root.locator("section[data-file='0'] .cra-filehead input[type=checkbox]").check()
-    wait_for(lambda: progress.inner_text().strip() == "1/4 marked viewed", what="one file marked viewed")
+    wait_for(lambda: progress.inner_text().strip() == "1 / 4 files viewed", what="one file marked viewed")
     assert not unexpected_errors(log, lab.app), log.errors

@@ -101,6 +101,36 @@ def test_the_edit_form_opens_wholly_in_sight(lab, review):
     assert form.locator("textarea").evaluate("t => t === document.activeElement")
 
 
+def test_the_edit_form_opens_with_the_line_it_is_about_in_sight(lab, review):
+    """Walk-through 7: a card at the top of the review's view, its line just scrolled out under
+    the file's header; Edit opened the form there, about a line out of sight."""
+    page, root = review
+    last = next(f for f in findings(lab) if f["start"] == 20)
+    card = root.locator(f".cra-card[data-finding='{last['id']}']")
+    card.evaluate(
+        """c => { const m = c.closest('.cra-main');
+                  const head = c.closest('section.cra-file').querySelector('.cra-filehead').offsetHeight;
+                  m.scrollTop += c.getBoundingClientRect().top - m.getBoundingClientRect().top - head; }"""
+    )
+    about = line(page, LONG_INDEX, new=20)
+    assert top(about) < top(card) - 1 and not in_view_under_header(about), "the line starts out of sight"
+    card.locator("button.cra-edit").click()
+    form = root.locator(".cra-form")
+    form.wait_for()
+    assert in_view_under_header(about), "the edited finding's line is out of sight"
+    assert in_view(form.locator("button.cra-save"), ".cra-main"), "Save opened out of sight"
+
+
+def in_view_under_header(row) -> bool:
+    """The row shows in the review's area, below its file's sticky header."""
+    return row.evaluate(
+        """r => { const m = r.closest('.cra-main').getBoundingClientRect();
+                  const head = r.closest('section.cra-file').querySelector('.cra-filehead').getBoundingClientRect();
+                  const b = r.getBoundingClientRect();
+                  return b.top >= head.bottom - 1 && b.bottom <= m.bottom + 1; }"""
+    )
+
+
 def tree_current(page):
     marked = page.locator(".cra-tree-file.cra-tree-current")
     return int(marked.get_attribute("data-file")) if marked.count() else None

@@ -370,7 +370,7 @@ function render({ model, el }) {
       })));
     fill(ui.toolbar, 
       h("div", { className: "cra-progress", title: `${nViewed} of ${files.length} files ticked Viewed: tick a file's Viewed box (its header or the file list) once you have read it` },
-        h("span", { textContent: `${nViewed}/${files.length} marked viewed` }),
+        h("span", { textContent: `${nViewed} / ${files.length} files viewed` }),
         h("span", { className: "cra-bar" }, h("span", { className: "cra-bar-fill", style: `width:${pct}%` }))),
       h("span", { className: "cra-count", textContent: `${findings.length} finding${findings.length === 1 ? "" : "s"}` }),
       verdicts,
@@ -831,8 +831,9 @@ function render({ model, el }) {
     st.current = id;
     keepDraft();
     paintFindings();
-    // the whole form in sight, Save and Cancel included (the least move; its top first)
-    scrollMain(root.querySelector(".cra-form"), "nearest");
+    // the whole form in sight, Save and Cancel included, with the finding's last line above it
+    // when both fit (the least move; the form first)
+    showUnderItsLine(root.querySelector(".cra-form")?.closest("tr"));
     root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
   }
 
@@ -895,6 +896,21 @@ function render({ model, el }) {
     else if (r.top < top) delta = r.top - top;
     else if (r.bottom > box.bottom) delta = Math.min(r.bottom - box.bottom, r.top - top);
     if (delta) ui.main.scrollTop += delta;
+  }
+
+  /** Scroll the review's area so a form row shows whole with the line it is under, if both
+   * fit (an edit form showing alone hid which line it was about); else the form alone. */
+  function showUnderItsLine(formRow) {
+    if (!formRow) return;
+    let line = formRow.previousElementSibling;
+    while (line && !line.matches("tr.cra-line")) line = line.previousElementSibling;
+    const box = ui.main.getBoundingClientRect();
+    const cover = formRow.closest("section.cra-file")?.querySelector(".cra-filehead")?.offsetHeight || 0;
+    const top = (line || formRow).getBoundingClientRect().top;
+    const bottom = formRow.getBoundingClientRect().bottom;
+    if (bottom - top > box.height - cover) { scrollMain(formRow, "nearest"); return; }
+    if (top < box.top + cover) ui.main.scrollTop += top - (box.top + cover);
+    else if (bottom > box.bottom) ui.main.scrollTop += bottom - box.bottom;
   }
 
   function scrollIntoView(el) {
