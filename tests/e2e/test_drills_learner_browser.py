@@ -54,6 +54,7 @@ def test_a_drill_is_coloured_named_and_explained(lab, new_page):
         target.locator("td.cra-code").click()
         form = page.locator(".cra-form")
         form.locator("select.cra-category").select_option(d.category)
+        form.locator("select.cra-severity").select_option("major")
         form.locator("textarea").fill("untrusted text reaches the SQL")
         form.locator("button.cra-save").click()
         form.wait_for(state="detached")

@@ -67,6 +67,7 @@ def test_a_missed_pattern_comes_back_as_a_drill_scored_recorded_and_rescheduled(
     target.locator("td.cra-code").click()
     form = page.locator(".cra-form")
     form.locator("select.cra-category").select_option(defect.category)
+    form.locator("select.cra-severity").select_option("major")
     form.locator("textarea").fill("brand names are pasted into the SQL: bind them")
     form.locator("button.cra-save").click()
     sidecar = expected.sidecar

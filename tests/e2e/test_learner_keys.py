@@ -62,6 +62,7 @@ def test_shift_enter_is_a_new_line_no_key_leaves_the_form_and_the_draft_survives
     line(page, 1, new=9).locator("td.cra-code").click()
     form = page.locator(".cra-form")
     form.locator("select.cra-category").select_option("concurrency")
+    form.locator("select.cra-severity").select_option("major")
     textarea = form.locator("textarea")
     textarea.click()
     page.keyboard.type("The lock is gone.")

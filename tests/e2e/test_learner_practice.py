@@ -145,6 +145,7 @@ def test_a_defect_found_after_its_hint_is_scored_with_help(lab, new_page):
     line(page, 0, new=5).locator("td.cra-code").click()
     form = root.locator(".cra-form")
     form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("major")
     form.locator("textarea").fill("the first price is never summed")
     form.locator("button.cra-save").click()
     form.wait_for(state="detached")
@@ -177,6 +178,7 @@ def test_submitting_with_an_unsaved_finding_open_says_it_is_left_out(lab, new_pa
     page.locator(".cra-score-value").wait_for()
     assert form.locator("textarea").input_value() == "an empty cart divides by zero"  # still there to save
     form.locator("select.cra-category").select_option("edge-case")
+    form.locator("select.cra-severity").select_option("major")
     form.locator("button.cra-save").click()
     form.wait_for(state="detached")
     root.locator("button.cra-submit").click()  # the draft asks nothing now; the verdict still does

@@ -135,6 +135,7 @@ def test_full_width_covers_the_window_with_one_scroller_and_returns_with_nothing
     # a half-written finding, then full width
     line(page, LONG_INDEX, new=70).locator("td.cra-code").click()
     page.locator(".cra-form select.cra-category").select_option("logic")
+    page.locator(".cra-form select.cra-severity").select_option("major")
     page.locator(".cra-form textarea").fill("half-written")
     root.locator("button.cra-fullwidth").click()
     page.wait_for_selector(".cra-root.cra-full")
@@ -221,6 +222,7 @@ def test_the_file_tree_counts_lines_and_findings_and_jumps_to_a_file(server, new
     # a finding made in the page counts at once
     line(page, 3, new=1).locator("td.cra-code").click()
     page.locator(".cra-form select.cra-category").select_option("logic")
+    page.locator(".cra-form select.cra-severity").select_option("major")
     page.locator(".cra-form button.cra-save").click()
     wait_for(lambda: tree.locator(".cra-tree-file[data-file='3']").get_attribute("data-findings") == "1", what="count")
     assert not unexpected_errors(log, server.app), log.errors
@@ -304,6 +306,7 @@ def test_the_comment_box_counts_down_to_the_limit_and_warns_before_it(server, ne
     counter = form.locator(".cra-counter")
     assert counter.inner_text() == f"{MAX_COMMENT:,} characters left"
     form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("major")
     form.locator("textarea").click()
     page.keyboard.type("daily?")
     assert counter.inner_text() == f"{MAX_COMMENT - 6:,} characters left"

@@ -61,6 +61,7 @@ def test_a_new_findings_form_opens_above_its_line_and_a_shift_click_lands_on_the
     assert abs(top(first) - at_first) < 1.5
 
     page.locator(".cra-form select.cra-category").select_option("logic")
+    page.locator(".cra-form select.cra-severity").select_option("major")
     page.locator(".cra-form textarea").fill("the window doubles")
     page.locator(".cra-form button.cra-save").click()
     wait_for(lambda: any(f["start"] == 70 and f["end"] == 71 for f in findings(lab)), what="70-71 saved")

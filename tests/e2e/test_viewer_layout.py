@@ -160,6 +160,7 @@ def test_the_side_panel_keeps_a_findings_lines_with_its_file_and_its_comment_to_
     open_and_run(page, lab, f"{SLUG}.ipynb")
     line(page, LONG_INDEX, new=70).locator("td.cra-code").click()
     page.locator(".cra-form select.cra-category").select_option("concurrency")
+    page.locator(".cra-form select.cra-severity").select_option("major")
     page.locator(".cra-form textarea").fill(comment.strip())
     page.locator(".cra-form button.cra-save").click()
     item = page.locator(".cra-findinglist li").filter(has_text="concurrency")
@@ -233,6 +234,7 @@ def test_a_finding_typed_after_a_plain_restart_is_kept_and_reopens_in_view(lab, 
     target.locator("td.cra-code").click()
     form = page.locator(".cra-form")
     form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("major")
     form.locator("textarea").fill("typed after the restart")
     form.locator("button.cra-save").click()
     wait_for(lambda: "kernel was restarted" in form.locator(".cra-error").inner_text(), what="the form's message")
@@ -329,6 +331,7 @@ def contrast_in_theme(theme, server, new_page, tmp_path) -> None:
     # a message bar: the review changed since it was submitted
     line(page, 0, new=5).locator("td.cra-code").click()
     page.locator(".cra-form select.cra-category").select_option("logic")
+    page.locator(".cra-form select.cra-severity").select_option("major")
     page.locator(".cra-form button.cra-save").click()
     root.locator(".cra-score-panel .cra-alert-warn").wait_for()
     check(root, [".cra-score-panel .cra-alert-warn"])

@@ -42,6 +42,7 @@ def flag(page, file_index: int, first: int, last: int, category: str, comment: s
         line(page, file_index, new=last).locator("td.cra-code").click(modifiers=["Shift"])
     form = page.locator(".cra-form")
     form.locator("select.cra-category").select_option(category)
+    form.locator("select.cra-severity").select_option("major")
     form.locator("textarea").fill(comment)
     form.locator("button.cra-save").click()
     form.wait_for(state="detached")

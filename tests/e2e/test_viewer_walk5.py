@@ -281,6 +281,7 @@ def test_the_reopened_drafts_note_goes_when_its_form_goes_elsewhere_and_is_saved
     open_and_run(page, lab, "note.ipynb")
     line(page, 1, new=9).locator("td.cra-code").click()
     page.locator(".cra-form select.cra-category").select_option("concurrency")
+    page.locator(".cra-form select.cra-severity").select_option("major")
     reopen(page, lab, "note.ipynb")
     page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
     note = page.locator(".cra-draft-note")
@@ -325,4 +326,30 @@ def test_the_review_run_with_shift_enter_shows_its_top_in_the_notebooks_view(lab
     assert page.locator(".jp-Notebook .jp-Cell").nth(2).evaluate("c => c.classList.contains('jp-mod-active')")
     for part in (".cra-header", ".cra-toolbar", ".cra-tree"):
         assert in_view(page.locator(part), NOTEBOOK_VIEW), f"{part} is out of the notebook's view"
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_no_severity_is_chosen_for_the_learner(lab, new_page):
+    """Walk-through 7: every new finding started as "major", so a learner who never looked at
+    the severity had the score set "major" beside the key's blocker or minor, as if chosen."""
+    write_exercise(lab.root)
+    (lab.root / f"{REVIEW_SLUG}.findings.json").unlink(missing_ok=True)
+    lab.write_notebook(
+        "severity.ipynb", f"from course.review import Review\nreview = Review.open('{REVIEW_SLUG}.diff')\nreview"
+    )
+    page, log = new_page()
+    open_and_run(page, lab, "severity.ipynb")
+    line(page, 1, new=9).locator("td.cra-code").click()
+    form = page.locator(".cra-form")
+    assert form.locator("select.cra-severity").input_value() == ""
+    form.locator("select.cra-category").select_option("concurrency")
+    form.locator("textarea").fill("two callers can both pass the check")
+    page.keyboard.press("Control+Enter")
+    wait_for(lambda: form.locator(".cra-error").inner_text() == "Choose a severity.", what="the form to ask")
+    assert form.locator("select.cra-severity").evaluate("s => s === document.activeElement")
+    assert not sidecar(lab.root)["findings"]
+    page.keyboard.type("blocker")  # type-ahead in the focused <select>
+    page.keyboard.press("Control+Enter")
+    saved = wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
+    assert [(f["category"], f["severity"]) for f in saved] == [("concurrency", "blocker")]
     assert not unexpected_errors(log, lab.app), log.errors

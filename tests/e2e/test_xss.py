@@ -173,6 +173,7 @@ def xss_page(lab, new_page):
     line(page, 0, new=3).locator("td.cra-code").click()
     form = page.locator(".cra-form")
     form.locator("select.cra-category").select_option("security")
+    form.locator("select.cra-severity").select_option("major")
     form.locator("textarea").fill(f"{IMG} {SVG} {LINK} {SCRIPT}")
     form.locator("button.cra-save").click()
     wait_for(lambda: len(sidecar_findings(lab.root)) == 2, what="typed comment on disk")

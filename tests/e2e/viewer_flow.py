@@ -167,6 +167,7 @@ def review_flow(page, log, server) -> None:
     assert page.evaluate("() => document.activeElement.classList.contains('cra-category')")
     page.keyboard.type("edge")  # type-ahead in the focused <select>
     page.keyboard.press("Tab")
+    page.keyboard.type("minor")  # the severity: none is chosen for the learner ("m" is a notebook key)
     page.keyboard.press("Tab")
     page.keyboard.type("n is never checked: jk, a negative n adds stock")
     page.keyboard.press("Control+Enter")
@@ -175,7 +176,7 @@ def review_flow(page, log, server) -> None:
         what="keyboard finding on disk",
     )[0]
     assert (second["side"], second["start"], second["end"]) == ("new", 2, 2)
-    assert second["category"] == "edge-case"
+    assert (second["category"], second["severity"]) == ("edge-case", "minor")
     assert second["comment"] == "n is never checked: jk, a negative n adds stock"
     assert cell_count(page) == cells, "keys typed in the viewer reached the notebook"
     assert execution_count(page) == runs, "Ctrl+Enter in the form also ran the cell"
@@ -189,6 +190,14 @@ def review_flow(page, log, server) -> None:
         page.keyboard.press("n")
         seen.add(page.evaluate("() => document.activeElement.dataset.finding || null"))
     assert seen == {first["id"], second["id"]}
+
+    # letters typed with one of the viewer's buttons focused are not the notebook's either: in
+    # Notebook 7, m (Markdown), y (code) and r (raw) turned the review's own cell over
+    page.locator(".cra-toolbar button.cra-fullwidth").focus()
+    for key in "mrj":
+        page.keyboard.press(key)
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.type") == "code"
+    assert page.locator(".cra-root").count() == 1 and cell_count(page) == cells
 
     # notebook shortcuts with a modifier still work from inside the viewer: Shift+Enter runs the cell
     page.keyboard.press("Shift+Enter")

@@ -98,13 +98,20 @@ function render({ model, el }) {
   // Shift+Enter, which stay the notebook's (save, run the cell). Inside the finding form it is
   // never lifted: every key there is the form's (Shift+Enter is a new line, as on GitHub; a
   // notebook shortcut would run the cell or act on the notebook while the learner types).
+  // Lumino looks for the mark and for a binding's selector at each element on the way up, so a
+  // focused <select> or button matches the notebook's command-mode selector (":focus:not(:read-write)")
+  // before the walk reaches the root: the key's target carries the mark too. (In Notebook 7,
+  // "m" typed into the severity list turned the review's cell into Markdown, its viewer gone.)
   root.dataset.lmSuppressShortcuts = "true";
   const onKeyCapture = (e) => {
     if (!(e.target instanceof Node) || !root.contains(e.target)) return;
     const inForm = e.target instanceof Element && !!e.target.closest(".cra-form");
     const combo = e.ctrlKey || e.metaKey || e.altKey || (e.shiftKey && e.key === "Enter");
-    if (combo && !inForm) delete root.dataset.lmSuppressShortcuts;
-    else root.dataset.lmSuppressShortcuts = "true";
+    const marks = [root.dataset, e.target instanceof HTMLElement ? e.target.dataset : root.dataset];
+    for (const mark of marks) {
+      if (combo && !inForm) delete mark.lmSuppressShortcuts;
+      else mark.lmSuppressShortcuts = "true";
+    }
   };
   window.addEventListener("keydown", onKeyCapture, true);
   el.append(root);
@@ -736,9 +743,12 @@ function render({ model, el }) {
       h("option", { value: "", textContent: "category\u2026", disabled: true }),
       ...(choices.categories || []).map((c) => h("option", { value: c, textContent: c })));
     category.value = d.category || "";
+    // no severity chosen for the learner: the score sets theirs beside the key's (a blocker
+    // called minor is a lesson too), and a default would answer for them
     const severity = h("select", { className: "cra-severity", attrs: { "aria-label": "severity" } },
+      h("option", { value: "", textContent: "severity\u2026", disabled: true }),
       ...(choices.severities || []).map((s) => h("option", { value: s, textContent: s })));
-    severity.value = d.severity || "major";
+    severity.value = d.severity || "";
     const comment = h("textarea", {
       className: "cra-comment-input", rows: 2, value: d.comment || "",
       placeholder: "What is wrong, and why does it matter?", attrs: { "aria-label": "comment" },
@@ -799,7 +809,7 @@ function render({ model, el }) {
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
     const old = st.form && st.form.mode === "new" ? st.form : null;
-    const draft = old ? old.draft : { category: "", severity: "major", comment: "" };
+    const draft = old ? old.draft : { category: "", severity: "", comment: "" };
     const held = st.rowEls[fi]?.[st.cursor && st.cursor.file === fi ? st.cursor.row : lo];
     const heldTop = held && held.isConnected ? held.getBoundingClientRect().top : null;
     // a range grown from an open form keeps the form's side of it (above or below)
@@ -851,9 +861,10 @@ function render({ model, el }) {
     if (!form) return;
     const d = form.draft;
     const errEl = root.querySelector(".cra-form .cra-error");
-    if (!d.category) {
-      if (errEl) errEl.textContent = "Choose a category.";
-      root.querySelector(".cra-form .cra-category")?.focus();
+    for (const [field, name] of [["category", "a category"], ["severity", "a severity"]]) {
+      if (d[field]) continue;
+      if (errEl) errEl.textContent = `Choose ${name}.`;
+      root.querySelector(`.cra-form .cra-${field}`)?.focus({ preventScroll: true });
       return;
     }
     if (commentTooLong(d, errEl)) return;
