@@ -353,3 +353,53 @@ def test_no_severity_is_chosen_for_the_learner(lab, new_page):
     saved = wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
     assert [(f["category"], f["severity"]) for f in saved] == [("concurrency", "blocker")]
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_full_width_and_back_keep_what_the_learner_was_reading(review):
+    """Walk-through 9: reading the description at the top in full width, "Back to the cell"
+    jumped to the cursor's line far down the diff."""
+    page, root = review
+    line(page, LONG_INDEX, new=70).locator("td.cra-code").click()  # the cursor goes there
+    page.keyboard.press("Escape")
+    root.locator("button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root.cra-full")
+    main = page.locator(".cra-main")
+    main.evaluate("m => { m.scrollTop = 0; }")  # up to the description, the cursor out of sight
+    heading = root.locator(".cra-desc summary")
+    before = heading.evaluate("e => e.getBoundingClientRect().top - e.closest('.cra-main').getBoundingClientRect().top")
+    root.locator("button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root:not(.cra-full)")
+    after = heading.evaluate("e => e.getBoundingClientRect().top - e.closest('.cra-main').getBoundingClientRect().top")
+    assert abs(after - before) < 2, f"the description moved from {before} to {after} px below the top"
+
+
+def test_shift_click_extends_the_range_without_selecting_text(review):
+    """Walk-through 9: a Shift+click also selected the text between the two clicks."""
+    page, root = review
+    root.evaluate("r => r.scrollIntoView({block: 'start'})")
+    line(page, LONG_INDEX, new=69).evaluate(
+        "r => { const m = r.closest('.cra-main'); m.scrollTop += r.getBoundingClientRect().top - m.getBoundingClientRect().top - 300; }"
+    )
+    first = line(page, LONG_INDEX, new=69).locator("td.cra-code").bounding_box()
+    page.mouse.click(first["x"] + 30, first["y"] + first["height"] / 2)
+    page.locator(".cra-form").wait_for()
+    page.wait_for_timeout(300)  # the learner looks before the next click
+    third = line(page, LONG_INDEX, new=71).locator("td.cra-code").bounding_box()
+    page.keyboard.down("Shift")  # as a learner does: the key held, a click
+    page.mouse.click(third["x"] + 30, third["y"] + third["height"] / 2)
+    page.keyboard.up("Shift")
+    wait_for(lambda: root.locator(".cra-form .cra-where").inner_text() == f"{LONG}:69-71", what="the range 69-71")
+    assert page.evaluate("() => getSelection().toString()") == ""
+
+
+def test_going_to_a_finding_shows_the_lines_it_flags_with_its_card(lab, review):
+    """Walk-through 8: a finding chosen in the side panel (or with n) showed its card under the
+    file's header, the line it flags just above, out of sight."""
+    page, root = review
+    first = next(f for f in findings(lab) if f["start"] == 20)
+    page.locator(".cra-main").evaluate("m => { m.scrollTop = m.scrollHeight; }")  # from below it
+    root.locator(".cra-aside .cra-finding-link").nth(1).click()  # the panel lists api.py's first
+    card = root.locator(f".cra-card[data-finding='{first['id']}']")
+    wait_for(lambda: card.evaluate("c => c === document.activeElement"), what="the card focused")
+    assert in_view_under_header(line(page, LONG_INDEX, new=20)), "the finding's line is out of sight"
+    assert in_view(card, ".cra-main")

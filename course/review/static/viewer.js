@@ -911,15 +911,17 @@ function render({ model, el }) {
 
   /** Scroll the review's area so a form row shows whole with the line it is under, if both
    * fit (an edit form showing alone hid which line it was about); else the form alone. */
-  function showUnderItsLine(formRow) {
+  function showUnderItsLine(formRow, first = null) {
     if (!formRow) return;
     let line = formRow.previousElementSibling;
     while (line && !line.matches("tr.cra-line")) line = line.previousElementSibling;
     const box = ui.main.getBoundingClientRect();
     const cover = formRow.closest("section.cra-file")?.querySelector(".cra-filehead")?.offsetHeight || 0;
-    const top = (line || formRow).getBoundingClientRect().top;
     const bottom = formRow.getBoundingClientRect().bottom;
-    if (bottom - top > box.height - cover) { scrollMain(formRow, "nearest"); return; }
+    // the whole range if it fits with the row, else its last line, else the row alone
+    const top = [first, line].filter((e) => e && e.isConnected).map((e) => e.getBoundingClientRect().top)
+      .find((t) => bottom - t <= box.height - cover);
+    if (top === undefined) { scrollMain(formRow, "nearest"); return; }
     if (top < box.top + cover) ui.main.scrollTop += top - (box.top + cover);
     else if (bottom > box.bottom) ui.main.scrollTop += bottom - box.bottom;
   }
@@ -961,8 +963,10 @@ function render({ model, el }) {
     const el = [...root.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id);
     if (el) {
       el.focus({ preventScroll: true });
-      if (scroll) scrollIntoView(el);
       const f = (model.get("findings") || []).find((x) => x.id === id);
+      // the card with the lines it flags (it used to show under the file's header, its lines
+      // above, out of sight: walk-through 8)
+      if (scroll) showUnderItsLine(el.closest("tr") || el, f && f.rows ? st.rowEls[f.file]?.[f.rows[0]] : null);
       if (f && f.rows) st.cursor = { file: f.file, row: f.rows[1] };
     }
   }
@@ -1058,6 +1062,12 @@ function render({ model, el }) {
   function onPress(e) {
     const tr = e.button === 0 && e.target instanceof Element ? e.target.closest("tr.cra-line") : null;
     st.press = tr && root.contains(tr) ? { tr, x: e.screenX, y: e.screenY } : null;
+  }
+
+  /** A Shift+press on a line extends the finding's range; the browser would also select the
+   * text from the last click to there (a blue band over the lines, walk-through 9). */
+  function onMouseDown(e) {
+    if (e.shiftKey && e.button === 0 && e.target instanceof Element && e.target.closest("tr.cra-line")) e.preventDefault();
   }
 
   /** The lines moved under a pointer that did not (JupyterLab scrolls a cell into view as it
@@ -1173,8 +1183,26 @@ function render({ model, el }) {
 
   /** Full width moves this same view (its nodes, form, draft, cursor and focus) over the page and
    * back; a placeholder keeps its place in the cell. Nothing is painted again, so nothing is lost. */
+  /** What the learner is reading, to keep in place as the review changes places: the cursor's
+   * line while it shows, else the first thing starting at the top of the review's area (the
+   * score, an explanation, a line), with its distance from that top. */
+  function readingPlace() {
+    const box = ui.main.getBoundingClientRect();
+    const cursor = st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null;
+    if (cursor && cursor.isConnected) {
+      const r = cursor.getBoundingClientRect();
+      if (r.bottom > box.top && r.top < box.bottom) return { el: cursor, offset: r.top - box.top };
+    }
+    for (const e of ui.main.querySelectorAll(".cra-practice *, .cra-desc-area *, .cra-filehead, tr")) {
+      const r = e.getBoundingClientRect();
+      if (r.height > 0 && r.top >= box.top - 1) return { el: e, offset: r.top - box.top };
+    }
+    return null;
+  }
+
   function setFullWidth(on) {
     if (st.full === on) return;
+    const place = readingPlace();
     const active = document.activeElement;
     const focused = active instanceof HTMLElement && root.contains(active) ? active : root;
     const caret = focused instanceof HTMLTextAreaElement ? [focused.selectionStart, focused.selectionEnd] : null;
@@ -1196,8 +1224,14 @@ function render({ model, el }) {
     paintToolbar();
     (focused.isConnected ? focused : root).focus({ preventScroll: true });
     if (caret && focused.isConnected) focused.setSelectionRange(caret[0], caret[1]);
-    const keep = root.querySelector(".cra-form") || (st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null);
-    scrollMain(keep, "center");
+    // an open form stays in sight; else what the learner was reading stays at the same height
+    // from the area's top, as far as the new height allows (it used to jump to the cursor)
+    const form = root.querySelector(".cra-form");
+    if (form) scrollMain(form, "center");
+    else if (place && place.el.isConnected) {
+      const offset = Math.min(place.offset, ui.main.clientHeight / 2);
+      ui.main.scrollTop += place.el.getBoundingClientRect().top - ui.main.getBoundingClientRect().top - offset;
+    }
   }
 
   /** The changed files as a tree, in the diff's order: a folder's row, then what is in it (a
@@ -1729,6 +1763,7 @@ function render({ model, el }) {
   root.addEventListener("keydown", onKey);
   ui.files.addEventListener("click", onClick);
   ui.files.addEventListener("pointerdown", onPress);
+  ui.files.addEventListener("mousedown", onMouseDown);
   window.addEventListener("pointerup", onRelease, true);
   ui.main.addEventListener("scroll", onMainScroll, { passive: true });
   // put in the page, resized, or moved to full width: the file at the top may be another
