@@ -20,7 +20,9 @@ from course.practice import drill
 from course.practice.drills import NoDrill, cut, next_drill
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
 from course.practice.schedule import PatternError, cards, in_days, local_time, resolve_pattern
+from course.review.finding import Finding
 from course.review.page import build_files
+from course.scoring.match import hits
 from course.vocab import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -308,20 +310,47 @@ def test_when_only_a_fresh_review_holds_the_pattern_the_drill_says_so(tmp_path):
 
 
 def test_a_window_into_a_new_file_says_it_is_an_excerpt_and_keeps_its_line_numbers(tmp_path):
-    """Walk-through 3: a drill cut from an added file read "@@ -0,0 +35,18 @@" and nothing else."""
+    """Walk-through 3: a drill cut from an added file read "@@ -0,0 +35,18 @@" and nothing else.
+    (The cut runs to 59: a decoy just past its old edge, at 53, is shown whole.)"""
     exercise = Bank(BANK).get(SLUG)
     defect = next(d for d in exercise.key.defects if d.id == "brand-filter-sql-injection")
     bundle, key = cut(exercise, defect, slug="d")
     (hunk,) = [h for fd in bundle.diff.files for h in fd.hunks]
     assert (hunk.old_length, hunk.new_start) == (0, 35)
-    assert hunk.section == "an excerpt: lines 35-52 of a new file"
+    assert hunk.section == "an excerpt: lines 35-59 of a new file"
     rows = [r for f in build_files(bundle.diff) for r in f["rows"] if r["k"] == "hunk"]
-    assert [r["text"] for r in rows] == ["@@ -0,0 +35,18 @@ an excerpt: lines 35-52 of a new file"]
+    assert [r["text"] for r in rows] == ["@@ -0,0 +35,25 @@ an excerpt: lines 35-59 of a new file"]
     # the key's spans are the file's own numbers, inside the cut
     first, last = key.defects[0].lines
-    assert 35 <= first <= last <= 52
+    assert 35 <= first <= last <= 59
     # a hunk shown whole keeps git's own header
     whole = Bank(BANK).get("checkout-config-service")
     gone = next(d for d in whole.key.defects if d.id == "checkout-fails-closed-on-config-outage")
     sections = [h.section for fd in cut(whole, gone, slug="e")[0].diff.files for h in fd.hunks]
     assert "" in sections and any(s.startswith("an excerpt: lines") for s in sections)
+
+
+def test_no_defect_or_decoy_lies_just_off_a_cuts_edge():
+    """Walk-through 9: a drill cut began at old line 53, just under another defect's deleted
+    lines (old 51-52). A finding on line 53 lands on that defect in the full review (one line of
+    slack), but the drill's key left the defect out, so it was called a false positive."""
+    bank = Bank(BANK)
+    checked = 0
+    for exercise in bank:
+        if exercise.private:
+            continue
+        for defect in exercise.key.defects:
+            bundle, key = cut(exercise, defect, slug="d")
+            keyed = {d.id: d for d in key.defects}
+            for fd, line in bundle.diff.lines():
+                probe = Finding("p", fd.path, line.side, line.number, line.number, "logic")
+                for other in exercise.key.defects:
+                    if hits(probe, other):  # as the full review scores it: so must the drill
+                        assert other.id in keyed and hits(probe, keyed[other.id]), (
+                            exercise.slug,
+                            defect.id,
+                            other.id,
+                            line,
+                        )
+                checked += 1
+    assert checked > 100

@@ -14,7 +14,9 @@ The cut: the exercise's before/ and after/ files that hold the defect, diffed ag
 lines of context (the bank's own diffs keep whole files), keeping only the hunks that hold one
 of the defect's spans. Line numbers are the file's own, so the key's spans stand as they are.
 The cut's key is that defect, every other defect with a span inside the cut (flagging a real
-defect is never a false positive), and the decoys inside the cut.
+defect is never a false positive), and the decoys inside the cut. Another defect or decoy whose
+span lies just off the cut's edge (a finding on the edge line would land on it, with the
+matcher's line of slack) is shown too, so it is in the key rather than a false positive.
 """
 
 from __future__ import annotations
@@ -71,6 +73,15 @@ class Drill:
 
 def _spans_in(diff: Diff, spans: tuple[tuple[str, str, int, int], ...]) -> list[tuple[str, str, int, int]]:
     return [s for s in spans if any(diff.has_line(s[0], s[1], n) for n in range(s[2], s[3] + 1))]
+
+
+def _off_edge(diff: Diff, spans: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """The spans not shown that touch a line shown, one line off (see course.scoring.match.hits)."""
+    return [
+        s
+        for s in spans
+        if not _spans_in(diff, (s,)) and (diff.has_line(s[0], s[1], s[2] - 1) or diff.has_line(s[0], s[1], s[3] + 1))
+    ]
 
 
 def _has_span(line: Line, spans: list[tuple[str, int, int]]) -> bool:
@@ -133,7 +144,17 @@ def cut(exercise: Exercise, defect: Defect, *, slug: str, note: str = "") -> tup
     by_file: dict[str, list[tuple[str, int, int]]] = {}
     for file, side, first, last in defect.spans:
         by_file.setdefault(file, []).append((side, first, last))
-    text = "".join(_file_cut(f, before.get(f), after.get(f), spans) for f, spans in sorted(by_file.items()))
+    others = [s for d in exercise.key.defects if d.id != defect.id for s in d.spans]
+    others += [(d.file, d.side, *d.lines) for d in exercise.key.decoys]
+    for _ in range(3):
+        text = "".join(_file_cut(f, before.get(f), after.get(f), spans) for f, spans in sorted(by_file.items()))
+        # Another defect (or decoy) just off the cut's edge: a finding on the edge line would land
+        # on it (the matcher's line of slack) and be called a false positive. Shown too, it is keyed.
+        edge = _off_edge(Diff.parse(text), others)
+        if not edge:
+            break
+        for file, side, first, last in edge:
+            by_file.setdefault(file, []).append((side, first, last))
     description = (
         f"A drill: part of *{exercise.title}*, a change you reviewed before, cut around one kind of "
         "defect you missed there or have not seen for a while. Flag what is wrong, with its category, "
