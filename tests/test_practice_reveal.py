@@ -160,3 +160,22 @@ def test_the_score_says_when_the_learners_severity_differs_from_the_keys(tmp_pat
     review.unflag(review.findings[0].id)
     review.submit()
     assert review.practice_state()["defects"][1]["finding_severity"] == "minor"
+
+
+def test_the_proofs_output_names_the_exercises_files_from_its_own_folder(tmp_path):
+    """Walk-through 8: "Run the proof" printed the bank's absolute path, and pytest's relative one
+    ("FAILED ../../../work/main/exercises/<slug>/proofs/..."): noise, and where the keys live."""
+    bank = Bank(VIEWER_BANK, private=None)
+    review = open_practice("viewer-cart", bank=bank, directory=tmp_path)
+    review.submit()
+    while True:
+        try:
+            review.next_hint(0)
+        except ValueError:
+            break
+    review.reveal(0)
+    run = review.prove(0)
+    assert run["after"] == "fails" and run["fixed"] == "passes"
+    root = bank.get("viewer-cart").root
+    assert str(root) not in run["output"] and "viewer_bank" not in run["output"] and "../" not in run["output"]
+    assert "proofs/" in run["output"], run["output"]

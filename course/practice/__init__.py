@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 from filelock import Timeout
@@ -278,7 +280,7 @@ class PracticeReview(Review):
         run = {
             "after": "fails" if runs["after"].failed else "passes" if runs["after"].passed else "error",
             "fixed": "passes" if runs["fixed"].passed else "fails" if runs["fixed"].failed else "error",
-            "output": runs["after"].output[-MAX_PROOF_OUTPUT:],
+            "output": _bare_paths(runs["after"].output, exercise.root)[-MAX_PROOF_OUTPUT:],
         }
         self._progress.update(lambda d: d["proofs"].update({defect.id: run}))
         self._changed()
@@ -375,3 +377,10 @@ class PracticeReview(Review):
                 for fp in result.false_positives
             ],
         }
+
+
+def _bare_paths(output: str, root: Path) -> str:
+    """Proof output with the exercise's own files named from its folder ("proofs/test_x.py"):
+    pytest named them by the bank's absolute path, or one relative to its working folder
+    ("../../../work/main/exercises/<slug>/proofs/..."), noise that also said where keys live."""
+    return re.sub(r"(?<![\w.-])[\w./\\:-]*?" + re.escape(root.name) + r"[\\/]", "", output)
