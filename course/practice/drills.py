@@ -346,7 +346,7 @@ def drill_viewer(review: Any, drill: Drill) -> Any:
             rows.append(row)
         files.append({**f, "rows": rows})
     viewer.files = files
-    viewer.pr = {**viewer.pr, "sidecar": drill.label or drill.sidecar.name}
+    viewer.pr = {**viewer.pr, "sidecar": drill.label or drill.sidecar.name, "badge": "drill"}
     return viewer
 
 
