@@ -403,3 +403,27 @@ def test_going_to_a_finding_shows_the_lines_it_flags_with_its_card(lab, review):
     wait_for(lambda: card.evaluate("c => c === document.activeElement"), what="the card focused")
     assert in_view_under_header(line(page, LONG_INDEX, new=20)), "the finding's line is out of sight"
     assert in_view(card, ".cra-main")
+
+
+def test_the_comment_box_grows_as_the_learner_types_and_the_line_stays_put(review):
+    """Walk-through 8: a comment of three lines scrolled inside a box of two, a third nested
+    scroll area."""
+    page, root = review
+    target = line(page, LONG_INDEX, new=70)
+    target.evaluate(
+        "r => { const m = r.closest('.cra-main'); m.scrollTop += r.getBoundingClientRect().top - m.getBoundingClientRect().top - 300; }"
+    )
+    target.locator("td.cra-code").click()
+    box = page.locator(".cra-form textarea")
+    box.wait_for()
+    assert target.evaluate("r => r.previousElementSibling.classList.contains('cra-form-row')"), "the form is above it"
+    before, small = top(target), box.evaluate("t => t.offsetHeight")
+    box.click()
+    for text in ("The first window is counted twice:", "the loop starts at 0 and the seed", "adds it again."):
+        page.keyboard.type(text)
+        page.keyboard.press("Shift+Enter")
+    page.keyboard.type("So every settlement is off by one window.")
+    grown = box.evaluate("t => t.offsetHeight")
+    assert grown > small + 30, f"the box stayed {small} px for four lines ({grown} px)"
+    assert box.evaluate("t => t.scrollHeight <= t.clientHeight + 1"), "the comment scrolls inside its box"
+    assert abs(top(target) - before) < 1.5, "the line moved as the box grew"

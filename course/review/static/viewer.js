@@ -755,7 +755,17 @@ function render({ model, el }) {
     });
     category.addEventListener("change", () => { d.category = category.value; keepDraft(); });
     severity.addEventListener("change", () => { d.severity = severity.value; keepDraft(); });
-    comment.addEventListener("input", () => { d.comment = comment.value; keepDraft(); });
+    // The box grows as the learner types; a new finding's form sits above its line, so the
+    // review's area scrolls by the growth and the line stays where it was.
+    let boxHeight = 0;
+    comment.addEventListener("input", () => {
+      d.comment = comment.value;
+      keepDraft();
+      const grown = comment.offsetHeight - boxHeight;
+      if (boxHeight && grown && st.form && st.form.mode === "new" && !st.form.below) ui.main.scrollTop += grown;
+      boxHeight = comment.offsetHeight;
+    });
+    comment.addEventListener("focus", () => { boxHeight = comment.offsetHeight; });
     const where = form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : d.label;
     // A finding points at one side of the diff (as Python's span_for_rows decides): say so
     // rather than drop the removed lines of a mixed range without a word.
