@@ -427,3 +427,39 @@ def test_the_comment_box_grows_as_the_learner_types_and_the_line_stays_put(revie
     assert grown > small + 30, f"the box stayed {small} px for four lines ({grown} px)"
     assert box.evaluate("t => t.scrollHeight <= t.clientHeight + 1"), "the comment scrolls inside its box"
     assert abs(top(target) - before) < 1.5, "the line moved as the box grew"
+
+
+def test_the_review_stays_put_when_the_reopened_drafts_note_goes(lab, new_page):
+    """Walk-through 8: saving the reopened draft took its note away, and the whole review moved
+    up 39 px under the pointer."""
+    write_exercise(lab.root)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Before\n\n" + "A paragraph.\n\n" * 25),
+        nbformat.v4.new_code_cell(f"from course.review import Review\nreview = Review.open('{REVIEW_SLUG}.diff')\nreview"),
+        nbformat.v4.new_markdown_cell("After.\n\n" * 25),
+    ]
+    nbformat.write(nb, lab.root / "banner.ipynb")
+    (lab.root / f"{REVIEW_SLUG}.findings.json").unlink(missing_ok=True)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, "banner.ipynb")
+    line(page, 1, new=9).locator("td.cra-code").click()
+    page.locator(".cra-form select.cra-category").select_option("concurrency")
+    page.locator(".cra-form select.cra-severity").select_option("major")
+    reopen(page, lab, "banner.ipynb")
+    page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
+    page.locator(".cra-draft-note").wait_for()
+    page.evaluate(  # the review's top a little under the top of the notebook's view
+        f"""() => {{ const sc = document.querySelector('{NOTEBOOK_VIEW}');
+                   const r = document.querySelector('.cra-root');
+                   sc.scrollTop += r.getBoundingClientRect().top - sc.getBoundingClientRect().top - 40; }}"""
+    )
+    page.wait_for_timeout(200)
+    toolbar = page.locator(".cra-toolbar")
+    before = top(toolbar)
+    page.locator(".cra-form button.cra-save").click()
+    wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
+    wait_for(lambda: page.locator(".cra-draft-note").count() == 0, what="the note to go")
+    assert abs(top(toolbar) - before) < 1.5, f"the review moved from {before} to {top(toolbar)}"
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -351,7 +351,17 @@ function render({ model, el }) {
         h("button", { type: "button", className: "cra-link cra-to-draft", textContent: "Show it", onclick: () => scrollMain(root.querySelector(".cra-form"), "center") })));
     }
     if (extra) items.push(h("div", { className: "cra-alert cra-alert-error cra-transient", textContent: extra }));
+    const at = root.isConnected && !st.full ? ui.toolbar.getBoundingClientRect().top : null;
     fill(ui.banner, ...items);
+    // A note that goes (the reopened draft saved) would pull the whole review up under the
+    // learner's eyes (walk-through 8: 39 px on Save): the notebook scrolls by as much instead.
+    // A note that comes is left to push the review down, so it is never hidden above the view.
+    const moved = at === null ? 0 : ui.toolbar.getBoundingClientRect().top - at;
+    if (moved < -0.5) {
+      for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (/auto|scroll/.test(getComputedStyle(a).overflowY) && a.scrollHeight > a.clientHeight) { a.scrollTop += moved; break; }
+      }
+    }
   }
 
   function paintToolbar() {
