@@ -408,7 +408,7 @@ def test_going_to_a_finding_shows_the_lines_it_flags_with_its_card(lab, review):
 def test_the_comment_box_grows_as_the_learner_types_and_the_line_stays_put(review):
     """Walk-through 8: a comment of three lines scrolled inside a box of two, a third nested
     scroll area."""
-    page, root = review
+    page, _ = review
     target = line(page, LONG_INDEX, new=70)
     target.evaluate(
         "r => { const m = r.closest('.cra-main'); m.scrollTop += r.getBoundingClientRect().top - m.getBoundingClientRect().top - 300; }"
@@ -437,7 +437,9 @@ def test_the_review_stays_put_when_the_reopened_drafts_note_goes(lab, new_page):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Before\n\n" + "A paragraph.\n\n" * 25),
-        nbformat.v4.new_code_cell(f"from course.review import Review\nreview = Review.open('{REVIEW_SLUG}.diff')\nreview"),
+        nbformat.v4.new_code_cell(
+            f"from course.review import Review\nreview = Review.open('{REVIEW_SLUG}.diff')\nreview"
+        ),
         nbformat.v4.new_markdown_cell("After.\n\n" * 25),
     ]
     nbformat.write(nb, lab.root / "banner.ipynb")
