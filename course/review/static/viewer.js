@@ -194,7 +194,7 @@ function render({ model, el }) {
     try { d = JSON.parse(localStorage.getItem(key) || "null"); } catch (_err) { return; }
     if (!d || typeof d !== "object") return;
     const text = (v) => (typeof v === "string" ? v : "");
-    const draft = { category: text(d.category), severity: text(d.severity) || "major", comment: [...text(d.comment)].slice(0, maxComment()).join("") };
+    const draft = { category: text(d.category), severity: text(d.severity), comment: [...text(d.comment)].slice(0, maxComment()).join("") };
     if (d.mode === "edit") {
       const f = (model.get("findings") || []).find((x) => x.id === d.id);
       if (!f) { keepDraft(); return; } // the finding was deleted since: the draft goes with it
