@@ -170,19 +170,21 @@ def test_n_and_p_step_from_the_cursor_once_it_left_the_finding_shown(review):
     wait_for(lambda: current() == f"{LONG}:20", what="p from the finding at 130")
 
 
+def comfort_between(lab, name: str, paragraphs: int, *after) -> None:
+    """The comfort review's cell under a heading and `paragraphs` paragraphs, `after` cells under it."""
+    write_comfort(lab)
+    nb = nbformat.read(lab.root / f"{SLUG}.ipynb", as_version=4)
+    before = nbformat.v4.new_markdown_cell("# Before\n\n" + "A paragraph.\n\n" * paragraphs)
+    nb.cells = [before, nbformat.v4.new_code_cell(nb.cells[0].source), *after]
+    nbformat.write(nb, lab.root / name)
+
+
 def test_a_line_near_the_top_of_the_notebooks_view_stays_put_when_the_review_is_partly_scrolled_out(lab, new_page):
     """The review's cell partly above the notebook's view: the form has room above the line in
     the review's own area but not in the notebook's view. Focusing its field used to scroll the
     notebook, moving every line under the pointer (walk-throughs 4 and 5: the next click landed
     on the wrong line)."""
-    write_comfort(lab)
-    nb = nbformat.read(lab.root / f"{SLUG}.ipynb", as_version=4)
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Before\n\n" + "A paragraph.\n\n" * 20),
-        nbformat.v4.new_code_cell(nb.cells[0].source),
-        nbformat.v4.new_markdown_cell("After.\n\n" * 30),
-    ]
-    nbformat.write(nb, lab.root / "partly.ipynb")
+    comfort_between(lab, "partly.ipynb", 20, nbformat.v4.new_markdown_cell("After.\n\n" * 30))
     page, log = new_page(viewport=(1440, 1000))
     open_and_run(page, lab, "partly.ipynb")
     target = line(page, LONG_INDEX, new=70)
@@ -270,6 +272,16 @@ def test_a_typed_finding_stays_put_when_another_line_is_clicked(lab, review):
     assert [f["comment"] for f in findings(lab) if f["start"] == 20] == ["doubles the first window"]
 
 
+def draft_reopened(page, lab, notebook: str) -> None:
+    """The review run, a finding begun on line 9 and left unsaved, the page reloaded."""
+    open_and_run(page, lab, notebook)
+    line(page, 1, new=9).locator("td.cra-code").click()
+    page.locator(".cra-form select.cra-category").select_option("concurrency")
+    page.locator(".cra-form select.cra-severity").select_option("major")
+    reopen(page, lab, notebook)
+    page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
+
+
 def test_the_reopened_drafts_note_goes_when_its_form_goes_elsewhere_and_is_saved(lab, new_page):
     """Walk-through 7: "Your unsaved finding ... is open again" stayed after the finding was saved,
     when the reopened form had first been moved to another line."""
@@ -278,12 +290,7 @@ def test_the_reopened_drafts_note_goes_when_its_form_goes_elsewhere_and_is_saved
         "note.ipynb", f"from course.review import Review\nreview = Review.open('{REVIEW_SLUG}.diff')\nreview"
     )
     page, log = new_page()
-    open_and_run(page, lab, "note.ipynb")
-    line(page, 1, new=9).locator("td.cra-code").click()
-    page.locator(".cra-form select.cra-category").select_option("concurrency")
-    page.locator(".cra-form select.cra-severity").select_option("major")
-    reopen(page, lab, "note.ipynb")
-    page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
+    draft_reopened(page, lab, "note.ipynb")
     note = page.locator(".cra-draft-note")
     assert "shop/inventory.py:9" in note.inner_text()
     line(page, 1, new=11).locator("td.cra-code").click()  # nothing typed yet: the form moves
@@ -307,15 +314,8 @@ def test_the_review_run_with_shift_enter_shows_its_top_in_the_notebooks_view(lab
     """Walk-throughs 6 and 8: Shift+Enter on the review's cell moves JupyterLab on to the next
     cell, and the browser keeps that cell still while the review grows above it: the title,
     toolbar and tree ended above the notebook's view, and the first click on the tree missed."""
-    write_comfort(lab)
-    nb = nbformat.read(lab.root / f"{SLUG}.ipynb", as_version=4)
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Before\n\n" + "A paragraph.\n\n" * 12),
-        nbformat.v4.new_code_cell(nb.cells[0].source),
-        nbformat.v4.new_markdown_cell("After the review, more to read.\n\n" * 3),
-        nbformat.v4.new_code_cell("1 + 1"),
-    ]
-    nbformat.write(nb, lab.root / "shift_enter.ipynb")
+    after = nbformat.v4.new_markdown_cell("After the review, more to read.\n\n" * 3), nbformat.v4.new_code_cell("1 + 1")
+    comfort_between(lab, "shift_enter.ipynb", 12, *after)
     page, log = new_page(viewport=WIDE)
     page.goto(lab.notebook_url("shift_enter.ipynb"))
     page.wait_for_function(
@@ -451,12 +451,7 @@ def test_the_review_stays_put_when_the_reopened_drafts_note_goes(lab, new_page):
     nbformat.write(nb, lab.root / "banner.ipynb")
     (lab.root / f"{REVIEW_SLUG}.findings.json").unlink(missing_ok=True)
     page, log = new_page(viewport=WIDE)
-    open_and_run(page, lab, "banner.ipynb")
-    line(page, 1, new=9).locator("td.cra-code").click()
-    page.locator(".cra-form select.cra-category").select_option("concurrency")
-    page.locator(".cra-form select.cra-severity").select_option("major")
-    reopen(page, lab, "banner.ipynb")
-    page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
+    draft_reopened(page, lab, "banner.ipynb")
     page.locator(".cra-draft-note").wait_for()
     page.wait_for_selector(".cra-root[data-settled=true]")
     place = """() => { const r = document.querySelector('.cra-root');
@@ -476,3 +471,38 @@ def test_the_review_stays_put_when_the_reopened_drafts_note_goes(lab, new_page):
     wait_for(lambda: page.locator(".cra-draft-note").count() == 0, what="the note to go")
     assert abs(top(toolbar) - before) < 1.5, f"the review moved from {before} to {top(toolbar)}"
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_keys_keep_working_after_a_toolbar_button(review):
+    """Walk-through 10: after Request changes (or Submit) the focus fell to the page, and n,
+    Escape and the other keys did nothing until a click in the diff."""
+    page, root = review
+    root.locator("button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root.cra-full")
+    root.locator(".cra-verdict button[data-verdict='request-changes']").click()
+    wait_for(
+        lambda: "cra-active" in root.locator("[data-verdict='request-changes']").get_attribute("class"), what="verdict"
+    )
+    assert page.evaluate("() => document.querySelector('.cra-root').contains(document.activeElement)")
+    page.keyboard.press("n")  # the first finding, from the keyboard
+    wait_for(lambda: page.evaluate("() => document.activeElement.dataset.finding || ''"), what="n to focus a finding")
+    page.keyboard.press("Escape")  # and back to the cell
+    page.wait_for_selector(".cra-root:not(.cra-full)")
+
+
+def test_a_finding_saved_near_the_bottom_of_the_view_shows_its_card(lab, review):
+    """Walk-through 10: a finding saved on a line near the bottom of the review's area landed
+    under it, only the card's top edge in sight."""
+    page, root = review
+    target = line(page, LONG_INDEX, new=71)
+    target.evaluate(
+        "r => { const m = r.closest('.cra-main'); m.scrollTop += r.getBoundingClientRect().bottom - m.getBoundingClientRect().bottom + 4; }"
+    )
+    target.locator("td.cra-code").click()
+    page.locator(".cra-form select.cra-category").select_option("logic")
+    page.locator(".cra-form select.cra-severity").select_option("minor")
+    page.locator(".cra-form textarea").fill("the window ends one early")
+    page.locator(".cra-form button.cra-save").click()
+    saved = wait_for(lambda: [f for f in findings(lab) if f["start"] == 71], what="the finding on disk")[0]
+    card = root.locator(f".cra-card[data-finding='{saved['id']}']")
+    wait_for(lambda: in_view(card, ".cra-main"), what="the saved card in sight")

@@ -364,7 +364,27 @@ function render({ model, el }) {
     }
   }
 
+  /** Repaint `area` with `paint` and keep the keyboard in the review: a control that had the
+   * focus and was replaced hands it to its new copy (same verdict, or same classes), else to the
+   * review itself. (Walk-through 10: after Request changes or Submit the focus fell to the page,
+   * and n, Escape and the other keys did nothing until a click in the diff.) */
+  function keepingFocus(area, paint) {
+    const active = document.activeElement;
+    const had = active instanceof HTMLElement && area.contains(active) ? active : null;
+    paint();
+    if (!had || had.isConnected) return;
+    const classes = [...had.classList].filter((c) => !["cra-btn", "cra-active", "cra-primary"].includes(c));
+    const sel = had.dataset.verdict ? `[data-verdict="${CSS.escape(had.dataset.verdict)}"]`
+      : classes.length ? classes.map((c) => `.${CSS.escape(c)}`).join("") : null;
+    const twin = sel ? area.querySelector(sel) : null;
+    (twin instanceof HTMLElement ? twin : root).focus({ preventScroll: true });
+  }
+
   function paintToolbar() {
+    keepingFocus(ui.toolbar, paintToolbarNow);
+  }
+
+  function paintToolbarNow() {
     const files = model.get("files") || [];
     const viewed = new Set(model.get("viewed") || []);
     const findings = model.get("findings") || [];
@@ -898,6 +918,10 @@ function render({ model, el }) {
         keepDraft();
         paintFindings();
         root.focus({ preventScroll: true });
+        // the saved card, under its lines, may land below the area's edge: brought into sight
+        // (walk-through 10: a finding saved near the bottom showed only its top edge)
+        const saved = ack.id ? [...root.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === ack.id) : null;
+        if (saved && saved.getBoundingClientRect().bottom > ui.main.getBoundingClientRect().bottom) scrollMain(saved, "nearest");
       } else {
         for (const b of root.querySelectorAll(".cra-form button")) b.disabled = false;
       }
@@ -929,8 +953,9 @@ function render({ model, el }) {
     if (delta) ui.main.scrollTop += delta;
   }
 
-  /** Scroll the review's area so a form row shows whole with the line it is under, if both
-   * fit (an edit form showing alone hid which line it was about); else the form alone. */
+  /** Scroll the review's area so the row of a form or card shows whole with the lines it is
+   * about: from `first` (the range's first line) if all fit, else from the line just above the
+   * row, else the row alone (an edit form or a card showing alone hid which line it was about). */
   function showUnderItsLine(formRow, first = null) {
     if (!formRow) return;
     let line = formRow.previousElementSibling;
@@ -1481,6 +1506,10 @@ function render({ model, el }) {
   // practice mode --------------------------------------------------------------------------------
 
   function paintPractice() {
+    keepingFocus(ui.practice, paintPracticeNow);
+  }
+
+  function paintPracticeNow() {
     const p = model.get("practice") || {};
     if (!p.enabled || !p.submitted) { fill(ui.practice, ); return; }
     const pct = (x) => `${Math.round(100 * x)}%`;
