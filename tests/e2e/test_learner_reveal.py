@@ -306,3 +306,30 @@ def test_a_hostile_key_and_fix_show_as_text_and_run_nothing(lab, new_page, tmp_p
     assert [r["html"] for r in ours if "__pwned" in r["html"]] == []
     assert [p for r in ours if (p := markup_problems(r["parsed"]))] == []
     assert not unexpected_errors(log, "lab"), log.errors
+
+
+def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall(lab, new_page, tmp_path):
+    """Walk-through 11: a correct pull request scored "Score 100% precision 0%, recall 100%"."""
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE, bank / SLUG)
+    (bank / SLUG / "key.toml").write_text(
+        f'[[decoy]]\nfile = "{CART}"\nside = "new"\nlines = [14, 14]\nwhy_fine = "Rounding down is the policy."\n',
+        encoding="utf-8",
+    )
+    (lab.root / "correct").mkdir()
+    lab.write_notebook(
+        "correct/p.ipynb",
+        "from course.practice import practice\n"
+        f"review = practice({SLUG!r}, bank={str(bank)!r})\n"
+        f"review.flag({CART!r}, 14, 'logic', 'rounds down')\n"
+        "review",
+    )
+    page, log = new_page()
+    open_and_run(page, lab, "correct/p.ipynb")
+    root = page.locator(".cra-root")
+    root.locator("button.cra-verdict-approve").click()
+    root.locator("button.cra-submit").click()
+    wait_for(lambda: "no defects to find" in root.locator(".cra-score").inner_text(), what="the score line")
+    line_text = root.locator(".cra-score").inner_text()
+    assert "precision" not in line_text and "recall" not in line_text, line_text
+    assert not unexpected_errors(log, lab.app), log.errors

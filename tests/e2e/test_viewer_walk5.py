@@ -490,19 +490,23 @@ def test_the_keys_keep_working_after_a_toolbar_button(review):
     page.wait_for_selector(".cra-root:not(.cra-full)")
 
 
-def test_a_finding_saved_near_the_bottom_of_the_view_shows_its_card(lab, review):
-    """Walk-through 10: a finding saved on a line near the bottom of the review's area landed
-    under it, only the card's top edge in sight."""
-    page, root = review
-    target = line(page, LONG_INDEX, new=71)
-    target.evaluate(
-        "r => { const m = r.closest('.cra-main'); m.scrollTop += r.getBoundingClientRect().bottom - m.getBoundingClientRect().bottom + 4; }"
+def test_after_a_reopened_draft_is_saved_with_the_mouse_the_keys_go_on_from_its_line(lab, new_page):
+    """Walk-through 11: Save clicked on a draft reopened after a reload left no cursor, and k
+    jumped to the end of the review."""
+    write_exercise(lab.root)
+    lab.write_notebook(
+        "cursor.ipynb", f"from course.review import Review\nreview = Review.open('{REVIEW_SLUG}.diff')\nreview"
     )
-    target.locator("td.cra-code").click()
-    page.locator(".cra-form select.cra-category").select_option("logic")
-    page.locator(".cra-form select.cra-severity").select_option("minor")
-    page.locator(".cra-form textarea").fill("the window ends one early")
+    (lab.root / f"{REVIEW_SLUG}.findings.json").unlink(missing_ok=True)
+    page, _ = new_page()
+    draft_reopened(page, lab, "cursor.ipynb")
     page.locator(".cra-form button.cra-save").click()
-    saved = wait_for(lambda: [f for f in findings(lab) if f["start"] == 71], what="the finding on disk")[0]
-    card = root.locator(f".cra-card[data-finding='{saved['id']}']")
-    wait_for(lambda: in_view(card, ".cra-main"), what="the saved card in sight")
+    wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
+    page.locator(".cra-form").wait_for(state="detached")
+    above = line(page, 1, new=9).evaluate(  # the row above line 9 (a removed line, by its old number)
+        """r => { let p = r.previousElementSibling; while (p && !p.matches('tr.cra-line')) p = p.previousElementSibling;
+                  return -Number(p.children[0].textContent); }"""
+    )
+    assert cursor_line(page) == [1, 9]
+    page.keyboard.press("k")
+    wait_for(lambda: cursor_line(page) == [1, above], what="k to go up one row from line 9")

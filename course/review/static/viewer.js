@@ -161,6 +161,7 @@ function render({ model, el }) {
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
     stopShowing: null, // ends showWhenRun's watch
+    verdictSent: null, // a verdict clicked, until the kernel's answer ("" for none)
   };
 
   // drafts -----------------------------------------------------------------------------------
@@ -403,7 +404,7 @@ function render({ model, el }) {
         textContent: VERDICT_LABEL[v] || v,
         attrs: { role: "radio", "aria-checked": String(verdict === v) },
         dataset: { verdict: v },
-        onclick: () => send({ type: "verdict", value: verdict === v ? null : v }),
+        onclick: () => { st.verdictSent = verdict === v ? "" : v; send({ type: "verdict", value: verdict === v ? null : v }); },
       })));
     fill(ui.toolbar, 
       h("div", { className: "cra-progress", title: `${nViewed} of ${files.length} files ticked Viewed: tick a file's Viewed box (its header or the file list) once you have read it` },
@@ -432,7 +433,9 @@ function render({ model, el }) {
   function trySubmit(skip) {
     if (st.form && !skip.includes("draft")) {
       st.ask = { kind: "draft", skip };
-    } else if (!model.get("verdict") && !skip.includes("verdict")) {
+    } else if (!(st.verdictSent ?? model.get("verdict")) && !skip.includes("verdict")) {
+      // (a verdict clicked a moment ago counts before the kernel's answer: Submit pressed right
+      // after it used to ask, and the ask then vanished with the answer, submitting nothing)
       st.ask = { kind: "verdict", skip };
     } else {
       submitReview();
@@ -909,19 +912,19 @@ function render({ model, el }) {
     }
     if (commentTooLong(d, errEl)) return;
     for (const b of root.querySelectorAll(".cra-form button")) b.disabled = true;
+    // the keys go on from the finding's last line (walk-through 11: a reopened draft saved with
+    // the mouse left no cursor, and k went to the review's end)
+    const at = form.mode === "new" ? { file: form.file, row: form.rows[1] } : st.cursor;
     const done = (ack) => {
       if (ack.ok) {
         if (ack.id) st.current = ack.id;
+        st.cursor = at;
         if (st.undo) dropUndo();
         st.form = null;
         st.sel = null;
         keepDraft();
         paintFindings();
         root.focus({ preventScroll: true });
-        // the saved card, under its lines, may land below the area's edge: brought into sight
-        // (walk-through 10: a finding saved near the bottom showed only its top edge)
-        const saved = ack.id ? [...root.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === ack.id) : null;
-        if (saved && saved.getBoundingClientRect().bottom > ui.main.getBoundingClientRect().bottom) scrollMain(saved, "nearest");
       } else {
         for (const b of root.querySelectorAll(".cra-form button")) b.disabled = false;
       }
@@ -1011,7 +1014,12 @@ function render({ model, el }) {
       const f = (model.get("findings") || []).find((x) => x.id === id);
       // the card with the lines it flags (it used to show under the file's header, its lines
       // above, out of sight: walk-through 8)
-      if (scroll) showUnderItsLine(el.closest("tr") || el, f && f.rows ? st.rowEls[f.file]?.[f.rows[0]] : null);
+      if (scroll) {
+        showUnderItsLine(el.closest("tr") || el, f && f.rows ? st.rowEls[f.file]?.[f.rows[0]] : null);
+        // and its buttons in the window, when the review runs below it (walk-through 11: Delete
+        // sat under the window's edge); the notebook moves, as the learner asked for the card
+        if (el.getBoundingClientRect().bottom > window.innerHeight) el.scrollIntoView({ block: "nearest" });
+      }
       if (f && f.rows) st.cursor = { file: f.file, row: f.rows[1] };
     }
   }
@@ -1575,18 +1583,16 @@ function render({ model, el }) {
         h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}${p.with_help ? " with help" : ""}` }),
         p.with_help && typeof p.unaided_score === "number"
           ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} without the ${helpedCount(p)} found with help)` }) : null,
-        h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` }),
+        (p.defects || []).length
+          ? h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` })
+          : h("span", { className: "cra-no-defects", textContent: " \u00b7 no defects to find in this change" }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
       p.with_help ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
       fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null);
     panel.addEventListener("toggle", () => { st.scoreOpen = panel.open; });
-    // A hint or reveal button the learner just pressed is painted anew: keep the keys (j, k,
-    // Esc...) working by leaving the focus in the review rather than on the page.
-    const hadFocus = ui.practice.contains(document.activeElement);
-    fill(ui.practice, panel);
-    if (hadFocus && !root.contains(document.activeElement)) root.focus({ preventScroll: true });
+    fill(ui.practice, panel); // a button pressed here keeps the keys working: see keepingFocus
     paintDefectMarks();
   }
 
@@ -1800,7 +1806,7 @@ function render({ model, el }) {
       paintFindings(); paintAside(); paintToolbar();
       root.dataset.findingsMs = String(Math.round(performance.now() - t));
     },
-    "change:verdict": () => paintToolbar(),
+    "change:verdict": () => { st.verdictSent = null; paintToolbar(); },
     "change:viewed": () => { paintDiff(); paintAside(); paintToolbar(); },
     "change:status": () => paintBanner(),
     "change:notice": () => paintBanner(),
