@@ -215,11 +215,15 @@ function render({ model, el }) {
     }
   }
 
+  /** Where an open form's finding is: the range drafted, or the finding edited ("" for none). */
+  function formWhere(form) {
+    if (!form) return "";
+    return form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : form.draft.label || "";
+  }
+
   /** Where the draft reopened from the browser's storage is now ("" when none is open). */
   function draftNoteWhere() {
-    const form = st.form;
-    if (!form || !form.restored) return "";
-    return form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : form.draft.label || "";
+    return st.form && st.form.restored ? formWhere(st.form) : "";
   }
 
   /** A draft opened again: bring its form into view once the review is on the page. */
@@ -358,11 +362,17 @@ function render({ model, el }) {
     // learner's eyes (walk-through 8: 39 px on Save): the notebook scrolls by as much instead.
     // A note that comes is left to push the review down, so it is never hidden above the view.
     const moved = at === null ? 0 : ui.toolbar.getBoundingClientRect().top - at;
-    if (moved < -0.5) {
-      for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
-        if (/auto|scroll/.test(getComputedStyle(a).overflowY) && a.scrollHeight > a.clientHeight) { a.scrollTop += moved; break; }
-      }
+    const scroller = moved < -0.5 ? notebookScroller() : null;
+    if (scroller) scroller.scrollTop += moved;
+  }
+
+  /** The box the notebook scrolls in around the review (JupyterLab's and Notebook 7's view of
+   * the cells): the nearest ancestor that scrolls and has something to scroll. */
+  function notebookScroller() {
+    for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (/auto|scroll/.test(getComputedStyle(a).overflowY) && a.scrollHeight > a.clientHeight) return a;
     }
+    return null;
   }
 
   /** Repaint `area` with `paint` and keep the keyboard in the review: a control that had the
@@ -446,8 +456,7 @@ function render({ model, el }) {
   }
 
   function askBar(ask) {
-    const form = st.form;
-    const where = !form ? "" : form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : form.draft.label;
+    const where = formWhere(st.form);
     const [text, label] = ask.kind === "draft"
       ? [`Your finding at ${where} is not saved, so it would not be part of this review: save it (Ctrl+Enter) or cancel it (Esc), or `, "Submit without it"]
       : ["No verdict chosen. A review ends with one, and the score says whether yours matches the key's: choose one above, or ", "Submit without a verdict"];
@@ -799,7 +808,7 @@ function render({ model, el }) {
       boxHeight = comment.offsetHeight;
     });
     comment.addEventListener("focus", () => { boxHeight = comment.offsetHeight; });
-    const where = form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : d.label;
+    const where = formWhere(form);
     // A finding points at one side of the diff (as Python's span_for_rows decides): say so
     // rather than drop the removed lines of a mixed range without a word.
     const mixed = form.mode === "new" && mixedSides(form.file, form.rows[0], form.rows[1]);
@@ -959,17 +968,17 @@ function render({ model, el }) {
   /** Scroll the review's area so the row of a form or card shows whole with the lines it is
    * about: from `first` (the range's first line) if all fit, else from the line just above the
    * row, else the row alone (an edit form or a card showing alone hid which line it was about). */
-  function showUnderItsLine(formRow, first = null) {
-    if (!formRow) return;
-    let line = formRow.previousElementSibling;
+  function showUnderItsLine(row, first = null) {
+    if (!row) return;
+    let line = row.previousElementSibling;
     while (line && !line.matches("tr.cra-line")) line = line.previousElementSibling;
     const box = ui.main.getBoundingClientRect();
-    const cover = formRow.closest("section.cra-file")?.querySelector(".cra-filehead")?.offsetHeight || 0;
-    const bottom = formRow.getBoundingClientRect().bottom;
+    const cover = row.closest("section.cra-file")?.querySelector(".cra-filehead")?.offsetHeight || 0;
+    const bottom = row.getBoundingClientRect().bottom;
     // the whole range if it fits with the row, else its last line, else the row alone
     const top = [first, line].filter((e) => e && e.isConnected).map((e) => e.getBoundingClientRect().top)
       .find((t) => bottom - t <= box.height - cover);
-    if (top === undefined) { scrollMain(formRow, "nearest"); return; }
+    if (top === undefined) { scrollMain(row, "nearest"); return; }
     if (top < box.top + cover) ui.main.scrollTop += top - (box.top + cover);
     else if (bottom > box.bottom) ui.main.scrollTop += bottom - box.bottom;
   }
@@ -1234,8 +1243,6 @@ function render({ model, el }) {
     });
   }
 
-  /** Full width moves this same view (its nodes, form, draft, cursor and focus) over the page and
-   * back; a placeholder keeps its place in the cell. Nothing is painted again, so nothing is lost. */
   /** What the learner is reading, to keep in place as the review changes places: the cursor's
    * line while it shows, else the first thing starting at the top of the review's area (the
    * score, an explanation, a line), with its distance from that top. */
@@ -1253,6 +1260,8 @@ function render({ model, el }) {
     return null;
   }
 
+  /** Full width moves this same view (its nodes, form, draft, cursor and focus) over the page and
+   * back; a placeholder keeps its place in the cell. Nothing is painted again, so nothing is lost. */
   function setFullWidth(on) {
     if (st.full === on) return;
     const place = readingPlace();
@@ -1761,10 +1770,7 @@ function render({ model, el }) {
     const cell = el.closest(".jp-Cell");
     const next = cell?.nextElementSibling;
     if (!cell || !(cell.classList.contains("jp-mod-active") || next?.classList.contains("jp-mod-active"))) return;
-    let scroller = null;
-    for (let a = cell.parentElement; a && a !== document.body && !scroller; a = a.parentElement) {
-      if (/auto|scroll/.test(getComputedStyle(a).overflowY)) scroller = a;
-    }
+    const scroller = notebookScroller();
     if (!scroller) return;
     delete root.dataset.settled;
     const started = performance.now();
