@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from viewer_flow import cell_count, execution_count, line, open_and_run, unexpected_errors, wait_for
+from viewer_flow import cell_count, execution_count, line, open_and_run, save_notebook, unexpected_errors, wait_for
 
 from course.diff import render_bundle, unified_diff
 from course.review.sidecar import MAX_COMMENT
@@ -232,9 +232,10 @@ def test_keys_jump_file_by_file_and_change_by_change(server, new_page):
     write_comfort(server)
     page, log = new_page(viewport=(1100, 650))
     open_and_run(page, server, f"{SLUG}.ipynb")
+    page.locator(".cra-root").focus()
+    page.keyboard.press("?")  # every key in the legend, not only the short line
     help_text = page.locator(".cra-help").inner_text()
     assert "] / [ next/previous change" in help_text and "} / { next/previous file" in help_text
-    page.locator(".cra-root").focus()
 
     # ] walks the changes in page order: README's, api.py's, then the long file's three
     seen = []
@@ -293,7 +294,46 @@ def test_a_deleted_finding_comes_back_with_undo_by_button_and_by_key(server, new
     page.locator(".cra-root").focus()
     page.keyboard.press("u")
     wait_for(lambda: first in findings(server), what="undo by key on disk")
+    page.locator(".cra-keys-toggle").click()
     assert "u undoes a delete" in page.locator(".cra-help").inner_text()
+    assert not unexpected_errors(log, server.app), log.errors
+
+
+def test_the_key_legend_is_one_line_in_the_cell_and_shows_every_key_on_asking(server, new_page):
+    """In the cell the legend keeps to one line (the diff gets the height); "all keys" or ? shows
+    the rest, the browser remembers the choice, and Full width always shows every key."""
+    write_comfort(server)
+    page, log = new_page(viewport=(1100, 650))
+    open_and_run(page, server, f"{SLUG}.ipynb")
+    legend = page.locator(".cra-help")
+    lead = legend.locator(".cra-key-lead")
+    one_line = lambda: legend.bounding_box()["height"] < 2 * lead.bounding_box()["height"] + 8  # noqa: E731
+    short = legend.inner_text()
+    assert "j / k / \u2191 / \u2193 move" in short and "f / Enter flag" in short and "all keys (?)" in short
+    assert "next/previous change" not in short and "next/previous finding" not in short
+    assert one_line(), legend.bounding_box()
+    toggle = legend.locator(".cra-keys-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+
+    page.locator(".cra-root").focus()
+    page.keyboard.press("?")
+    every = legend.inner_text()
+    assert "] / [ next/previous change" in every and "u undoes a delete" in every and "J / K extend" in every
+    assert "n / p next/previous finding" in every and "Ctrl+Enter saves" in every
+    assert toggle.get_attribute("aria-expanded") == "true" and toggle.inner_text() == "fewer keys"
+    assert not one_line()
+
+    # the choice is the browser's: opened again, the legend comes back with every key
+    save_notebook(page)
+    page.wait_for_timeout(300)
+    open_and_run(page, server, f"{SLUG}.ipynb")
+    assert "next/previous change" in legend.inner_text()
+    toggle.click()
+    assert "next/previous change" not in legend.inner_text() and one_line()
+
+    page.locator(".cra-fullwidth").click()
+    page.locator(".cra-root.cra-full").wait_for()
+    assert "} / { next/previous file" in legend.inner_text() and not toggle.is_visible()
     assert not unexpected_errors(log, server.app), log.errors
 
 

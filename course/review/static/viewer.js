@@ -72,21 +72,39 @@ function markdownBlocks(blocks) {
   return box;
 }
 
-/** The key line under the review: each key in a <kbd>, each group apart. */
+/** The key line under the review: each key in a <kbd>, each group apart. In the cell it shows
+ * the lead, moving and flagging (one line, so the diff keeps the height; the form says its own keys); "all keys" or "?"
+ * shows the rest, and Full width, which has the room, always shows them all. */
 const KEYS = [
-  [["j", "k", "\u2191", "\u2193"], "move"], [["J", "K"], "extend"], [["]", "["], "next/previous change"],
-  [["}", "{"], "next/previous file"], [["f", "Enter"], "flag"], [["n", "p"], "next/previous finding"],
-  [["e"], "edit it"], [["u"], "undoes a delete"], [["Esc"], "cancels, then leaves full width"],
-  [["Ctrl+Enter"], "saves"],
+  [["j", "k", "\u2191", "\u2193"], "move"], [["J", "K"], "extend", "more"], [["]", "["], "next/previous change", "more"],
+  [["}", "{"], "next/previous file", "more"], [["f", "Enter"], "flag"], [["n", "p"], "next/previous finding", "more"],
+  [["e"], "edit it", "more"], [["u"], "undoes a delete", "more"], [["Esc"], "cancels, then leaves full width", "more"],
+  [["Ctrl+Enter"], "saves", "more"],
 ];
+const ALL_KEYS = "cra-keys-all"; // the legend's class, and the browser's memory of the choice
 
 function keyHelp() {
-  const groups = KEYS.map(([keys, what]) => h("span", { className: "cra-key" },
+  const groups = KEYS.map(([keys, what, more]) => h("span", { className: more ? "cra-key cra-key-more" : "cra-key" },
     ...keys.flatMap((k, i) => (i ? [" / ", h("kbd", { textContent: k })] : [h("kbd", { textContent: k })])),
     ` ${what}`));
-  return h("div", { className: "cra-help" },
+  const help = h("div", { className: "cra-help" },
     h("span", { className: "cra-key-lead", textContent: "Click a line to flag it, shift-click to extend." }),
     ...groups);
+  const toggle = h("button", { type: "button", className: "cra-link cra-keys-toggle", onclick: () => showAllKeys(help) });
+  help.append(toggle);
+  let all = false;
+  try { all = window.localStorage.getItem(ALL_KEYS) === "1"; } catch { /* no storage: the short line */ }
+  showAllKeys(help, all);
+  return help;
+}
+
+/** Show every key in the legend, or only the short line (on = undefined: the other of the two). */
+function showAllKeys(help, on) {
+  const all = help.classList.toggle(ALL_KEYS, on);
+  const toggle = help.querySelector(".cra-keys-toggle");
+  toggle.textContent = all ? "fewer keys" : "all keys (?)";
+  toggle.setAttribute("aria-expanded", String(all));
+  try { window.localStorage.setItem(ALL_KEYS, all ? "1" : "0"); } catch { /* not kept: fine */ }
 }
 
 function render({ model, el }) {
@@ -1087,6 +1105,7 @@ function render({ model, el }) {
       case "}": stepFile(1); break;
       case "{": stepFile(-1); break;
       case "u": if (st.undo) undoDelete(); else handled = false; break;
+      case "?": showAllKeys(ui.help); break;
       case "f": case "Enter":
         if (e.key === "Enter" && e.shiftKey) { handled = false; break; } // Shift+Enter runs the cell
         if (e.target instanceof HTMLButtonElement) { handled = false; break; }
