@@ -164,9 +164,25 @@ def test_in_the_cell_the_review_leaves_the_notebook_in_view_and_its_count_says_m
     root = page.locator(".cra-root")
     notebook = page.evaluate("() => document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').clientHeight")
     assert notebook - root.bounding_box()["height"] >= 80, "the review fills the notebook's view"
+    assert notebook - root.bounding_box()["height"] <= 100, "the review leaves the diff short"
     progress = root.locator(".cra-progress")
     assert progress.inner_text().strip() == "0 / 4 files viewed"
     assert "Viewed box" in progress.get_attribute("title")
     root.locator("section[data-file='0'] .cra-filehead input[type=checkbox]").check()
     wait_for(lambda: progress.inner_text().strip() == "1 / 4 files viewed", what="one file marked viewed")
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_on_a_tall_screen_the_review_takes_the_notebooks_view_less_a_strip_and_follows_a_resize(lab, new_page):
+    """70% of the window left a 1080-pixel screen some 200 px of notebook under the review: the
+    review is as tall as the notebook's view less a strip, and follows the window's size."""
+    write_comfort(lab)
+    page, log = new_page(viewport=(1440, 1080))
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    root = page.locator(".cra-root")
+    view = "() => document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').clientHeight"
+    left = lambda: page.evaluate(view) - root.bounding_box()["height"]  # noqa: E731
+    assert 80 <= left() <= 100, left()
+    page.set_viewport_size({"width": 1440, "height": 820})
+    wait_for(lambda: 80 <= left() <= 100, what="the review's height after the window shrank")
     assert not unexpected_errors(log, lab.app), log.errors

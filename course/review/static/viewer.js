@@ -179,6 +179,7 @@ function render({ model, el }) {
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
     stopShowing: null, // ends showWhenRun's watch
+    fitTimer: 0, fitting: null, // fitToNotebook's wait for the notebook, and its ResizeObserver
     verdictSent: null, // a verdict clicked, until the kernel's answer ("" for none)
   };
 
@@ -1817,6 +1818,17 @@ function render({ model, el }) {
     settle();
   }
 
+  /** In the cell, the review is as tall as the notebook's view less a strip of the notebook
+   * (88 px: the cells around it stay in sight, walk-through 4), not a fixed share of the window:
+   * on a 1080-pixel screen 70vh left the diff some 200 px short. Followed as the view resizes. */
+  function fitToNotebook(tries) {
+    const view = el.closest(".jp-WindowedPanel-outer") || notebookScroller();
+    if (!view) { if (tries > 0) st.fitTimer = setTimeout(() => fitToNotebook(tries - 1), 100); return; }
+    const fit = () => root.style.setProperty("--cra-cell-max", `${Math.max(360, view.clientHeight - 88)}px`);
+    fit();
+    if (typeof ResizeObserver === "function") { st.fitting = new ResizeObserver(fit); st.fitting.observe(view); }
+  }
+
   // wiring -----------------------------------------------------------------------------------------
 
   const handlers = {
@@ -1872,6 +1884,7 @@ function render({ model, el }) {
   st.copyTimer = setTimeout(() => findCopy(15), 0);
   setTimeout(() => showRestoredDraft(20), 0);
   setTimeout(() => showWhenRun(10), 0);
+  st.fitTimer = setTimeout(() => fitToNotebook(10), 0);
   root.dataset.ready = "true";
   root.dataset.paintMs = String(Math.round(performance.now() - t0));
 
@@ -1886,6 +1899,8 @@ function render({ model, el }) {
     cancelAnimationFrame(st.scrollFrame);
     st.stopShowing?.();
     resized?.disconnect();
+    clearTimeout(st.fitTimer);
+    st.fitting?.disconnect();
     if (st.full) root.remove(); // a view disposed while full width takes its overlay with it
     st.placeholder?.remove();
   };
