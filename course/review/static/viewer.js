@@ -179,6 +179,7 @@ function render({ model, el }) {
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
     stopShowing: null, // ends showWhenRun's watch
+    holdRow: null, // {file, row}: the line held still while an opened fold is painted
     fitTimer: 0, fitting: null, // fitToNotebook's wait for the notebook, and its ResizeObserver
     verdictSent: null, // a verdict clicked, until the kernel's answer ("" for none)
   };
@@ -535,7 +536,14 @@ function render({ model, el }) {
     return st.override.has(f.index) ? st.override.get(f.index) : viewed.has(f.path);
   }
 
-  function paintDiff() {
+  /** Repaint the diff with one line held still on screen: `hold` ({file, row}: the line above an
+   * opened fold), else the learner's line (steadyRow). It is measured before the old rows go,
+   * with the findings' cards in place; measured after (without them), the cards put back above
+   * it moved every line up by their height (walk-through 12: 108 px on "Show 13 unchanged lines"). */
+  function paintDiff(hold) {
+    const kept = hold ? st.rowEls[hold.file]?.[hold.row] : steadyRow();
+    const was = kept?.isConnected ? kept.getBoundingClientRect().top : null;
+    const keep = was === null ? null : { file: Number(kept.closest("table").dataset.file), row: Number(kept.dataset.row) };
     const files = model.get("files") || [];
     const expanded = new Set(model.get("expanded") || []);
     const viewed = new Set(model.get("viewed") || []);
@@ -610,7 +618,12 @@ function render({ model, el }) {
     st.painted = files.map((f) => f.rows.length);
     if (model.get("highlighted")) root.dataset.highlighted = "true";
     rebuildNav();
-    paintFindings();
+    paintFindings(true);
+    const now = keep && st.rowEls[keep.file]?.[keep.row];
+    if (now?.isConnected) {
+      const moved = now.getBoundingClientRect().top - was;
+      if (moved) ui.main.scrollTop += moved;
+    }
   }
 
   function toggleLocal(fi) {
@@ -689,9 +702,10 @@ function render({ model, el }) {
   }
 
   /** Repaint the findings with the learner's line held still on screen: a form or card put in
-   * above it scrolls the review's own area instead of moving the line from under the pointer. */
-  function paintFindings() {
-    const still = steadyRow();
+   * above it scrolls the review's own area instead of moving the line from under the pointer.
+   * `held`: the caller (paintDiff) holds a line itself. */
+  function paintFindings(held = false) {
+    const still = held ? null : steadyRow();
     const before = still && still.isConnected ? still.getBoundingClientRect().top : null;
     const drafting = !!(st.form && st.form.mode === "new");
     // While a new finding is drafted the diff's area keeps its height (a short review would
@@ -1128,7 +1142,12 @@ function render({ model, el }) {
     if (expand) {
       const fi = Number(expand.closest("table").dataset.file);
       const fold = ((model.get("files") || [])[fi]?.folds || []).find((x) => String(x.first) === expand.dataset.foldFirst);
-      if (fold) send({ type: "expand", file: fi, fold: fold.id });
+      if (fold) {
+        // the line above the fold stays still as it opens (the line under it, for a fold at the file's top)
+        const r = Number(expand.closest("tr").dataset.foldRow);
+        st.holdRow = { file: fi, row: r > 0 ? r - 1 : Number(fold.last) + 1 };
+        send({ type: "expand", file: fi, fold: fold.id });
+      }
       return;
     }
     if (st.swallowClick) { st.swallowClick = false; return; } // the press was taken as it was meant
@@ -1834,7 +1853,7 @@ function render({ model, el }) {
   const handlers = {
     "change:pr": () => { paintHeader(); paintToolbar(); },
     "change:files": () => { if (!patchHighlight()) { paintDiff(); paintAside(); paintToolbar(); } },
-    "change:expanded": () => paintDiff(),
+    "change:expanded": () => { paintDiff(st.holdRow); st.holdRow = null; },
     "change:findings": () => {
       // the copy is painted again when Python updates it, just after this change
       clearTimeout(st.copyTimer);
