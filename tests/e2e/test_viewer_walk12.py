@@ -3,6 +3,9 @@
 1. "Show N unchanged lines" opens the fold where it is: the lines above it stay still, a finding's
    card above the learner's line included (the diff's repaint measured that line without the
    cards, and putting them back moved every line up by their height).
+2. The warm-up opens with code in sight: the description shows its first lines until asked for
+   whole, and stays folded (or whole) across a reload and a Submit.
+3. A draft kept by the browser without a severity comes back without one.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import pytest
 from test_viewer_comfort import LONG_INDEX, SLUG, write_comfort
 from test_viewer_layout import WIDE
-from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+from viewer_flow import line, open_and_run, save_notebook, submit_review, unexpected_errors, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -50,4 +53,101 @@ def test_a_fold_opens_where_it_is_and_the_lines_above_it_stay_still(lab, new_pag
     assert abs(top(above) - before) <= 1, f"line 22 moved from {before} to {top(above)}"
     # the first line the fold hid is where the button was
     assert abs(top(line(page, LONG_INDEX, new=23)) - box["y"]) <= box["height"]
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+WARMUP = "catalog-search-filter"  # Start Here's warm-up, from the course's bank
+
+
+def open_warmup(server, new_page, name: str, viewport=WIDE):
+    server.write_notebook(
+        f"{name}.ipynb", f"from course.practice import practice\nreview = practice({WARMUP!r})\nreview"
+    )
+    page, log = new_page(viewport=viewport)
+    open_and_run(page, server, f"{name}.ipynb")
+    return page, log, page.locator(".cra-root")
+
+
+def code_lines_in_sight(page) -> int:
+    """Lines of code wholly inside the review's scroll area (under its sticky file header)."""
+    return page.evaluate(
+        """() => {
+          const m = document.querySelector('.cra-main').getBoundingClientRect();
+          const head = document.querySelector('.cra-filehead').getBoundingClientRect().height;
+          return [...document.querySelectorAll('tr.cra-line')].filter((r) => {
+            const b = r.getBoundingClientRect();
+            return b.top >= m.top + head - 1 && b.bottom <= m.bottom + 1;
+          }).length;
+        }"""
+    )
+
+
+def test_the_warm_up_opens_with_code_in_sight_and_the_whole_description_a_click_away(public_bank_lab, new_page):
+    page, log, root = open_warmup(public_bank_lab, new_page, "first-view")
+    desc = root.locator(".cra-desc")
+    assert desc.evaluate("d => d.open")
+    first = desc.locator(".cra-md > *").first
+    assert first.is_visible() and "GET /search" in first.inner_text()
+    assert code_lines_in_sight(page) >= 12, code_lines_in_sight(page)
+    whole = desc.locator("button.cra-desc-whole")
+    assert whole.is_visible() and "whole description" in whole.inner_text()
+    last = desc.locator(".cra-md > *").last
+    assert "All tests pass locally" in last.inner_text() and not in_area(last)
+    whole.click()
+    page.locator(".cra-main").evaluate("m => { m.scrollTop = 0; }")
+    wait_for(lambda: in_area(last), what="the description's last paragraph shown")
+    assert not whole.is_visible()
+    assert not unexpected_errors(log, public_bank_lab.app), log.errors
+
+
+def in_area(locator) -> bool:
+    """Wholly shown: inside the review's scroll area and not cut off by the description's fold."""
+    return locator.evaluate(
+        """e => {
+          const b = e.getBoundingClientRect();
+          for (let a = e.parentElement; a; a = a.parentElement) {
+            if (getComputedStyle(a).overflowY === 'visible') continue;
+            const r = a.getBoundingClientRect();
+            if (b.top < r.top - 1 || b.bottom > r.bottom + 1) return false;
+            if (a.classList.contains('cra-main')) return true;
+          }
+          return true;
+        }"""
+    )
+
+
+def test_a_folded_description_stays_folded_after_a_reload_and_submit(public_bank_lab, new_page):
+    """Walk-through 12 folded the description, reloaded later, and Submit showed the score above
+    the description open again: the fold is kept for the review in this browser."""
+    page, log, root = open_warmup(public_bank_lab, new_page, "folded")
+    desc = root.locator(".cra-desc")
+    desc.locator("summary").click()
+    wait_for(lambda: not desc.evaluate("d => d.open"), what="the description folded")
+    save_notebook(page)
+    page.wait_for_timeout(300)
+    open_and_run(page, public_bank_lab, "folded.ipynb")
+    assert not root.locator(".cra-desc").evaluate("d => d.open"), "the reload opened the folded description"
+    submit_review(root)
+    page.locator(".cra-score-value").wait_for()
+    page.wait_for_timeout(500)
+    assert not root.locator(".cra-desc").evaluate("d => d.open"), "Submit opened the folded description"
+    assert not unexpected_errors(log, public_bank_lab.app), log.errors
+
+
+def test_a_draft_without_a_severity_comes_back_without_one(lab, new_page):
+    """The browser kept an unsaved draft's severity as "major" when none was chosen, so a reload
+    chose one for the learner."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    line(page, LONG_INDEX, new=20).click()
+    form = page.locator(".cra-form")
+    form.locator("textarea").fill("a draft with no severity yet")
+    page.wait_for_timeout(300)
+    save_notebook(page)
+    page.wait_for_timeout(300)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    form.wait_for()
+    assert form.locator("textarea").input_value() == "a draft with no severity yet"
+    assert form.locator("select.cra-severity").input_value() == ""
     assert not unexpected_errors(log, lab.app), log.errors

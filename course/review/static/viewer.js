@@ -14,6 +14,7 @@ const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (se
 // draft_key (a hash of the sidecar's path and the diff), so a cell re-run or a page reload
 // brings the open form back as it was. It is removed when the finding is saved or cancelled.
 const DRAFT_PREFIX = "cra-draft:";
+const DESC_PREFIX = "cra-description:"; // the description folded or shown whole, per review (draft_key)
 const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
 
 /** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
@@ -175,7 +176,8 @@ function render({ model, el }) {
     full: false, // the review shown over the whole window (setFullWidth)
     placeholder: null, // what stands in the cell meanwhile
     undo: null, // {id, file, rows, label} of the finding "Undo" brings back, shown where it was
-    descOpen: true, // the description's <details>, kept across repaints
+    descOpen: true, // the description's <details>, kept across repaints (and reloads: keepDescription)
+    descWhole: false, // the whole description shown, not only its first lines
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
     stopShowing: null, // ends showWhenRun's watch
@@ -200,7 +202,7 @@ function render({ model, el }) {
       if (!f) { localStorage.removeItem(key); return; }
       localStorage.setItem(key, JSON.stringify({
         mode: f.mode, id: f.id || null, file: f.mode === "new" ? f.file : null, rows: f.mode === "new" ? f.rows : null,
-        category: f.draft.category || "", severity: f.draft.severity || "major", comment: f.draft.comment || "",
+        category: f.draft.category || "", severity: f.draft.severity || "", comment: f.draft.comment || "",
       }));
     } catch (_err) {
       // storage disabled or full: the draft lives on in this page only
@@ -333,10 +335,46 @@ function render({ model, el }) {
           title: "Show the pull request's description", onclick: () => showSection(ui.desc, "desc"),
         }) : null),
     );
-    const details = desc.length ? h("details", { className: "cra-desc", open: st.descOpen },
-      h("summary", { textContent: "Description" }), markdownBlocks(desc)) : null;
-    details?.addEventListener("toggle", () => { st.descOpen = details.open; });
+    if (!desc.length) { fill(ui.desc); return; }
+    const whole = h("button", {
+      type: "button", className: "cra-link cra-desc-whole", textContent: "Show the whole description",
+      onclick: () => { st.descWhole = true; keepDescription(); details.classList.add("cra-desc-all"); },
+    });
+    const body = markdownBlocks(desc);
+    const details = h("details", { className: `cra-desc${st.descWhole ? " cra-desc-all" : ""}`, open: st.descOpen },
+      h("summary", { textContent: "Description" }), h("div", { className: "cra-desc-body" }, body, whole));
+    // A description that fits its first lines has nothing more to show (measured once it is laid
+    // out: the view is put in the page after render returns, and a folded one has no height).
+    const fits = (tries) => {
+      if (!details.isConnected || !details.open || body.clientHeight === 0) {
+        if (tries > 0) setTimeout(() => fits(tries - 1), 100);
+      } else if (body.scrollHeight <= body.clientHeight + 1) details.classList.add("cra-desc-all");
+    };
+    details.addEventListener("toggle", () => { st.descOpen = details.open; keepDescription(); fits(0); });
     fill(ui.desc, details);
+    fits(20);
+  }
+
+  /** The description shows its first lines until the learner asks for the whole (walk-through 12:
+   * in the cell it filled the diff's area, one line of code in sight); folded or whole, it stays
+   * so for this review in this browser, across reloads. */
+  function descriptionKey() {
+    const pr = model.get("pr") || {};
+    return typeof pr.draft_key === "string" && pr.draft_key ? DESC_PREFIX + pr.draft_key : null;
+  }
+
+  function keepDescription() {
+    const key = descriptionKey();
+    try { if (key) localStorage.setItem(key, JSON.stringify({ open: st.descOpen, whole: st.descWhole })); } catch { /* this page only */ }
+  }
+
+  function restoreDescription() {
+    const key = descriptionKey();
+    let d = null;
+    try { d = key ? JSON.parse(localStorage.getItem(key) || "null") : null; } catch { return; }
+    if (!d || typeof d !== "object") return;
+    if (typeof d.open === "boolean") st.descOpen = d.open;
+    if (typeof d.whole === "boolean") st.descWhole = d.whole;
   }
 
   /** Open a collapsible part of the scroll area (the description, the score) and bring it to
@@ -345,7 +383,7 @@ function render({ model, el }) {
     const details = area.querySelector("details");
     if (details && !details.open) {
       details.open = true;
-      if (which === "desc") st.descOpen = true;
+      if (which === "desc") { st.descOpen = true; keepDescription(); }
       else st.scoreOpen = true;
     }
     scrollMain(area, "start");
@@ -1889,6 +1927,7 @@ function render({ model, el }) {
 
   const t0 = performance.now();
   restoreDraft();
+  restoreDescription();
   paintHeader();
   paintBanner();
   paintToolbar();
