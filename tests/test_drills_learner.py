@@ -354,3 +354,36 @@ def test_no_defect_or_decoy_lies_just_off_a_cuts_edge():
                         )
                 checked += 1
     assert checked > 100
+
+
+def test_a_cut_with_more_than_one_defect_says_how_many_it_holds():
+    """Walk-through 12: a drill "cut around one kind of defect" scored 40% with that defect found:
+    the part also held another. Its description now says how many it holds (not which)."""
+    bank = Bank(BANK)
+    seen = set()
+    for exercise in bank:
+        if exercise.private:
+            continue
+        for defect in exercise.key.defects:
+            bundle, key = cut(exercise, defect, slug="d")
+            n = len(key.defects)
+            said = re.findall(r"This part holds (\d+) defects, and the score counts each\.", bundle.description)
+            assert said == ([str(n)] if n > 1 else []), (exercise.slug, defect.id, n, bundle.description)
+            seen.add(n > 1)
+    assert seen == {True, False}
+
+
+def test_a_drill_with_a_defect_of_another_pattern_says_the_score_counts_it(tmp_path):
+    slug, pattern = "stock-reservation-fast-path", "unbounded-retry"
+    record_review(tmp_path, slug, pattern, days_ago=3)
+    review = drill(tmp_path, bank=BANK, pattern=pattern)
+    defects = review._exercise().key.defects
+    assert [d.pattern for d in defects].count(pattern) == 1 and len(defects) == 2
+    mine = next(d for d in defects if d.pattern == pattern)
+    review.flag(mine.file, mine.lines[0], mine.category, "retries forever", side=mine.side)
+    viewer = review.viewer
+    review.submit()
+    notice = viewer.notice
+    assert notice.startswith(f"Recorded as a drill of the pattern {pattern}: found unaided.")
+    assert notice.endswith(" The score also counts the other defect in this part (0 of 1 found).")
+    assert not any(d.title in notice for d in defects)

@@ -132,6 +132,8 @@ def test_a_pass_with_help_is_not_a_pass_and_not_offered_as_a_retry(folder):
     assert not any("again" in s for s in steps)  # not a retry straight after the explanations
     [step] = [s for s in steps if "with help" in s]
     assert "drills" in step and SLUG in step
+    # walk-through 12 read "You passed ... That does not count as passed" as a contradiction
+    assert "a passing score, but only with help" in step and "You passed" not in step
     html = my_progress(folder, bank=BANK)._repr_mimebundle_()["text/html"]
     row = re.search(rf"<tr><td>{SLUG}<br>.*?</tr>", html).group(0)  # type: ignore[union-attr]
     assert row.endswith("<td>with help</td></tr>")

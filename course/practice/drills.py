@@ -155,19 +155,27 @@ def cut(exercise: Exercise, defect: Defect, *, slug: str, note: str = "") -> tup
             break
         for file, side, first, last in edge:
             by_file.setdefault(file, []).append((side, first, last))
-    description = (
-        f"A drill: part of *{exercise.title}*, a change you reviewed before, cut around one kind of "
-        "defect you missed there or have not seen for a while. Flag what is wrong, with its category, "
-        "and submit; the rest of the change is not shown."
-    ) + (f"\n\n{note}" if note else "")
-    bundle = parse_bundle(render_bundle(slug, f"Drill: {exercise.title}", exercise.author, description, text))
+    diff = Diff.parse(text)
     defects = []
     for d in (defect, *(d for d in exercise.key.defects if d.id != defect.id)):
-        inside = _spans_in(bundle.diff, d.spans)
+        inside = _spans_in(diff, d.spans)
         if inside:
             (file, side, first, last), *rest = inside
             defects.append(replace(d, file=file, side=side, lines=(first, last), also_at=tuple(rest)))
-    decoys: list[Decoy] = [d for d in exercise.key.decoys if _spans_in(bundle.diff, ((d.file, d.side, *d.lines),))]
+    decoys: list[Decoy] = [d for d in exercise.key.decoys if _spans_in(diff, ((d.file, d.side, *d.lines),))]
+    # How many defects the part holds (not which): a drill that says "one kind of defect" and
+    # scores another beside it reads as a contradiction (walk-through 12: "found unaided", 40%).
+    more = (
+        f" This part holds {len(defects)} defects, and the score counts each."
+        if len(defects) > 1
+        else ""
+    )
+    description = (
+        f"A drill: part of *{exercise.title}*, a change you reviewed before, cut around one kind of "
+        "defect you missed there or have not seen for a while. Flag what is wrong, with its category, "
+        f"and submit; the rest of the change is not shown.{more}"
+    ) + (f"\n\n{note}" if note else "")
+    bundle = parse_bundle(render_bundle(slug, f"Drill: {exercise.title}", exercise.author, description, text))
     return bundle, Key(defects=tuple(defects), decoys=tuple(decoys), verdict="request-changes")
 
 
@@ -396,5 +404,13 @@ def drill_notice(record: LearnerRecord, attempt: Attempt | None, pattern: str, n
         text += (
             " You drilled it before it was due, so its gap grows only a little; find it unaided when it "
             "is due and it comes back later each time."
+        )
+    others = [d for d in attempt.defects if d.pattern != pattern]
+    if others:
+        found = sum(d.status != "missed" for d in others)
+        one = len(others) == 1
+        text += (
+            f" The score also counts the {'other defect' if one else f'{len(others)} other defects'} in this part "
+            f"({found} of {len(others)} found)."
         )
     return text

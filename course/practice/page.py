@@ -229,9 +229,9 @@ def first_steps(ov: Overview) -> list[str]:
     if ov.helped:
         names = ", ".join(_exercise(ov, e, where=False) for e in sorted(ov.helped, key=lambda e: e.course_order))
         steps.append(
-            f"You passed {names} with help: some defects were found after their hints or explanation. "
-            "That does not count as passed on your own, and a retry now would replay what you just read. "
-            "Their patterns come back as drills (below), to find on your own."
+            f"{names}: a passing score, but only with help (some defects were found after their hints or "
+            "explanation), so not yet passed on your own. A retry now would replay what you just read: "
+            "their patterns come back as drills (below), for you to find unaided."
         )
     weak = ov.weakest
     if weak is not None:
