@@ -165,11 +165,7 @@ def cut(exercise: Exercise, defect: Defect, *, slug: str, note: str = "") -> tup
     decoys: list[Decoy] = [d for d in exercise.key.decoys if _spans_in(diff, ((d.file, d.side, *d.lines),))]
     # How many defects the part holds (not which): a drill that says "one kind of defect" and
     # scores another beside it reads as a contradiction (walk-through 12: "found unaided", 40%).
-    more = (
-        f" This part holds {len(defects)} defects, and the score counts each."
-        if len(defects) > 1
-        else ""
-    )
+    more = f" This part holds {len(defects)} defects, and the score counts each." if len(defects) > 1 else ""
     description = (
         f"A drill: part of *{exercise.title}*, a change you reviewed before, cut around one kind of "
         "defect you missed there or have not seen for a while. Flag what is wrong, with its category, "
