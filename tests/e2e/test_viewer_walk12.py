@@ -6,6 +6,8 @@
 2. The warm-up opens with code in sight: the description shows its first lines until asked for
    whole, and stays folded (or whole) across a reload and a Submit.
 3. A draft kept by the browser without a severity comes back without one.
+4. Submit takes a deleted finding's Undo away (the review was scored without it), and the new
+   finding's form is as wide as the saved cards (it stopped at 720 px in a 1160 px Full width).
 """
 
 from __future__ import annotations
@@ -151,3 +153,26 @@ def test_a_draft_without_a_severity_comes_back_without_one(lab, new_page):
     assert form.locator("textarea").input_value() == "a draft with no severity yet"
     assert form.locator("select.cra-severity").input_value() == ""
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_submit_takes_a_deleted_findings_undo_away_and_the_form_is_as_wide_as_the_cards(public_bank_lab, new_page):
+    page, log, root = open_warmup(public_bank_lab, new_page, "undo", viewport=(1900, 900))
+    for n in (13, 15):
+        line(page, 0, new=n).click()
+        form = root.locator(".cra-form")
+        form.locator("select.cra-category").select_option("logic")
+        form.locator("select.cra-severity").select_option("minor")
+        form.locator("textarea").fill(f"a finding on line {n}")
+        if n == 15:  # the new form spans the diff as the saved card above it does
+            card = root.locator(".cra-card").first
+            assert abs(form.bounding_box()["width"] - card.bounding_box()["width"]) <= 2
+        form.locator("button.cra-save").click()
+        form.wait_for(state="detached")
+    root.locator(".cra-card button.cra-delete").first.click()
+    undo = root.locator(".cra-undo")
+    undo.wait_for()
+    submit_review(root)
+    page.locator(".cra-score-value").wait_for()
+    undo.wait_for(state="detached")
+    assert root.locator(".cra-card").count() == 1
+    assert not unexpected_errors(log, public_bank_lab.app), log.errors

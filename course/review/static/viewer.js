@@ -526,7 +526,12 @@ function render({ model, el }) {
   function submitReview() {
     st.ask = null;
     paintToolbar();
-    send({ type: "submit" }, (ack) => { if (ack.ok) showSection(ui.practice, "score"); });
+    send({ type: "submit" }, (ack) => {
+      if (!ack.ok) return;
+      // the review was scored without the deleted finding: its Undo no longer applies (walk-through 12)
+      if (st.undo) dropUndo();
+      showSection(ui.practice, "score");
+    });
   }
 
   // sidebar: files and findings ---------------------------------------------------------------
