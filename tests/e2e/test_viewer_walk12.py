@@ -8,16 +8,22 @@
 3. A draft kept by the browser without a severity comes back without one.
 4. Submit takes a deleted finding's Undo away (the review was scored without it), and the new
    finding's form is as wide as the saved cards (it stopped at 720 px in a 1160 px Full width).
+5. "Show the explanation" scrolls its item only as far as the explanation needs.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from test_viewer_comfort import LONG_INDEX, SLUG, write_comfort
 from test_viewer_layout import WIDE
 from viewer_flow import line, open_and_run, save_notebook, submit_review, unexpected_errors, wait_for
 
+from course.keys.bank import Bank
+
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +67,10 @@ def test_a_fold_opens_where_it_is_and_the_lines_above_it_stay_still(lab, new_pag
 WARMUP = "catalog-search-filter"  # Start Here's warm-up, from the course's bank
 
 
-def open_warmup(server, new_page, name: str, viewport=WIDE):
+def open_warmup(server, new_page, name: str, viewport=WIDE, *lines: str):
+    body = "".join(f"{line}\n" for line in lines)
     server.write_notebook(
-        f"{name}.ipynb", f"from course.practice import practice\nreview = practice({WARMUP!r})\nreview"
+        f"{name}.ipynb", f"from course.practice import practice\nreview = practice({WARMUP!r})\n{body}review"
     )
     page, log = new_page(viewport=viewport)
     open_and_run(page, server, f"{name}.ipynb")
@@ -175,4 +182,28 @@ def test_submit_takes_a_deleted_findings_undo_away_and_the_form_is_as_wide_as_th
     page.locator(".cra-score-value").wait_for()
     undo.wait_for(state="detached")
     assert root.locator(".cra-card").count() == 1
+    assert not unexpected_errors(log, public_bank_lab.app), log.errors
+
+
+def test_an_explanation_opens_with_its_item_moved_only_as_far_as_it_must(public_bank_lab, new_page):
+    """Walk-through 12: "Show the explanation" put its item at the top of the area, moving what
+    the learner was reading by 42 px though the explanation fitted below it."""
+    flags = [
+        f"review.flag({d.file!r}, {d.lines[0]}, {d.category!r}, 'seen', side={d.side!r})"
+        for d in Bank(ROOT / "exercises").get(WARMUP).key.defects
+    ]
+    page, log, root = open_warmup(public_bank_lab, new_page, "explain", (1440, 1000), *flags)
+    submit_review(root)  # both defects found: each offers its explanation at once
+    item = root.locator(".cra-defect[data-defect='1']")
+    item.locator("button.cra-reveal").wait_for()
+    area = page.locator(".cra-main").bounding_box()
+    start = top(item)
+    assert area["y"] + 20 < start
+    item.locator("button.cra-reveal").click()
+    item.locator(".cra-explanation").wait_for()
+    page.wait_for_timeout(300)
+    box = item.bounding_box()
+    assert box["height"] < area["height"] - 40, "this test wants an explanation that fits in the area"
+    assert box["y"] + box["height"] <= area["y"] + area["height"] + 1, "the explanation is out of sight"
+    assert top(item) > area["y"] + 2, f"the item went from {start} to the area's top ({area['y']}) though it fitted"
     assert not unexpected_errors(log, public_bank_lab.app), log.errors

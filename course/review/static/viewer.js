@@ -1775,8 +1775,10 @@ function render({ model, el }) {
 
   /** Just revealed: the explanation where the learner clicked, brought into view; its "Marked
    * in the diff" links go to the lines. */
+  /** Bring a defect's item, grown by its hint or explanation, into sight: scrolled only as far
+   * as it must be (walk-through 12: aligning it to the top moved what the learner was reading). */
   function showDefect(n) {
-    scrollMain(ui.practice.querySelector(`.cra-defect[data-defect="${n}"]`), "start");
+    scrollMain(ui.practice.querySelector(`.cra-defect[data-defect="${n}"]`), "nearest");
   }
 
   /** "Where: app.py:12-14 · app.py:30": one link per span of a revealed defect. */
