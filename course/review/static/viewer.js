@@ -74,8 +74,8 @@ function markdownBlocks(blocks) {
 }
 
 /** The key line under the review: each key in a <kbd>, each group apart. In the cell it shows
- * the lead, moving and flagging (one line, so the diff keeps the height; the form says its own keys); "all keys" or "?"
- * shows the rest, and Full width, which has the room, always shows them all. */
+ * the lead, moving and flagging (one line, so the diff keeps the height; the form says its own
+ * keys); "all keys" or "?" shows the rest, and Full width, which has the room, shows them all. */
 const KEYS = [
   [["j", "k", "\u2191", "\u2193"], "move"], [["J", "K"], "extend", "more"], [["]", "["], "next/previous change", "more"],
   [["}", "{"], "next/previous file", "more"], [["f", "Enter"], "flag"], [["n", "p"], "next/previous finding", "more"],
@@ -1773,10 +1773,9 @@ function render({ model, el }) {
     setTimeout(() => { for (const el of root.querySelectorAll(".cra-defect-flash")) el.classList.remove("cra-defect-flash"); }, 1600);
   }
 
-  /** Just revealed: the explanation where the learner clicked, brought into view; its "Marked
-   * in the diff" links go to the lines. */
-  /** Bring a defect's item, grown by its hint or explanation, into sight: scrolled only as far
-   * as it must be (walk-through 12: aligning it to the top moved what the learner was reading). */
+  /** Just revealed: the explanation where the learner clicked, brought into sight, scrolled only
+   * as far as it must be (walk-through 12: aligning its item to the top moved what the learner was
+   * reading); its "Marked in the diff" links go to the lines. */
   function showDefect(n) {
     scrollMain(ui.practice.querySelector(`.cra-defect[data-defect="${n}"]`), "nearest");
   }
