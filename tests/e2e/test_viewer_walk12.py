@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def lab(jupyter_server_factory):
-    return jupyter_server_factory("lab")
+def lab(public_bank_lab):
+    """One JupyterLab for the module: the warm-up's tests need the course's bank, the others not."""
+    return public_bank_lab
 
 
 def top(locator) -> float:
