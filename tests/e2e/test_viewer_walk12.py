@@ -9,6 +9,7 @@
 4. Submit takes a deleted finding's Undo away (the review was scored without it), and the new
    finding's form is as wide as the saved cards (it stopped at 720 px in a 1160 px Full width).
 5. "Show the explanation" scrolls its item only as far as the explanation needs.
+6. Shift+J/K grow a new finding's range while its category or severity list has the focus.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_viewer_comfort import LONG_INDEX, SLUG, write_comfort
+from test_viewer_comfort import LONG, LONG_INDEX, SLUG, write_comfort
 from test_viewer_layout import WIDE
 from viewer_flow import line, open_and_run, save_notebook, submit_review, unexpected_errors, wait_for
 
@@ -208,3 +209,22 @@ def test_an_explanation_opens_with_its_item_moved_only_as_far_as_it_must(public_
     assert box["y"] + box["height"] <= area["y"] + area["height"] + 1, "the explanation is out of sight"
     assert top(item) > area["y"] + 2, f"the item went from {start} to the area's top ({area['y']}) though it fitted"
     assert not unexpected_errors(log, public_bank_lab.app), log.errors
+
+
+def test_shift_j_and_k_grow_a_new_findings_range_while_its_category_list_has_the_focus(lab, new_page):
+    """Walk-through 12: after f the focus is in the category list, and Shift+J went into the list
+    instead of growing the range."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    line(page, LONG_INDEX, new=21).click()
+    form = page.locator(".cra-form")
+    category = form.locator("select.cra-category")
+    wait_for(lambda: category.evaluate("s => s === document.activeElement"), what="the category list focused")
+    page.keyboard.press("Shift+J")
+    page.keyboard.press("Shift+J")
+    wait_for(lambda: f"{LONG}:21-23" in form.locator(".cra-form-head").inner_text(), what="the range 21-23")
+    page.keyboard.press("Shift+K")
+    wait_for(lambda: f"{LONG}:21-22" in form.locator(".cra-form-head").inner_text(), what="the range 21-22")
+    assert category.input_value() == "" and category.evaluate("s => s === document.activeElement")
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -1146,6 +1146,14 @@ function render({ model, el }) {
       // Keys typed into the form belong to the form: never to JupyterLab's or Notebook 7's
       // shortcuts, Shift+Enter (a new line in the comment) and Ctrl/Alt combinations included.
       e.stopPropagation();
+      // J/K on a new finding's lists still grow its range (no category or severity starts with
+      // either): f puts the focus in the category list, and walk-through 12's J went there.
+      const list = e.target instanceof HTMLSelectElement ? e.target : null;
+      if (list && st.form?.mode === "new" && (e.key === "J" || e.key === "K") && !mod && !e.altKey) {
+        e.preventDefault();
+        moveCursor(e.key === "J" ? 1 : -1, true);
+        root.querySelector(`.cra-form select.${CSS.escape(list.className.split(" ")[0])}`)?.focus({ preventScroll: true });
+      }
       return;
     }
     if (mod || e.altKey) return;
