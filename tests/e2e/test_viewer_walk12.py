@@ -10,10 +10,13 @@
    finding's form is as wide as the saved cards (it stopped at 720 px in a 1160 px Full width).
 5. "Show the explanation" scrolls its item only as far as the explanation needs.
 6. Shift+J/K grow a new finding's range while its category or severity list has the focus.
+7. A finding saved on the last line in sight shows its card's head; after Submit a link takes
+   the learner back to the line they were reading.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,6 +73,9 @@ WARMUP = "catalog-search-filter"  # Start Here's warm-up, from the course's bank
 
 
 def open_warmup(server, new_page, name: str, viewport=WIDE, *lines: str):
+    """The warm-up, new: no findings, score or record left by the module's other tests."""
+    for left in (f"{WARMUP}.findings.json", f".{WARMUP}.practice.json", ".learner-record.json"):
+        (server.root / left).unlink(missing_ok=True)
     body = "".join(f"{line}\n" for line in lines)
     server.write_notebook(
         f"{name}.ipynb", f"from course.practice import practice\nreview = practice({WARMUP!r})\n{body}review"
@@ -227,4 +233,53 @@ def test_shift_j_and_k_grow_a_new_findings_range_while_its_category_list_has_the
     page.keyboard.press("Shift+K")
     wait_for(lambda: f"{LONG}:21-22" in form.locator(".cra-form-head").inner_text(), what="the range 21-22")
     assert category.input_value() == "" and category.evaluate("s => s === document.activeElement")
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_finding_saved_on_the_last_line_in_sight_shows_its_cards_head(lab, new_page):
+    """Walk-throughs 10 and 13 flagged the last line in sight: after Save the card lay under the
+    area's edge and only the side panel said it was saved."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    main = page.locator(".cra-main")
+    last = line(page, LONG_INDEX, new=71)
+    last.evaluate("r => r.scrollIntoView({block: 'end'})")  # the last line in sight
+    last.locator("td.cra-code").click()
+    form = page.locator(".cra-form")
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("minor")
+    form.locator("textarea").fill("the last line in sight")
+    form.locator("button.cra-save").click()
+    form.wait_for(state="detached")
+    card = page.locator(".cra-card", has_text="the last line in sight")
+    card.wait_for()
+    page.wait_for_timeout(300)
+    area = main.bounding_box()
+    head = card.locator(".cra-card-head .cra-cat").bounding_box()  # its category, on its first line
+    assert head["y"] + head["height"] <= area["y"] + area["height"] + 1, (head, area)
+    assert top(last) >= area["y"], "the flagged line went out of sight"
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_after_submit_a_link_takes_the_learner_back_to_the_line_they_were_reading(lab, new_page):
+    """Walk-through 13: every Submit showed the score at the top and lost the place in the diff."""
+    page, log, root = open_warmup(lab, new_page, "back")
+    reading = line(page, 1, new=43)  # catalogsearch/search.py:43, the brands' f-string
+    main = page.locator(".cra-main")
+    main.evaluate(
+        "(m, r) => { m.scrollTop += r.getBoundingClientRect().top - m.getBoundingClientRect().top - 120; }",
+        reading.element_handle(),
+    )
+    page.wait_for_timeout(300)
+    offset = top(reading) - main.bounding_box()["y"]
+    submit_review(root)
+    page.locator(".cra-score-value").wait_for()
+    back = root.locator(".cra-back-to-diff button")
+    back.wait_for()
+    # the first line in sight under the file's header (no cursor was set)
+    assert re.fullmatch(r"Back to catalogsearch/search\.py:(3\d|4[0-3]), where you were reading", back.inner_text())
+    assert top(reading) - main.bounding_box()["y"] != offset  # the score took the area's top
+    back.click()
+    wait_for(lambda: abs(top(reading) - main.bounding_box()["y"] - offset) <= 1, what="line 43 back in its place")
     assert not unexpected_errors(log, lab.app), log.errors

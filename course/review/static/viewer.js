@@ -15,6 +15,7 @@ const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (se
 // brings the open form back as it was. It is removed when the finding is saved or cancelled.
 const DRAFT_PREFIX = "cra-draft:";
 const DESC_PREFIX = "cra-description:"; // the description folded or shown whole, per review (draft_key)
+const SAVED_CARD_LINE = 30; // px of a just-saved card kept in sight: its first line (showSavedHead)
 const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
 
 /** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
@@ -182,6 +183,8 @@ function render({ model, el }) {
     scrollFrame: 0,
     stopShowing: null, // ends showWhenRun's watch
     holdRow: null, // {file, row}: the line held still while an opened fold is painted
+    showSaved: null, // the id of a finding just saved, whose card's head is brought into sight
+    beforeSubmit: null, // {file, row, offset}: the line at the top of the diff when Submit was pressed
     fitTimer: 0, fitting: null, // fitToNotebook's wait for the notebook, and its ResizeObserver
     verdictSent: null, // a verdict clicked, until the kernel's answer ("" for none)
   };
@@ -525,6 +528,7 @@ function render({ model, el }) {
 
   function submitReview() {
     st.ask = null;
+    st.beforeSubmit = diffPlace();
     paintToolbar();
     send({ type: "submit" }, (ack) => {
       if (!ack.ok) return;
@@ -761,6 +765,7 @@ function render({ model, el }) {
       const moved = still.getBoundingClientRect().top - before;
       if (moved) ui.main.scrollTop += moved;
     }
+    showSavedHead();
   }
 
   function paintFindingsNow() {
@@ -795,6 +800,19 @@ function render({ model, el }) {
     // the banner's "your unsaved finding ... is open again" goes with that form, whichever way it went
     if ((st.draftNote || "") !== draftNoteWhere()) paintBanner();
     if (st.ask && st.ask.kind === "draft" && !st.form) { st.ask = null; paintToolbar(); }
+  }
+
+  /** A finding just saved on the area's last line showed no card, only the side panel said it
+   * was saved (walks 10 and 13). When less than the first line of its card shows, the area
+   * scrolls just enough to show that line (its severity and category); a card already showing
+   * its first line moves nothing, so the lines stay under the pointer (walk-through 3). */
+  function showSavedHead() {
+    const id = st.showSaved;
+    const saved = id && [...ui.files.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id);
+    if (!saved) return;
+    st.showSaved = null;
+    const shown = ui.main.getBoundingClientRect().bottom - saved.getBoundingClientRect().top;
+    if (shown < SAVED_CARD_LINE) ui.main.scrollTop += SAVED_CARD_LINE - shown;
   }
 
   function card(f) {
@@ -1002,7 +1020,7 @@ function render({ model, el }) {
     const at = form.mode === "new" ? { file: form.file, row: form.rows[1] } : st.cursor;
     const done = (ack) => {
       if (ack.ok) {
-        if (ack.id) st.current = ack.id;
+        if (ack.id) { st.current = ack.id; st.showSaved = ack.id; }
         st.cursor = at;
         if (st.undo) dropUndo();
         st.form = null;
@@ -1686,6 +1704,7 @@ function render({ model, el }) {
           ? h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` })
           : h("span", { className: "cra-no-defects", textContent: " \u00b7 no defects to find in this change" }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
+      backToDiff(),
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
       p.with_help ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
@@ -1693,6 +1712,44 @@ function render({ model, el }) {
     panel.addEventListener("toggle", () => { st.scoreOpen = panel.open; });
     fill(ui.practice, panel); // a button pressed here keeps the keys working: see keepingFocus
     paintDefectMarks();
+  }
+
+  /** The line of the diff the learner is reading: the cursor's while it shows, else the first
+   * line wholly under its file's sticky header; with its distance from the area's top. */
+  function diffPlace() {
+    const box = ui.main.getBoundingClientRect();
+    const at = (el) => ({ file: Number(el.closest("table").dataset.file), row: Number(el.dataset.row), offset: el.getBoundingClientRect().top - box.top });
+    const cursor = st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null;
+    if (cursor?.isConnected) {
+      const r = cursor.getBoundingClientRect();
+      if (r.bottom > box.top && r.top < box.bottom) return at(cursor);
+    }
+    for (const tr of ui.files.querySelectorAll("tr.cra-line")) {
+      const r = tr.getBoundingClientRect();
+      const head = tr.closest("section.cra-file")?.querySelector(".cra-filehead")?.getBoundingClientRect().bottom ?? box.top;
+      if (r.height > 0 && r.top >= Math.max(box.top, head) - 1) return r.top < box.bottom ? at(tr) : null;
+    }
+    return null;
+  }
+
+  /** Submit shows the score at the top of the area; this takes the learner back to the line
+   * they were reading (walk-through 13: every Submit lost the place in the diff). */
+  function backToDiff() {
+    const at = st.beforeSubmit;
+    const f = at && (model.get("files") || [])[at.file];
+    const row = f && f.rows[at.row];
+    if (!row || row.k === "hunk") return null;
+    const label = spanLabelOf([f.path, row.k === "remove" ? "old" : "new", row.k === "remove" ? row.o : row.n, row.k === "remove" ? row.o : row.n]);
+    return h("div", { className: "cra-back-to-diff" }, h("button", {
+      type: "button", className: "cra-link", textContent: `Back to ${label}, where you were reading`,
+      onclick: () => {
+        const el = st.rowEls[at.file]?.[at.row];
+        if (!el || !el.isConnected) return;
+        ui.main.scrollTop += el.getBoundingClientRect().top - (ui.main.getBoundingClientRect().top + at.offset);
+        st.cursor = { file: at.file, row: at.row };
+        paintSelection();
+      },
+    }));
   }
 
   function helpedCount(p) {
