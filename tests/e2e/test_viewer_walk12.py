@@ -12,6 +12,7 @@
 6. Shift+J/K grow a new finding's range while its category or severity list has the focus.
 7. A finding saved on the last line in sight shows its card's head; after Submit a link takes
    the learner back to the line they were reading.
+8. The toolbar's buttons keep their place as the finding count and the score change.
 """
 
 from __future__ import annotations
@@ -282,4 +283,33 @@ def test_after_submit_a_link_takes_the_learner_back_to_the_line_they_were_readin
     assert top(reading) - main.bounding_box()["y"] != offset  # the score took the area's top
     back.click()
     wait_for(lambda: abs(top(reading) - main.bounding_box()["y"] - offset) <= 1, what="line 43 back in its place")
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_toolbar_keeps_its_buttons_in_place_as_the_count_and_the_score_change(lab, new_page):
+    """Walk-through 13: "0 findings" to "1 finding" moved the verdict buttons, and "Score 75%" to
+    "Score 75% (old)" moved Full width."""
+    page, log, root = open_warmup(lab, new_page, "toolbar")
+    approve, full = root.locator(".cra-verdict-approve"), root.locator("button.cra-fullwidth")
+    x = lambda b: b.bounding_box()["x"]  # noqa: E731
+    before = (x(approve), x(full))
+    line(page, 0, new=13).click()
+    form = root.locator(".cra-form")
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("minor")
+    form.locator("textarea").fill("one")
+    form.locator("button.cra-save").click()
+    wait_for(lambda: root.locator(".cra-count").inner_text() == "1 finding", what="1 finding")
+    assert (x(approve), x(full)) == before
+    submit_review(root)
+    score = root.locator("button.cra-to-score")
+    score.wait_for()
+    at = x(full)
+    line(page, 0, new=15).click()
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("minor")
+    form.locator("textarea").fill("two")
+    form.locator("button.cra-save").click()
+    wait_for(lambda: score.inner_text().endswith("(old)"), what="the score marked old")
+    assert x(full) == at and (x(approve), x(full)) == before
     assert not unexpected_errors(log, lab.app), log.errors

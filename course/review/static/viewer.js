@@ -483,13 +483,14 @@ function render({ model, el }) {
         h("span", { className: "cra-bar" }, h("span", { className: "cra-bar-fill", style: `width:${pct}%` }))),
       h("span", { className: "cra-count", textContent: `${findings.length} finding${findings.length === 1 ? "" : "s"}` }),
       verdicts,
+      // Full width before the score: "Score 75%" becoming "Score 75% (old)" moved it (walk-through 13)
+      fullWidthButton(),
       practice.enabled && practice.submitted ? h("button", {
         type: "button", className: "cra-btn cra-to-score",
         textContent: `Score ${Math.round(100 * (practice.score || 0))}%${practice.with_help ? " with help" : ""}${practice.outdated ? " (old)" : ""}`,
         title: "Show the score and the feedback on each defect",
         onclick: () => showSection(ui.practice, "score"),
       }) : null,
-      fullWidthButton(),
       pr.practice ? h("button", {
         type: "button", className: "cra-btn cra-primary cra-submit",
         textContent: practice.submitted ? "Submit again" : "Submit review",
