@@ -37,14 +37,28 @@ def lab(public_bank_lab):
     return public_bank_lab
 
 
+def open_comfort(server, new_page):
+    """The long test review (test_viewer_comfort), new, in JupyterLab at the walk-through's size."""
+    write_comfort(server)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, server, f"{SLUG}.ipynb")
+    return page, log
+
+
+def save_finding(form, comment: str) -> None:
+    """Fill an open finding form (logic, minor) and press Save."""
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("minor")
+    form.locator("textarea").fill(comment)
+    form.locator("button.cra-save").click()
+
+
 def top(locator) -> float:
     return locator.evaluate("e => e.getBoundingClientRect().top")
 
 
 def test_a_fold_opens_where_it_is_and_the_lines_above_it_stay_still(lab, new_page):
-    write_comfort(lab)
-    page, log = new_page(viewport=WIDE)
-    open_and_run(page, lab, f"{SLUG}.ipynb")
+    page, log = open_comfort(lab, new_page)
     main = page.locator(".cra-main")
     # the fold between the long file's first two changes, in the middle of the review's area
     fold = page.locator(f"table[data-file='{LONG_INDEX}'] tr.cra-fold").nth(1)
@@ -155,9 +169,7 @@ def test_a_folded_description_stays_folded_after_a_reload_and_submit(public_bank
 def test_a_draft_without_a_severity_comes_back_without_one(lab, new_page):
     """The browser kept an unsaved draft's severity as "major" when none was chosen, so a reload
     chose one for the learner."""
-    write_comfort(lab)
-    page, log = new_page(viewport=WIDE)
-    open_and_run(page, lab, f"{SLUG}.ipynb")
+    page, log = open_comfort(lab, new_page)
     line(page, LONG_INDEX, new=20).click()
     form = page.locator(".cra-form")
     form.locator("textarea").fill("a draft with no severity yet")
@@ -176,13 +188,10 @@ def test_submit_takes_a_deleted_findings_undo_away_and_the_form_is_as_wide_as_th
     for n in (13, 15):
         line(page, 0, new=n).click()
         form = root.locator(".cra-form")
-        form.locator("select.cra-category").select_option("logic")
-        form.locator("select.cra-severity").select_option("minor")
-        form.locator("textarea").fill(f"a finding on line {n}")
         if n == 15:  # the new form spans the diff as the saved card above it does
             card = root.locator(".cra-card").first
             assert abs(form.bounding_box()["width"] - card.bounding_box()["width"]) <= 2
-        form.locator("button.cra-save").click()
+        save_finding(form, f"a finding on line {n}")
         form.wait_for(state="detached")
     root.locator(".cra-card button.cra-delete").first.click()
     undo = root.locator(".cra-undo")
@@ -221,9 +230,7 @@ def test_an_explanation_opens_with_its_item_moved_only_as_far_as_it_must(public_
 def test_shift_j_and_k_grow_a_new_findings_range_while_its_category_list_has_the_focus(lab, new_page):
     """Walk-through 12: after f the focus is in the category list, and Shift+J went into the list
     instead of growing the range."""
-    write_comfort(lab)
-    page, log = new_page(viewport=WIDE)
-    open_and_run(page, lab, f"{SLUG}.ipynb")
+    page, log = open_comfort(lab, new_page)
     line(page, LONG_INDEX, new=21).click()
     form = page.locator(".cra-form")
     category = form.locator("select.cra-category")
@@ -240,18 +247,13 @@ def test_shift_j_and_k_grow_a_new_findings_range_while_its_category_list_has_the
 def test_a_finding_saved_on_the_last_line_in_sight_shows_its_cards_head(lab, new_page):
     """Walk-throughs 10 and 13 flagged the last line in sight: after Save the card lay under the
     area's edge and only the side panel said it was saved."""
-    write_comfort(lab)
-    page, log = new_page(viewport=WIDE)
-    open_and_run(page, lab, f"{SLUG}.ipynb")
+    page, log = open_comfort(lab, new_page)
     main = page.locator(".cra-main")
     last = line(page, LONG_INDEX, new=71)
     last.evaluate("r => r.scrollIntoView({block: 'end'})")  # the last line in sight
     last.locator("td.cra-code").click()
     form = page.locator(".cra-form")
-    form.locator("select.cra-category").select_option("logic")
-    form.locator("select.cra-severity").select_option("minor")
-    form.locator("textarea").fill("the last line in sight")
-    form.locator("button.cra-save").click()
+    save_finding(form, "the last line in sight")
     form.wait_for(state="detached")
     card = page.locator(".cra-card", has_text="the last line in sight")
     card.wait_for()
@@ -295,10 +297,7 @@ def test_the_toolbar_keeps_its_buttons_in_place_as_the_count_and_the_score_chang
     before = (x(approve), x(full))
     line(page, 0, new=13).click()
     form = root.locator(".cra-form")
-    form.locator("select.cra-category").select_option("logic")
-    form.locator("select.cra-severity").select_option("minor")
-    form.locator("textarea").fill("one")
-    form.locator("button.cra-save").click()
+    save_finding(form, "one")
     wait_for(lambda: root.locator(".cra-count").inner_text() == "1 finding", what="1 finding")
     assert (x(approve), x(full)) == before
     submit_review(root)
@@ -306,10 +305,7 @@ def test_the_toolbar_keeps_its_buttons_in_place_as_the_count_and_the_score_chang
     score.wait_for()
     at = x(full)
     line(page, 0, new=15).click()
-    form.locator("select.cra-category").select_option("logic")
-    form.locator("select.cra-severity").select_option("minor")
-    form.locator("textarea").fill("two")
-    form.locator("button.cra-save").click()
+    save_finding(form, "two")
     wait_for(lambda: score.inner_text().endswith("(old)"), what="the score marked old")
     assert x(full) == at and (x(approve), x(full)) == before
     assert not unexpected_errors(log, lab.app), log.errors
