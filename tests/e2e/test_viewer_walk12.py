@@ -13,6 +13,8 @@
 7. A finding saved on the last line in sight shows its card's head; after Submit a link takes
    the learner back to the line they were reading.
 8. The toolbar's buttons keep their place as the finding count and the score change.
+9. PageDown, Space, PageUp, Home and End page through the review's area, j keeps lines in sight
+   beyond the cursor, and a fold opened with the mouse leaves the keys working.
 """
 
 from __future__ import annotations
@@ -308,4 +310,37 @@ def test_the_toolbar_keeps_its_buttons_in_place_as_the_count_and_the_score_chang
     save_finding(form, "two")
     wait_for(lambda: score.inner_text().endswith("(old)"), what="the score marked old")
     assert x(full) == at and (x(approve), x(full)) == before
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_keyboard_reads_the_diff_page_by_page_with_lines_beyond_the_cursor(lab, new_page):
+    """Walk-through 14: PageDown and Space scrolled the notebook (the review left the screen), j
+    kept the cursor on the area's bottom edge, and a fold's button took the focus with it."""
+    page, log = open_comfort(lab, new_page)
+    main = page.locator(".cra-main")
+    scroller = "() => document.querySelector('.cra-root').closest('.jp-WindowedPanel-outer').scrollTop"
+    page.locator(".cra-title").click()  # the review has the keys, no form opened
+    notebook, area = page.evaluate(scroller), main.evaluate("m => m.scrollTop")
+    page.keyboard.press("PageDown")
+    wait_for(lambda: main.evaluate("m => m.scrollTop") > area + 200, what="the area paged down")
+    page.keyboard.press("Space")
+    page.keyboard.press("Shift+Space")
+    page.keyboard.press("End")
+    wait_for(lambda: main.evaluate("m => m.scrollTop + m.clientHeight >= m.scrollHeight - 1"), what="the end")
+    page.keyboard.press("Home")
+    wait_for(lambda: main.evaluate("m => m.scrollTop") == 0, what="the top")
+    assert page.evaluate(scroller) == notebook, "a key scrolled the notebook"
+    bottom = main.bounding_box()["y"] + main.bounding_box()["height"]
+    for _ in range(60):  # down until the area has scrolled to follow the cursor
+        page.keyboard.press("j")
+        if main.evaluate("m => m.scrollTop") > 0:
+            break
+    cursor = page.locator("tr.cra-cursor").bounding_box()
+    assert main.evaluate("m => m.scrollTop + m.clientHeight < m.scrollHeight - 40"), "the test wants more below"
+    assert bottom - (cursor["y"] + cursor["height"]) >= 2 * cursor["height"], "no line in sight beyond the cursor"
+    fold = page.locator(f"table[data-file='{LONG_INDEX}'] tr.cra-fold button").first
+    fold.evaluate("b => b.scrollIntoView({block: 'center'})")
+    fold.click()
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => document.querySelector('.cra-root').contains(document.activeElement)")
     assert not unexpected_errors(log, lab.app), log.errors

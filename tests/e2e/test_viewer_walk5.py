@@ -460,8 +460,10 @@ def test_the_review_stays_put_when_the_reopened_drafts_note_goes(lab, new_page):
                        sc.scrollTop += off; return Math.abs(off); }"""
     # the review's top a little under the top of the notebook's view, once the notebook has
     # stopped laying itself out after the reload (its cells get their heights as they render)
-    wait_for(
-        lambda: page.evaluate(place) < 1 and (page.wait_for_timeout(300) or page.evaluate(place) < 1), what="still"
+    wait_for(  # (on a loaded machine the layout can take well over 10 s: a CI rehearsal timed out)
+        lambda: page.evaluate(place) < 1 and (page.wait_for_timeout(300) or page.evaluate(place) < 1),
+        timeout=40,
+        what="still",
     )
     toolbar = page.locator(".cra-toolbar")
     before = top(toolbar)

@@ -15,6 +15,7 @@ const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (se
 // brings the open form back as it was. It is removed when the finding is saved or cancelled.
 const DRAFT_PREFIX = "cra-draft:";
 const DESC_PREFIX = "cra-description:"; // the description folded or shown whole, per review (draft_key)
+const CURSOR_CONTEXT = 3; // lines kept in sight beyond the cursor's as j/k move it (showCursorLine)
 const SAVED_CARD_LINE = 30; // px of a just-saved card kept in sight: its first line (showSavedHead)
 const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
 
@@ -1045,7 +1046,7 @@ function render({ model, el }) {
   /** Scroll the review's own scroll area (never the notebook around it) so `el` shows:
    * "nearest" (the least move), "start" (at the top) or "center". A line is kept clear of its
    * file's sticky header. */
-  function scrollMain(el, block = "nearest") {
+  function scrollMain(el, block = "nearest", margin = 0) {
     if (!el || !ui.main.contains(el)) return;
     const box = ui.main.getBoundingClientRect();
     const r = el.getBoundingClientRect();
@@ -1055,8 +1056,8 @@ function render({ model, el }) {
     let delta = 0;
     if (block === "start") delta = r.top - top;
     else if (block === "center") delta = r.top + r.height / 2 - (top + box.bottom) / 2;
-    else if (r.top < top) delta = r.top - top;
-    else if (r.bottom > box.bottom) delta = Math.min(r.bottom - box.bottom, r.top - top);
+    else if (r.top < top + margin) delta = r.top - top - margin;
+    else if (r.bottom > box.bottom - margin) delta = Math.min(r.bottom - box.bottom + margin, r.top - top - margin);
     if (delta) ui.main.scrollTop += delta;
   }
 
@@ -1080,6 +1081,22 @@ function render({ model, el }) {
 
   function scrollIntoView(el) {
     scrollMain(el, "nearest");
+  }
+
+  /** The cursor's line in sight with a few lines beyond it (walk-through 14: j kept the line read
+   * on the area's bottom edge, the next lines never in sight). */
+  function showCursorLine(el) {
+    const rows = CURSOR_CONTEXT * (el?.offsetHeight || 0);
+    scrollMain(el, "nearest", Math.min(rows, ui.main.clientHeight / 3));
+  }
+
+  /** PageDown, Space, PageUp, Shift+Space, Home and End page through the review's own area (they
+   * scrolled the notebook, the review leaving the screen: walk-through 14); the cursor stays. */
+  function pageMain(key, shift) {
+    const page = Math.max(ui.main.clientHeight - 60, 40);
+    if (key === "Home") ui.main.scrollTop = 0;
+    else if (key === "End") ui.main.scrollTop = ui.main.scrollHeight;
+    else ui.main.scrollTop += (key === "PageUp" || (key === " " && shift) ? -page : page);
   }
 
   function scrollToFile(fi) {
@@ -1106,7 +1123,7 @@ function render({ model, el }) {
     }
     st.cursor = { file: fi, row };
     paintSelection();
-    scrollIntoView(st.rowEls[fi][row]);
+    showCursorLine(st.rowEls[fi][row]);
   }
 
   function focusFinding(id, scroll) {
@@ -1191,6 +1208,11 @@ function render({ model, el }) {
       case "{": stepFile(-1); break;
       case "u": if (st.undo) undoDelete(); else handled = false; break;
       case "?": showAllKeys(ui.help); break;
+      case "PageDown": case "PageUp": case "Home": case "End": case " ":
+        // Space on a focused button or box presses it
+        if (e.key === " " && e.target instanceof Element && e.target.closest("button, input, summary, a, select")) { handled = false; break; }
+        pageMain(e.key, e.shiftKey);
+        break;
       case "f": case "Enter":
         if (e.key === "Enter" && e.shiftKey) { handled = false; break; } // Shift+Enter runs the cell
         if (e.target instanceof HTMLButtonElement) { handled = false; break; }
@@ -1963,7 +1985,12 @@ function render({ model, el }) {
   const handlers = {
     "change:pr": () => { paintHeader(); paintToolbar(); },
     "change:files": () => { if (!patchHighlight()) { paintDiff(); paintAside(); paintToolbar(); } },
-    "change:expanded": () => { paintDiff(st.holdRow); st.holdRow = null; },
+    "change:expanded": () => {
+      const had = root.contains(document.activeElement); // the clicked fold's button, which goes
+      paintDiff(st.holdRow);
+      st.holdRow = null;
+      if (had && !root.contains(document.activeElement)) root.focus({ preventScroll: true }); // keys go on (walk 14)
+    },
     "change:findings": () => {
       // the copy is painted again when Python updates it, just after this change
       clearTimeout(st.copyTimer);
