@@ -97,16 +97,18 @@ function keyHelp() {
   help.append(toggle);
   let all = false;
   try { all = window.localStorage.getItem(ALL_KEYS) === "1"; } catch { /* no storage: the short line */ }
-  showAllKeys(help, all);
+  showAllKeys(help, all, false);
   return help;
 }
 
-/** Show every key in the legend, or only the short line (on = undefined: the other of the two). */
-function showAllKeys(help, on) {
+/** Show every key in the legend, or only the short line (on = undefined: the other of the two);
+ * `remember`: keep the choice in the browser (not when the legend is first drawn from it). */
+function showAllKeys(help, on, remember = true) {
   const all = help.classList.toggle(ALL_KEYS, on);
   const toggle = help.querySelector(".cra-keys-toggle");
   toggle.textContent = all ? "fewer keys" : "all keys (?)";
   toggle.setAttribute("aria-expanded", String(all));
+  if (!remember) return;
   try { window.localStorage.setItem(ALL_KEYS, all ? "1" : "0"); } catch { /* not kept: fine */ }
 }
 
@@ -590,9 +592,11 @@ function render({ model, el }) {
    * with the findings' cards in place; measured after (without them), the cards put back above
    * it moved every line up by their height (walk-through 12: 108 px on "Show 13 unchanged lines"). */
   function paintDiff(hold) {
-    const kept = hold ? st.rowEls[hold.file]?.[hold.row] : steadyRow();
-    const was = kept?.isConnected ? kept.getBoundingClientRect().top : null;
-    const keep = was === null ? null : { file: Number(kept.closest("table").dataset.file), row: Number(kept.dataset.row) };
+    // asked for again after the repaint, the same place gives the new row (st.rowEls is rebuilt)
+    holdingStill(() => (hold ? st.rowEls[hold.file]?.[hold.row] : steadyRow()), () => paintDiffNow());
+  }
+
+  function paintDiffNow() {
     const files = model.get("files") || [];
     const expanded = new Set(model.get("expanded") || []);
     const viewed = new Set(model.get("viewed") || []);
@@ -668,11 +672,18 @@ function render({ model, el }) {
     if (model.get("highlighted")) root.dataset.highlighted = "true";
     rebuildNav();
     paintFindings(true);
-    const now = keep && st.rowEls[keep.file]?.[keep.row];
-    if (now?.isConnected) {
-      const moved = now.getBoundingClientRect().top - was;
-      if (moved) ui.main.scrollTop += moved;
-    }
+  }
+
+  /** Paint with the row `row()` gives held still on screen: measured before `paint`, asked for
+   * again after it (a repaint may have replaced it), and the review's area scrolled by its move. */
+  function holdingStill(row, paint) {
+    const before = row();
+    const was = before?.isConnected ? before.getBoundingClientRect().top : null;
+    paint();
+    const after = was === null ? null : row();
+    if (!after?.isConnected) return;
+    const moved = after.getBoundingClientRect().top - was;
+    if (moved) ui.main.scrollTop += moved;
   }
 
   function toggleLocal(fi) {
@@ -754,19 +765,15 @@ function render({ model, el }) {
    * above it scrolls the review's own area instead of moving the line from under the pointer.
    * `held`: the caller (paintDiff) holds a line itself. */
   function paintFindings(held = false) {
-    const still = held ? null : steadyRow();
-    const before = still && still.isConnected ? still.getBoundingClientRect().top : null;
-    const drafting = !!(st.form && st.form.mode === "new");
-    // While a new finding is drafted the diff's area keeps its height (a short review would
-    // otherwise grow by the form and move every line), and has room to scroll by the form.
-    if (drafting && !body.style.flex && body.offsetHeight > 0) body.style.flex = `0 1 ${body.offsetHeight}px`;
-    paintFindingsNow();
-    ui.room.style.height = drafting ? `${root.querySelector(".cra-form-row")?.offsetHeight || 0}px` : "";
-    if (!drafting) body.style.flex = "";
-    if (before !== null && still.isConnected) {
-      const moved = still.getBoundingClientRect().top - before;
-      if (moved) ui.main.scrollTop += moved;
-    }
+    holdingStill(held ? () => null : steadyRow, () => {
+      const drafting = !!(st.form && st.form.mode === "new");
+      // While a new finding is drafted the diff's area keeps its height (a short review would
+      // otherwise grow by the form and move every line), and has room to scroll by the form.
+      if (drafting && !body.style.flex && body.offsetHeight > 0) body.style.flex = `0 1 ${body.offsetHeight}px`;
+      paintFindingsNow();
+      ui.room.style.height = drafting ? `${root.querySelector(".cra-form-row")?.offsetHeight || 0}px` : "";
+      if (!drafting) body.style.flex = "";
+    });
     showSavedHead();
   }
 
@@ -1374,16 +1381,22 @@ function render({ model, el }) {
     });
   }
 
+  /** The cursor's row, if any part of it shows in the review's area. */
+  function cursorInSight() {
+    const cursor = st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null;
+    if (!cursor?.isConnected) return null;
+    const r = cursor.getBoundingClientRect();
+    const box = ui.main.getBoundingClientRect();
+    return r.bottom > box.top && r.top < box.bottom ? cursor : null;
+  }
+
   /** What the learner is reading, to keep in place as the review changes places: the cursor's
    * line while it shows, else the first thing starting at the top of the review's area (the
    * score, an explanation, a line), with its distance from that top. */
   function readingPlace() {
     const box = ui.main.getBoundingClientRect();
-    const cursor = st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null;
-    if (cursor && cursor.isConnected) {
-      const r = cursor.getBoundingClientRect();
-      if (r.bottom > box.top && r.top < box.bottom) return { el: cursor, offset: r.top - box.top };
-    }
+    const cursor = cursorInSight();
+    if (cursor) return { el: cursor, offset: cursor.getBoundingClientRect().top - box.top };
     for (const e of ui.main.querySelectorAll(".cra-practice *, .cra-desc-area *, .cra-filehead, tr")) {
       const r = e.getBoundingClientRect();
       if (r.height > 0 && r.top >= box.top - 1) return { el: e, offset: r.top - box.top };
@@ -1742,11 +1755,8 @@ function render({ model, el }) {
   function diffPlace() {
     const box = ui.main.getBoundingClientRect();
     const at = (el) => ({ file: Number(el.closest("table").dataset.file), row: Number(el.dataset.row), offset: el.getBoundingClientRect().top - box.top });
-    const cursor = st.cursor ? st.rowEls[st.cursor.file]?.[st.cursor.row] : null;
-    if (cursor?.isConnected) {
-      const r = cursor.getBoundingClientRect();
-      if (r.bottom > box.top && r.top < box.bottom) return at(cursor);
-    }
+    const cursor = cursorInSight();
+    if (cursor) return at(cursor);
     for (const tr of ui.files.querySelectorAll("tr.cra-line")) {
       const r = tr.getBoundingClientRect();
       const head = tr.closest("section.cra-file")?.querySelector(".cra-filehead")?.getBoundingClientRect().bottom ?? box.top;
@@ -1762,7 +1772,7 @@ function render({ model, el }) {
     const f = at && (model.get("files") || [])[at.file];
     const row = f && f.rows[at.row];
     if (!row || row.k === "hunk") return null;
-    const label = spanLabelOf([f.path, row.k === "remove" ? "old" : "new", row.k === "remove" ? row.o : row.n, row.k === "remove" ? row.o : row.n]);
+    const label = spanLabel(at.file, at.row, at.row);
     return h("div", { className: "cra-back-to-diff" }, h("button", {
       type: "button", className: "cra-link", textContent: `Back to ${label}, where you were reading`,
       onclick: () => {
