@@ -176,3 +176,34 @@ def test_the_proofs_output_names_the_exercises_files_from_its_own_folder(tmp_pat
     root = bank.get("viewer-cart").root
     assert str(root) not in run["output"] and "viewer_bank" not in run["output"] and "../" not in run["output"]
     assert "proofs/" in run["output"], run["output"]
+
+
+def test_a_decoy_left_alone_is_counted_then_explained_once_every_defect_is_found_or_shown(tmp_path):
+    review = open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    review.flag(CART, 10, "edge-case", "empty cart")  # defect B; A missed; the decoy left alone
+    review.submit()
+    alone = review.practice_state()["decoys_left_alone"]
+    # A is still to find: where the decoy lies would say where not to look
+    assert alone == {"count": 1, "items": []}
+    assert "VIEWER-WHY-FINE" not in json.dumps(review.practice_state())
+
+    review.next_hint(0)
+    review.next_hint(0)
+    assert review.practice_state()["decoys_left_alone"]["items"] == []  # hints are not the answer
+    review.reveal(0)
+    alone = review.practice_state()["decoys_left_alone"]
+    assert alone["count"] == 1
+    (item,) = alone["items"]
+    assert item["where"] == f"{CART}:14" and item["span"] == [CART, "new", 14, 14]
+    assert item["why_fine_md"] == [{"t": "p", "c": [["text", "VIEWER-WHY-FINE rounding down is the policy."]]}]
+
+
+def test_a_flagged_decoy_is_a_false_positive_and_not_left_alone(tmp_path):
+    review = open_practice("viewer-cart", bank=VIEWER_BANK, directory=tmp_path)
+    review.flag(CART, 5, "logic", "skips the first")
+    review.flag(CART, 10, "edge-case", "empty cart")
+    review.flag(CART, 14, "logic", "rounds down")  # the decoy, one line of slack like a defect
+    review.submit()
+    state = review.practice_state()
+    assert state["decoys_left_alone"] == {"count": 0, "items": []}
+    assert state["false_positives"][0]["why_fine"].startswith("VIEWER-WHY-FINE")

@@ -23,7 +23,7 @@ from ..review.finding import Finding
 from ..review.markdown import render_markdown
 from ..review.review import Review, re_executing
 from ..review.store import sidecar_path
-from ..scoring.match import Score, score
+from ..scoring.match import Score, hits, score
 from ..vocab import where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
@@ -352,6 +352,7 @@ class PracticeReview(Review):
                 )
             defects.append(item)
         return {
+            "decoys_left_alone": self._decoys_left_alone(result, scored, progress["revealed"]),
             "enabled": True,
             "submitted": True,
             "outdated": signature != self._signature(),
@@ -376,6 +377,29 @@ class PracticeReview(Review):
                 }
                 for fp in result.false_positives
             ],
+        }
+
+    def _decoys_left_alone(self, result: Score, scored: list[Finding], revealed: list[str]) -> dict[str, Any]:
+        """The decoys no submitted finding lands on: lines that look wrong, rightly left alone.
+
+        Their count always; where they are and why they are fine only once every defect is found
+        or revealed, since before that the list would tell the learner where not to look.
+        """
+        alone = [d for d in self._exercise().key.decoys if not any(hits(f, d) for f in scored)]
+        done = all(r.status != "missed" or r.defect.id in revealed for r in result.defects)
+        return {
+            "count": len(alone),
+            "items": [
+                {
+                    "where": where(d.file, d.side, *d.lines),
+                    "span": [d.file, d.side, *d.lines],
+                    "why_fine": d.why_fine,
+                    "why_fine_md": render_markdown(d.why_fine),
+                }
+                for d in alone
+            ]
+            if done
+            else [],
         }
 
 

@@ -333,3 +333,51 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
     line_text = root.locator(".cra-score").inner_text()
     assert "precision" not in line_text and "recall" not in line_text, line_text
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_decoys_left_alone_are_counted_then_explained_and_linked_once_every_defect_is_shown(lab, new_page, tmp_path):
+    """Walk-through 14: a clean pass never said which lines looked wrong and were fine, nor why."""
+    bank = write_bank(
+        tmp_path, hint=HINT_A1, explanation=EXPLANATION_A, why_fine=WHY_FINE, fixed_line="    return sum(prices)"
+    )
+    (lab.root / "alone").mkdir()
+    lab.write_notebook(
+        "alone/p.ipynb",
+        "from course.practice import practice\n"
+        f"review = practice({SLUG!r}, bank={str(bank)!r})\n"
+        f"review.flag({CART!r}, 10, 'edge-case', 'empty cart')\n"
+        "review",
+    )
+    page, log = new_page()
+    open_and_run(page, lab, "alone/p.ipynb")
+    root = page.locator(".cra-root")
+    submit_review(root)
+    page.locator(".cra-score-value").wait_for()
+    # defect A is still to find: the decoy is counted, never placed or explained
+    later = root.locator(".cra-decoys-later")
+    assert "You left 1 line that looks wrong and is fine (a decoy) alone" in later.inner_text()
+    assert root.locator(".cra-decoys").count() == 0
+    assert "documented" not in root.locator(".cra-practice").inner_text()
+
+    missed = root.locator(".cra-defect[data-defect='0']")
+    for n in (0, 1):
+        missed.locator("button.cra-hint").click()
+        missed.locator(".cra-hints li").nth(n).wait_for()
+    missed.locator("button.cra-reveal").click()
+    decoys = root.locator(".cra-decoys")
+    decoys.wait_for()
+    assert later.count() == 0
+    assert decoys.locator("h4").inner_text() == "Left alone, rightly"
+    assert decoys.locator(".cra-why-fine code").all_inner_texts() == ["policy"]
+    place = decoys.locator(".cra-decoy-place")
+    assert place.inner_text() == f"{CART}:14"
+    page.locator(".cra-main").evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    place.click()
+    wait_for(
+        lambda: line(page, 0, new=14).evaluate(
+            """tr => { const r = tr.getBoundingClientRect(), box = tr.closest('.cra-main').getBoundingClientRect();
+                       return r.top >= box.top - 1 && r.bottom <= box.bottom + 1; }"""
+        ),
+        what="the decoy's line in view",
+    )
+    assert not unexpected_errors(log, "lab"), log.errors

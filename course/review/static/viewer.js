@@ -1744,7 +1744,8 @@ function render({ model, el }) {
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
       p.with_help ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
-      fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null);
+      fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null,
+      decoysLeftAlone(p.decoys_left_alone));
     panel.addEventListener("toggle", () => { st.scoreOpen = panel.open; });
     fill(ui.practice, panel); // a button pressed here keeps the keys working: see keepingFocus
     paintDefectMarks();
@@ -1783,6 +1784,24 @@ function render({ model, el }) {
         paintSelection();
       },
     }));
+  }
+
+  /** The decoys no finding landed on (walk-through 14: a clean pass never said what the lines
+   * that look wrong were, nor why they are fine). Listed once every defect is found or shown;
+   * before that only their number, since where they are would say where not to look. */
+  function decoysLeftAlone(alone) {
+    if (!alone || !alone.count) return null;
+    const n = alone.count === 1 ? "1 line that looks wrong and is fine (a decoy)" : `${alone.count} lines that look wrong and are fine (decoys)`;
+    const items = Array.isArray(alone.items) ? alone.items : [];
+    if (!items.length) {
+      return h("div", { className: "cra-muted cra-decoys-later", textContent: `You left ${n} alone. Each is explained here once every defect is found or shown.` });
+    }
+    return h("div", { className: "cra-decoys" },
+      h("h4", { textContent: "Left alone, rightly" }),
+      h("p", { className: "cra-muted", textContent: `You did not flag ${n}:` }),
+      h("ul", null, ...items.map((d) => h("li", null,
+        h("button", { type: "button", className: "cra-link cra-where cra-decoy-place", textContent: d.where, title: "Show these lines in the diff", onclick: () => jumpToSpan(d.span) }),
+        h("div", { className: "cra-muted cra-why-fine" }, h("span", { textContent: "Looks suspicious, but is fine:" }), keyMarkdown(d.why_fine_md, d.why_fine))))));
   }
 
   function helpedCount(p) {
