@@ -1684,7 +1684,8 @@ function render({ model, el }) {
         d.finding && d.finding_severity && d.finding_severity !== d.severity
           ? h("span", { className: "cra-sev-diff", textContent: `you said ${d.finding_severity}, the key says ${d.severity}` }) : null);
       const box = h("li", { className: "cra-defect", dataset: { defect: String(d.n) } }, head);
-      if (d.hints.length) box.append(h("ol", { className: "cra-hints" }, ...d.hints.map((t, i) => h("li", null, keyMarkdown((d.hints_md || [])[i], t, "cra-hint-text")))));
+      // the buttons above the hints: the next hint comes under the last, and "Another hint" stays
+      // under the pointer (walk-through 14: it moved down a hint's height at each click)
       const actions = h("div", { className: "cra-defect-actions" });
       if (d.hints_left > 0 && !d.revealed && d.status !== "found") {
         actions.append(h("button", {
@@ -1697,6 +1698,7 @@ function render({ model, el }) {
         actions.append(h("button", { type: "button", className: "cra-btn cra-reveal", textContent: "Show the explanation", onclick: () => send({ type: "reveal", defect: d.n }, (ack) => { if (ack.ok) showDefect(d.n); }) }));
       }
       box.append(actions);
+      if (d.hints.length) box.append(h("ol", { className: "cra-hints" }, ...d.hints.map((t, i) => h("li", null, keyMarkdown((d.hints_md || [])[i], t, "cra-hint-text")))));
       if (d.revealed) {
         const proof = h("div", { className: "cra-proof" },
           h("span", { textContent: "Proof: " }), h("code", { textContent: d.proof || "" }), " ",
