@@ -166,6 +166,7 @@ function render({ model, el }) {
     form: null, // {mode: "new"|"edit", id, file, rows: [first, last], draft}
     current: null, // id of the finding focused by n/p
     override: new Map(), // file index -> collapsed, set by the chevron; cleared when "viewed" changes
+    viewedHold: null, // the file whose Viewed box this viewer just changed (markViewed)
     rowEls: [], // per file: row index -> <tr> (absent when folded)
     bodies: [], // per file: the <tbody>
     nav: [], // visible line rows in page order: [file, row]
@@ -576,7 +577,7 @@ function render({ model, el }) {
     const name = text.slice(text.lastIndexOf("/", colon >= 0 ? colon : text.length) + 1, colon >= 0 ? colon : text.length);
     const nameEnd = name.slice(-8);
     return h("span", { className: "cra-where" },
-      name.slice(0, -8),
+      ...breakable(name.slice(0, -8)),
       h("span", { className: "cra-where-lines", textContent: nameEnd + (colon >= 0 ? text.slice(colon) : "") }));
   }
 
@@ -613,7 +614,7 @@ function render({ model, el }) {
           onclick: () => toggleLocal(f.index),
         }),
         h("span", { className: `cra-status cra-status-${f.status}`, textContent: f.status }),
-        h("span", { className: "cra-path", textContent: f.path }),
+        h("span", { className: "cra-path" }, ...breakable(f.path)),
         f.old_path ? h("span", { className: "cra-oldpath", textContent: `from ${f.old_path}` }) : null,
         h("span", { className: "cra-stat" },
           h("span", { className: "cra-plus", textContent: `+${f.additions}` }), " ",
@@ -621,7 +622,7 @@ function render({ model, el }) {
         h("label", { className: "cra-viewed-toggle" },
           h("input", {
             type: "checkbox", checked: viewed.has(f.path),
-            onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
+            onchange: (e) => markViewed(f.index, e.target.checked),
           }), " Viewed"));
       const section = h("section", { className: "cra-file", dataset: { file: String(f.index) } }, head);
       if (f.binary) {
@@ -684,6 +685,27 @@ function render({ model, el }) {
     if (!after?.isConnected) return;
     const moved = after.getBoundingClientRect().top - was;
     if (moved) ui.main.scrollTop += moved;
+  }
+
+  /** The Viewed box of a file (its header's or the tree's): the file folds (or opens) with its
+   * header held still, so the next file follows right under it; a reader inside the file (its
+   * header stuck at the area's top) lands on that header, not somewhere in the files below
+   * (walk-through 14). A cursor line in sight in another file is held instead. */
+  function markViewed(fi, value) {
+    st.override.delete(fi);
+    st.viewedHold = fi;
+    send({ type: "viewed", file: fi, value });
+  }
+
+  function paintViewed() {
+    const fi = st.viewedHold;
+    st.viewedHold = null;
+    const cursor = cursorInSight();
+    if (fi === null || fi === undefined || (cursor && Number(cursor.closest("table").dataset.file) !== fi)) {
+      paintDiff();
+      return;
+    }
+    holdingStill(() => ui.files.querySelector(`section[data-file="${fi}"] > .cra-filehead`), () => paintDiffNow());
   }
 
   function toggleLocal(fi) {
@@ -1465,8 +1487,8 @@ function render({ model, el }) {
           name += `/${only[0].name}`;
           children = only[0].children;
         }
-        list.append(h("li", { className: "cra-tree-dir", title: name, style: `padding-left:${depth}em` },
-          h("span", { className: "cra-tree-dirname", textContent: `${name}/` })));
+        list.append(h("li", { className: "cra-tree-dir", title: name, style: `padding-left:${0.8 * depth}em` },
+          h("span", { className: "cra-tree-dirname" }, ...breakable(`${name}/`))));
         walk(children, depth + 1);
       }
     };
@@ -1474,10 +1496,10 @@ function render({ model, el }) {
     return list;
   }
 
-  /** A file name with break chances after "_" and "-" (<wbr>): a narrow tree wraps it there,
-   * never inside "handlers.py". */
+  /** A path or name with break chances after "/", "_" and "-" (<wbr>): a narrow place wraps it
+   * there, never inside "handlers.py" (walk-through 14: "settlement_window_calcu|lator.py"). */
   function breakable(name) {
-    const parts = String(name).split(/(?<=[_-])/);
+    const parts = String(name).split(/(?<=[/_-])/);
     return parts.flatMap((part, i) => (i ? [h("wbr"), part] : [part]));
   }
 
@@ -1485,13 +1507,13 @@ function render({ model, el }) {
     const n = perFile.get(f.index) || 0;
     return h("li", {
       className: `cra-tree-file${viewed.has(f.path) ? " cra-viewed" : ""}`,
-      style: `padding-left:${depth}em`,
+      style: `padding-left:${0.8 * depth}em`,
       dataset: { file: String(f.index), findings: String(n) },
     },
       h("input", {
         type: "checkbox", checked: viewed.has(f.path), title: "Mark as viewed",
         attrs: { "aria-label": `viewed: ${f.path}` },
-        onchange: (e) => { st.override.delete(f.index); send({ type: "viewed", file: f.index, value: e.target.checked }); },
+        onchange: (e) => markViewed(f.index, e.target.checked),
       }),
       h("button", { type: "button", className: "cra-link cra-tree-name", title: f.path, onclick: () => jumpToFile(f.index) }, ...breakable(name)),
       // the findings count keeps to the +/- counts when they wrap under the name
@@ -2031,7 +2053,7 @@ function render({ model, el }) {
       root.dataset.findingsMs = String(Math.round(performance.now() - t));
     },
     "change:verdict": () => { st.verdictSent = null; paintToolbar(); },
-    "change:viewed": () => { paintDiff(); paintAside(); paintToolbar(); },
+    "change:viewed": () => { paintViewed(); paintAside(); paintToolbar(); },
     "change:status": () => paintBanner(),
     "change:notice": () => paintBanner(),
     "change:practice": () => { paintPractice(); paintToolbar(); },
