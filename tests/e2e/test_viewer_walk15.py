@@ -9,14 +9,20 @@
 from __future__ import annotations
 
 import pytest
-from test_viewer_walk12 import lab, open_comfort, open_warmup, top  # noqa: F401 (lab: the module's JupyterLab)
 from test_viewer_comfort import AFTER, BEFORE, LONG, LONG_INDEX
 from test_viewer_layout import WIDE
+from test_viewer_walk12 import open_comfort, open_warmup, top
 from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 from course.diff import render_bundle, unified_diff
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def lab(public_bank_lab):
+    """One JupyterLab for the module, with the course's bank for the warm-up."""
+    return public_bank_lab
 
 
 def test_another_hint_stays_under_the_pointer(public_bank_lab, new_page):
@@ -86,7 +92,13 @@ def test_ticking_viewed_inside_a_file_folds_it_and_shows_the_next_file_under_its
     reader somewhere past it, in the files below."""
     # the comfort review with a second long file after the first: room to scroll below the fold
     after = {**AFTER, "web/static/zlong.py": AFTER[LONG]}
-    text = render_bundle("viewed", "Viewed", "bot", "Two long files.", unified_diff({**BEFORE, "web/static/zlong.py": BEFORE[LONG]}, after))
+    text = render_bundle(
+        "viewed",
+        "Viewed",
+        "bot",
+        "Two long files.",
+        unified_diff({**BEFORE, "web/static/zlong.py": BEFORE[LONG]}, after),
+    )
     (lab.root / "viewed.diff").write_text(text, encoding="utf-8")
     lab.write_notebook("viewed.ipynb", "from course.review import Review\nReview.open('viewed.diff')")
     page, log = new_page(viewport=WIDE)
@@ -101,14 +113,20 @@ def test_ticking_viewed_inside_a_file_folds_it_and_shows_the_next_file_under_its
     area_top = main.evaluate("m => m.getBoundingClientRect().top")
     assert abs(top(head) - area_top) <= 1, "the long file's header is not stuck at the top"
     head.locator("input[type=checkbox]").click()
-    wait_for(lambda: page.locator(f"section[data-file='{LONG_INDEX}'] .cra-filebody.cra-hidden").count() == 1, what="the file folded")
+    wait_for(
+        lambda: page.locator(f"section[data-file='{LONG_INDEX}'] .cra-filebody.cra-hidden").count() == 1,
+        what="the file folded",
+    )
     page.wait_for_timeout(300)
     assert abs(top(head) - area_top) <= 1, f"the folded file's header left the top: {top(head)} against {area_top}"
     after = page.locator(f"section[data-file='{LONG_INDEX + 1}'] > .cra-filehead")
     assert abs(top(after) - (top(head) + head.bounding_box()["height"])) <= 2, "the next file is not right under it"
     # and back: unticking opens it under the same header
     head.locator("input[type=checkbox]").click()
-    wait_for(lambda: page.locator(f"section[data-file='{LONG_INDEX}'] .cra-filebody.cra-hidden").count() == 0, what="the file open")
+    wait_for(
+        lambda: page.locator(f"section[data-file='{LONG_INDEX}'] .cra-filebody.cra-hidden").count() == 0,
+        what="the file open",
+    )
     page.wait_for_timeout(300)
     assert abs(top(head) - area_top) <= 1
     assert not unexpected_errors(log, lab.app), log.errors
