@@ -4,6 +4,8 @@
    comes in below them (it moved down a hint's height at every click).
 2. Paths wrap only after "/", "_" or "-" (the side panel, the tree and the file headers broke
    them inside words), and a file's counts stay on its name's first line in the tree.
+3. Ticking Viewed inside a file folds it under its header, with the next file right below.
+4. "Show the whole description" sits under the description's faded first lines, not over them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import pytest
 from test_viewer_comfort import AFTER, BEFORE, LONG, LONG_INDEX
 from test_viewer_layout import WIDE
-from test_viewer_walk12 import open_comfort, open_warmup, top
+from test_viewer_walk12 import code_lines_in_sight, open_comfort, open_warmup, top
 from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 from course.diff import render_bundle, unified_diff
@@ -129,4 +131,14 @@ def test_ticking_viewed_inside_a_file_folds_it_and_shows_the_next_file_under_its
     )
     page.wait_for_timeout(300)
     assert abs(top(head) - area_top) <= 1
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_show_the_whole_description_sits_under_the_faded_lines_not_over_them(lab, new_page):
+    page, log, root = open_warmup(lab, new_page, "desc-link")
+    text = root.locator(".cra-desc .cra-md")
+    whole = root.locator(".cra-desc button.cra-desc-whole")
+    assert whole.is_visible()
+    assert top(whole) >= text.bounding_box()["y"] + text.bounding_box()["height"] - 0.5, "the link covers the text"
+    assert code_lines_in_sight(page) >= 12, code_lines_in_sight(page)
     assert not unexpected_errors(log, lab.app), log.errors
