@@ -373,7 +373,13 @@ class PracticeReview(Review):
                     "finding": where(fp.finding.path, fp.finding.side, fp.finding.start, fp.finding.end),
                     "why_fine": fp.decoy.why_fine if fp.decoy is not None else None,
                     "why_fine_md": render_markdown(fp.decoy.why_fine) if fp.decoy is not None else None,
+                    # the decoy's own lines: the finding may be about another concern (walk-through 15)
+                    "decoy_where": where(fp.decoy.file, fp.decoy.side, *fp.decoy.lines)
+                    if fp.decoy is not None
+                    else None,
                     "cost": fp.cost,
+                    # a minor note on no decoy in a correct change costs nothing and spends no free one
+                    "note": not result.defects and fp.finding.severity == "minor" and fp.decoy is None,
                 }
                 for fp in result.false_positives
             ],

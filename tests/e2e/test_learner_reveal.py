@@ -322,6 +322,8 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
         "from course.practice import practice\n"
         f"review = practice({SLUG!r}, bank={str(bank)!r})\n"
         f"review.flag({CART!r}, 14, 'logic', 'rounds down')\n"
+        f"review.flag({CART!r}, 13, 'logic', 'and here', severity='minor')\n"
+        f"review.flag({CART!r}, 3, 'logic', 'a blank line', severity='minor')\n"
         "review",
     )
     page, log = new_page()
@@ -332,6 +334,23 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
     wait_for(lambda: "no defects to find" in root.locator(".cra-score").inner_text(), what="the score line")
     line_text = root.locator(".cra-score").inner_text()
     assert "precision" not in line_text and "recall" not in line_text, line_text
+    # walk-through 15: what each finding cost, in words true of a change with no defects
+    costs = dict(
+        zip(
+            root.locator(".cra-practice li .cra-where").all_inner_texts(),
+            root.locator(".cra-fp-cost").all_inner_texts(),
+        )
+    )
+    assert "defect earns" not in " ".join(costs.values()), costs
+    assert (
+        "the first finding that lands on a decoy or claims more than a minor note costs nothing" in costs[f"{CART}:13"]
+    )
+    assert "costs 0.5 of the score (on a correct change the right verdict earns all of it)" in costs[f"{CART}:14"]
+    assert "a minor note on a correct change costs nothing" in costs[f"{CART}:3"]
+    # a finding on a decoy is told which lines the decoy is
+    assert (
+        f"It lies on {CART}:14, which looks suspicious but is fine" in root.locator(".cra-why-fine").first.inner_text()
+    )
     assert not unexpected_errors(log, lab.app), log.errors
 
 

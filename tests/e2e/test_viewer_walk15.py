@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import pytest
-from test_viewer_comfort import AFTER, BEFORE, LONG, LONG_INDEX
+from test_viewer_comfort import AFTER, BEFORE, LONG, LONG_INDEX, write_comfort
 from test_viewer_layout import WIDE
 from test_viewer_walk12 import code_lines_in_sight, open_comfort, open_warmup, top
 from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
@@ -141,4 +141,102 @@ def test_show_the_whole_description_sits_under_the_faded_lines_not_over_them(lab
     assert whole.is_visible()
     assert top(whole) >= text.bounding_box()["y"] + text.bounding_box()["height"] - 0.5, "the link covers the text"
     assert code_lines_in_sight(page) >= 12, code_lines_in_sight(page)
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+SLIVER = """() => {
+  const box = document.querySelector('.cra-root .cra-main').getBoundingClientRect();
+  for (const sec of document.querySelectorAll('.cra-root section.cra-file')) {
+    const r = sec.getBoundingClientRect();
+    if (r.bottom > box.top + 0.5 && r.top < box.top - 0.5) {
+      const head = sec.querySelector('.cra-filehead').offsetHeight;
+      return r.bottom - box.top < head + 20 ? r.bottom - box.top : 0;
+    }
+  }
+  return 0;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(1440, 560), (1440, 813), (1440, 997)])  # heights that showed one
+def test_going_to_a_finding_leaves_no_sliver_of_the_file_above(lab, new_page, viewport):
+    """Walk-through 14: after jumping to a finding in Full width, 12 px of the previous file's
+    sticky header showed above the finding's own file."""
+    page, log = open_comfort(lab, new_page)
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    page.locator(".cra-root button.cra-fullwidth").click()
+    page.locator(".cra-root.cra-full").wait_for()
+    slivers = []
+    for n in range(page.locator(".cra-findinglist .cra-finding-link").count()):
+        page.locator(".cra-findinglist .cra-finding-link").nth(n).click()
+        page.wait_for_timeout(300)
+        slivers.append(page.evaluate(SLIVER))
+    assert slivers == [0] * len(slivers), f"slivers of the file above, in px: {slivers}"
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_key_brings_the_whole_review_into_the_notebooks_view(lab, new_page):
+    """Walk-through 15: with the review's bottom below the notebook's view (JupyterLab had put the
+    cell's top in view), j took the cursor out of sight and ? opened the key list 11 px into view."""
+    for left in ("catalog-search-filter.findings.json", ".catalog-search-filter.practice.json"):
+        (lab.root / left).unlink(missing_ok=True)
+    lab.write_notebook(
+        "whole.ipynb",
+        "x = 1\n" * 12,
+        "from course.practice import practice\npractice('catalog-search-filter')",
+        "y = 2",
+    )
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, "whole.ipynb")
+    root = page.locator(".cra-root")
+    view_bottom = "() => document.querySelector('.jp-WindowedPanel-outer').getBoundingClientRect().bottom"
+    # the review's bottom 120 px below the notebook's view
+    page.evaluate(
+        """() => { const o = document.querySelector('.jp-WindowedPanel-outer'), r = document.querySelector('.cra-root');
+                   o.scrollTop += r.getBoundingClientRect().bottom - o.getBoundingClientRect().bottom - 120; }"""
+    )
+    page.wait_for_timeout(300)
+    box = root.bounding_box()
+    assert box["y"] + box["height"] > page.evaluate(view_bottom) + 100
+    root.evaluate("r => r.focus({ preventScroll: true })")  # as a click on it would leave it
+    page.wait_for_timeout(200)
+    box = root.bounding_box()
+    assert box["y"] + box["height"] > page.evaluate(view_bottom) + 100
+    page.keyboard.press("j")
+    page.wait_for_timeout(300)
+    box = root.bounding_box()
+    assert box["y"] + box["height"] <= page.evaluate(view_bottom) + 1, "j left the review's bottom out of view"
+    assert box["y"] >= page.locator(".jp-WindowedPanel-outer").bounding_box()["y"] - 1, "and its top"
+    cursor = page.locator(".cra-root tr.cra-cursor")
+    assert cursor.bounding_box()["y"] + cursor.bounding_box()["height"] <= page.evaluate(view_bottom)
+    page.keyboard.press("?")
+    legend = page.locator(".cra-root .cra-help")
+    page.wait_for_timeout(300)
+    lb = legend.bounding_box()
+    assert lb["y"] + lb["height"] <= page.evaluate(view_bottom) + 1, "the key list is below the view"
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_wheel_over_the_diff_stops_at_its_end_and_leaves_the_notebook_still(lab, new_page):
+    """Walk-through 15: twelve flicks over the diff reached its end, then scrolled the notebook
+    1,500 px and the review left the screen."""
+    write_comfort(lab)
+    lab.write_notebook("wheel.ipynb", "from course.review import Review\nReview.open('comfort.diff')", "y = 2\n" * 60)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, "wheel.ipynb")
+    main = page.locator(".cra-root .cra-main")
+    outer = page.locator(".jp-WindowedPanel-outer")
+    box = main.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    before = outer.evaluate("o => o.scrollTop")
+    for _ in range(12):
+        page.mouse.wheel(0, 800)
+        page.wait_for_timeout(120)
+    page.wait_for_timeout(500)
+    assert main.evaluate("m => m.scrollTop + m.clientHeight >= m.scrollHeight - 2"), "the diff did not reach its end"
+    assert outer.evaluate("o => o.scrollTop") == before, "the wheel carried on into the notebook"
+    # off the review, the wheel scrolls the notebook
+    page.mouse.move(box["x"] + box["width"] / 2, outer.bounding_box()["y"] + outer.bounding_box()["height"] - 20)
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(500)
+    assert outer.evaluate("o => o.scrollTop") != before
     assert not unexpected_errors(log, lab.app), log.errors

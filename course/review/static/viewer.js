@@ -433,6 +433,21 @@ function render({ model, el }) {
 
   /** The box the notebook scrolls in around the review (JupyterLab's and Notebook 7's view of
    * the cells): the nearest ancestor that scrolls and has something to scroll. */
+  /** A key handled by the review brings the whole review into the notebook's view, scrolling the
+   * notebook the least that does it (walk-through 15: with the review's bottom below the view,
+   * j took the cursor, and ? the key list, out of sight). The review fits: fitToNotebook keeps
+   * it shorter than the view. Keys only: a click never moves what is under the pointer. */
+  function wholeInNotebook() {
+    if (root.classList.contains("cra-full")) return;
+    const view = root.closest(".jp-WindowedPanel-outer") || notebookScroller();
+    if (!view) return;
+    const v = view.getBoundingClientRect();
+    const bottom = Math.min(v.bottom, window.innerHeight);
+    const r = root.getBoundingClientRect();
+    if (r.bottom > bottom + 1) view.scrollTop += Math.min(r.bottom - bottom, r.top - v.top);
+    else if (r.top < v.top - 1) view.scrollTop += r.top - v.top;
+  }
+
   function notebookScroller() {
     for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
       if (/auto|scroll/.test(getComputedStyle(a).overflowY) && a.scrollHeight > a.clientHeight) return a;
@@ -1108,6 +1123,22 @@ function render({ model, el }) {
     else if (bottom > box.bottom) ui.main.scrollTop += bottom - box.bottom;
   }
 
+  /** After a jump to `el`: when all that shows of a file at the area's top is a sliver (its
+   * sticky header squeezed to a strip, walk-through 14: 12 px of it in Full width), the next
+   * file's top goes to the area's top instead; `el` moves up by the sliver, and stays in sight. */
+  function noSliverAbove(el) {
+    if (!el?.isConnected) return;
+    const top = ui.main.getBoundingClientRect().top;
+    const cut = [...ui.files.querySelectorAll(":scope > section.cra-file")].find((sec) => {
+      const r = sec.getBoundingClientRect();
+      return r.top < top - 0.5 && r.bottom > top + 0.5;
+    });
+    if (!cut || cut.contains(el)) return;
+    const shows = cut.getBoundingClientRect().bottom - top;
+    const sliver = (cut.querySelector(".cra-filehead")?.offsetHeight || 0) + 20;
+    if (shows < sliver && el.getBoundingClientRect().top - shows >= top) ui.main.scrollTop += shows;
+  }
+
   function scrollIntoView(el) {
     scrollMain(el, "nearest");
   }
@@ -1169,6 +1200,7 @@ function render({ model, el }) {
         // and its buttons in the window, when the review runs below it (walk-through 11: Delete
         // sat under the window's edge); the notebook moves, as the learner asked for the card
         if (el.getBoundingClientRect().bottom > window.innerHeight) el.scrollIntoView({ block: "nearest" });
+        noSliverAbove(el);
       }
       if (f && f.rows) st.cursor = { file: f.file, row: f.rows[1] };
     }
@@ -1253,7 +1285,10 @@ function render({ model, el }) {
         if (e.shiftKey && (e.key === "ArrowDown" || e.key === "ArrowUp")) moveCursor(e.key === "ArrowDown" ? 1 : -1, true);
         else handled = false;
     }
-    if (handled) e.preventDefault();
+    if (handled) {
+      e.preventDefault();
+      wholeInNotebook();
+    }
     // While the viewer has focus, plain keys are the viewer's (no "a"/"b"/"dd" on the notebook).
     if (e.key !== "Tab" && !(e.shiftKey && e.key === "Enter")) e.stopPropagation();
   }
@@ -1749,10 +1784,10 @@ function render({ model, el }) {
     });
     const fps = (p.false_positives || []).map((fp) => h("li", null,
       h("span", { className: "cra-where", textContent: fp.finding }),
-      h("span", { className: "cra-fp-cost", textContent: fp.cost
-        ? ` costs ${fp.cost} of the credit (a minor defect earns 1, a blocker 3): each finding that hits no defect after the first does`
-        : ` is free: the first finding that hits no defect costs nothing${(p.defects || []).length ? "" : ", nor does a minor note on a correct change"}` }),
-      fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" }, h("span", { textContent: "Looks suspicious, but is fine:" }), keyMarkdown(fp.why_fine_md, fp.why_fine)) : null));
+      h("span", { className: "cra-fp-cost", textContent: fpCost(fp, (p.defects || []).length > 0) }),
+      fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" },
+        h("span", { textContent: fp.decoy_where ? `It lies on ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
+        keyMarkdown(fp.why_fine_md, fp.why_fine)) : null));
     // The score line is the summary of a <details>: the learner folds the feedback away to
     // review on, and the toolbar's score button brings it back.
     const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
@@ -1826,6 +1861,21 @@ function render({ model, el }) {
       h("ul", null, ...items.map((d) => h("li", null,
         h("button", { type: "button", className: "cra-link cra-where cra-decoy-place", textContent: d.where, title: "Show these lines in the diff", onclick: () => jumpToSpan(d.span) }),
         h("div", { className: "cra-muted cra-why-fine" }, h("span", { textContent: "Looks suspicious, but is fine:" }), keyMarkdown(d.why_fine_md, d.why_fine))))));
+  }
+
+  /** What a finding that hit no defect cost, and why. A correct change has no defect to earn
+   * credit on: its verdict earns the score (walk-through 15 read "costs 0.5 of the credit (a
+   * minor defect earns 1...)" on a change with no defects, beside "nor does a minor note"). */
+  function fpCost(fp, defects) {
+    if (defects) {
+      return fp.cost
+        ? ` costs ${fp.cost} of the credit (a minor defect earns 1, a blocker 3): each finding that hits no defect after the first does`
+        : " is free: the first finding that hits no defect costs nothing";
+    }
+    if (fp.note) return " is free: a minor note on a correct change costs nothing";
+    return fp.cost
+      ? ` costs ${fp.cost} of the score (on a correct change the right verdict earns all of it): each finding after the first that lands on a decoy or claims more than a minor note does`
+      : " is free: the first finding that lands on a decoy or claims more than a minor note costs nothing";
   }
 
   function helpedCount(p) {
