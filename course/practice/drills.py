@@ -168,8 +168,8 @@ def cut(exercise: Exercise, defect: Defect, *, slug: str, note: str = "") -> tup
     more = f" This part holds {len(defects)} defects, and the score counts each." if len(defects) > 1 else ""
     description = (
         f"A drill: part of *{exercise.title}*, a change you reviewed before, cut around one kind of "
-        "defect you missed there or have not seen for a while. Flag what is wrong, with its category, "
-        f"and submit; the rest of the change is not shown.{more}"
+        "defect you missed there or have not seen for a while. Flag what is wrong (with its category), "
+        f"choose a verdict and submit; the rest of the change is not shown.{more}"
     ) + (f"\n\n{note}" if note else "")
     bundle = parse_bundle(render_bundle(slug, f"Drill: {exercise.title}", exercise.author, description, text))
     return bundle, Key(defects=tuple(defects), decoys=tuple(decoys), verdict="request-changes")
