@@ -297,6 +297,25 @@ def test_a_drill_comes_from_a_review_not_just_done_when_there_is_one(tmp_path):
     assert "You reviewed this change" not in chosen.bundle.description
 
 
+@pytest.mark.parametrize("how", ["helped", "missed", "miscategorised"])
+def test_a_drill_is_cut_around_the_defect_the_learner_did_not_find_alone(tmp_path, how):
+    """Walk-through 15 missed product-review-xss's innerHTML defect, found it after a hint, and
+    was drilled on the other defect of the pattern, found without help."""
+    key = Bank(BANK).get("product-review-xss").key
+    first, second = key.defects  # both unescaped-output; by id, "review-body..." comes first
+    assert first.pattern == second.pattern == "unescaped-output" and first.id < second.id
+    outcomes = (
+        DefectOutcome(first.id, "found", first.category, first.pattern),
+        DefectOutcome(
+            second.id, "found" if how == "helped" else how, second.category, second.pattern, helped=how == "helped"
+        ),
+    )
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    LearnerRecord(tmp_path).append(Attempt(iso(when), "product-review-xss", "review", 0.5, 0.5, 1.0, True, outcomes))
+    chosen = next_drill(tmp_path, Bank(BANK), pattern="unescaped-output")
+    assert chosen.defect.id == second.id
+
+
 def test_when_only_a_fresh_review_holds_the_pattern_the_drill_says_so(tmp_path):
     record_review(tmp_path, "help-search-deep-link", "unescaped-output", days_ago=0)
     now = dt.datetime.now(dt.UTC)

@@ -195,12 +195,17 @@ def _last_reviews(state: RecordState) -> dict[str, _dt.datetime]:
 def _candidates(
     bank: Bank, state: RecordState, pattern: str, now: _dt.datetime, last: dict[str, _dt.datetime]
 ) -> list[tuple[bool, int, str, str, Exercise, Defect]]:
-    """The pattern's defects in reviewed exercises, best first: not freshly reviewed, then least
+    """The pattern's defects in reviewed exercises, best first: not freshly reviewed, then the
+    ones the learner's latest attempt at them did not find unaided (missed, miscategorised or
+    found with help; walk-through 15 was drilled on the one it had found alone), then least
     drilled, then by exercise and id (so the choice is the same on every run)."""
     drilled: dict[tuple[str, str], int] = {}
+    struggled: dict[tuple[str, str], bool] = {}  # attempts are in time order: the latest wins
     for a in state.attempts:
         if a.kind == "drill":
             drilled[(a.exercise, a.drill)] = drilled.get((a.exercise, a.drill), 0) + 1
+        for o in a.defects:
+            struggled[(a.exercise, o.id)] = o.status != "found" or o.helped
     found = []
     for slug in _reviewed(state):
         try:
@@ -213,8 +218,9 @@ def _candidates(
         fresh = slug in last and now - last[slug] < FRESH
         for d in defects:
             if d.pattern == pattern:
-                found.append((fresh, drilled.get((slug, d.id), 0), slug, d.id, exercise, d))
-    return sorted(found, key=lambda c: c[:4])
+                easy = not struggled.get((slug, d.id), True)
+                found.append((fresh, easy, drilled.get((slug, d.id), 0), slug, d.id, exercise, d))
+    return sorted(found, key=lambda c: c[:5])
 
 
 def _legacy_name(slug: str, defect: Defect, round_: int) -> str:
@@ -282,7 +288,7 @@ def next_drill(
     for p in wanted:
         options = _candidates(bank, state, p, now, last)
         if options:
-            fresh, _, slug, _, exercise, defect = options[0]
+            fresh, _, _, slug, _, exercise, defect = options[0]
             name, sidecar = _sidecar(directory, slug, defect, state, exercise.slug)
             note = ""
             if fresh:
