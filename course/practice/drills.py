@@ -194,7 +194,7 @@ def _last_reviews(state: RecordState) -> dict[str, _dt.datetime]:
 
 def _candidates(
     bank: Bank, state: RecordState, pattern: str, now: _dt.datetime, last: dict[str, _dt.datetime]
-) -> list[tuple[bool, int, str, str, Exercise, Defect]]:
+) -> list[tuple[bool, bool, int, str, str, Exercise, Defect]]:
     """The pattern's defects in reviewed exercises, best first: not freshly reviewed, then the
     ones the learner's latest attempt at them did not find unaided (missed, miscategorised or
     found with help; walk-through 15 was drilled on the one it had found alone), then least
