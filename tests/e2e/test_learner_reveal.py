@@ -351,6 +351,11 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
     assert (
         f"It lies on {CART}:14, which looks suspicious but is fine" in root.locator(".cra-why-fine").first.inner_text()
     )
+    # a finding on nothing in the key says so, rather than nothing (walk-through 15)
+    (nothing,) = root.locator(".cra-fp-nothing").all_inner_texts()
+    assert "The key has nothing on these lines, neither a defect nor a decoy" in nothing
+    where = root.locator(".cra-practice li", has=page.locator(".cra-fp-nothing")).locator(".cra-where")
+    assert where.inner_text() == f"{CART}:3"
     assert not unexpected_errors(log, lab.app), log.errors
 
 

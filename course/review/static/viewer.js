@@ -1787,7 +1787,9 @@ function render({ model, el }) {
       h("span", { className: "cra-fp-cost", textContent: fpCost(fp, (p.defects || []).length > 0) }),
       fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" },
         h("span", { textContent: fp.decoy_where ? `It lies on ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
-        keyMarkdown(fp.why_fine_md, fp.why_fine)) : null));
+        keyMarkdown(fp.why_fine_md, fp.why_fine))
+        // walk-through 15: with no decoy there, the learner could not tell noise from a fair point
+        : h("div", { className: "cra-muted cra-fp-nothing", textContent: "The key has nothing on these lines, neither a defect nor a decoy: it may be a fair point this exercise does not teach, or a misreading. Compare it with the defects above." })));
     // The score line is the summary of a <details>: the learner folds the feedback away to
     // review on, and the toolbar's score button brings it back.
     const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
