@@ -98,22 +98,34 @@ why_fine = {_toml(why_fine)}
     return bank
 
 
-def open_practice(lab, new_page, folder: str, bank: Path, *, record_html: bool = False):
-    """Flag defect B (found) and the decoy (a false positive), submit, show both hints of A and
-    reveal it; returns (page, log, defect A's <li>)."""
+def run_practice(lab, new_page, folder: str, bank: Path, *flags: str, record_html: bool = False):
+    """A practice notebook on `bank`'s viewer-cart in its own folder, with `review.flag(CART, ...)`
+    for each of `flags`, open and run; returns (page, log)."""
     (lab.root / folder).mkdir()
+    body = "".join(f"review.flag({CART!r}, {flag})\n" for flag in flags)
     lab.write_notebook(
         f"{folder}/p.ipynb",
-        "from course.practice import practice\n"
-        f"review = practice({SLUG!r}, bank={str(bank)!r})\n"
-        f"review.flag({CART!r}, 10, 'edge-case', 'empty cart')\n"
-        f"review.flag({CART!r}, 14, 'logic', 'rounds down')\n"
-        "review",
+        f"from course.practice import practice\nreview = practice({SLUG!r}, bank={str(bank)!r})\n{body}review",
     )
     page, log = new_page()
     if record_html:
         page.add_init_script(RECORD_HTML)
     open_and_run(page, lab, f"{folder}/p.ipynb")
+    return page, log
+
+
+def open_practice(lab, new_page, folder: str, bank: Path, *, record_html: bool = False):
+    """Flag defect B (found) and the decoy (a false positive), submit, show both hints of A and
+    reveal it; returns (page, log, defect A's <li>)."""
+    page, log = run_practice(
+        lab,
+        new_page,
+        folder,
+        bank,
+        "10, 'edge-case', 'empty cart'",
+        "14, 'logic', 'rounds down'",
+        record_html=record_html,
+    )
     root = page.locator(".cra-root")
     submit_review(root)
     page.locator(".cra-score-value").wait_for()
@@ -316,18 +328,8 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
         f'[[decoy]]\nfile = "{CART}"\nside = "new"\nlines = [14, 14]\nwhy_fine = "Rounding down is the policy."\n',
         encoding="utf-8",
     )
-    (lab.root / "correct").mkdir()
-    lab.write_notebook(
-        "correct/p.ipynb",
-        "from course.practice import practice\n"
-        f"review = practice({SLUG!r}, bank={str(bank)!r})\n"
-        f"review.flag({CART!r}, 14, 'logic', 'rounds down')\n"
-        f"review.flag({CART!r}, 13, 'logic', 'and here', severity='minor')\n"
-        f"review.flag({CART!r}, 3, 'logic', 'a blank line', severity='minor')\n"
-        "review",
-    )
-    page, log = new_page()
-    open_and_run(page, lab, "correct/p.ipynb")
+    flags = ("14, 'logic', 'rounds down'", "13, 'logic', 'and here', severity='minor'")
+    page, log = run_practice(lab, new_page, "correct", bank, *flags, "3, 'logic', 'a blank line', severity='minor'")
     root = page.locator(".cra-root")
     root.locator("button.cra-verdict-approve").click()
     root.locator("button.cra-submit").click()
@@ -364,16 +366,7 @@ def test_decoys_left_alone_are_counted_then_explained_and_linked_once_every_defe
     bank = write_bank(
         tmp_path, hint=HINT_A1, explanation=EXPLANATION_A, why_fine=WHY_FINE, fixed_line="    return sum(prices)"
     )
-    (lab.root / "alone").mkdir()
-    lab.write_notebook(
-        "alone/p.ipynb",
-        "from course.practice import practice\n"
-        f"review = practice({SLUG!r}, bank={str(bank)!r})\n"
-        f"review.flag({CART!r}, 10, 'edge-case', 'empty cart')\n"
-        "review",
-    )
-    page, log = new_page()
-    open_and_run(page, lab, "alone/p.ipynb")
+    page, log = run_practice(lab, new_page, "alone", bank, "10, 'edge-case', 'empty cart'")
     root = page.locator(".cra-root")
     submit_review(root)
     page.locator(".cra-score-value").wait_for()
