@@ -127,6 +127,20 @@ def test_decoy_is_attached_to_a_false_positive():
     assert {fp["finding_id"]: fp["decoy"] for fp in out} == {"on-decoy": "the retry is bounded", "elsewhere": None}
 
 
+def test_a_finding_is_told_about_the_decoy_on_its_own_lines_before_one_it_reaches_by_slack():
+    """Walk-throughs 15 and 16 flagged line 57 about the approval's reuse and were told about the
+    decoy at 55-56 (one line of slack), not the one on 57-58."""
+    near = Decoy(file="app.py", side="new", lines=(55, 56), why_fine="casefold")
+    own = Decoy(file="app.py", side="new", lines=(57, 58), why_fine="reuse")
+    k = key(decoys=[near, own], verdict="approve")
+    for (start, end), told in ((57, 57), "reuse"), ((56, 56), "casefold"), ((56, 57), "casefold"), ((59, 59), "reuse"):
+        (fp,) = score([finding(start=start, end=end)], k, "approve").false_positives
+        assert fp.decoy is not None and fp.decoy.why_fine == told, (start, end)
+    # which decoy never changes what it costs
+    both = score([finding("a", start=57, end=57), finding("b", start=54, end=54)], k, "approve")
+    assert [fp.cost for fp in both.false_positives] == [0.0, 0.5]
+
+
 def test_a_finding_that_credits_a_defect_is_not_reported_on_a_decoy():
     decoy = Decoy(file="app.py", side="new", lines=(13, 14), why_fine="fine")
     s = score([finding(start=12, end=13)], key(defect(), decoys=[decoy]))

@@ -20,7 +20,8 @@ Rules (docs/design.md, "Scoring"):
   (blocker 3, major 2, minor 1): status "found". A hit with another category earns half:
   status "miscategorised". A defect no finding credits is "missed".
 - A finding that credits nothing is a false positive; if it hits a decoy (same rule as for
-  defects, first decoy in key order) the decoy is attached so feedback can show `why_fine`.
+  defects) the decoy is attached so feedback can show `why_fine`: the first decoy in key order
+  whose lines the finding overlaps exactly, else the first it reaches with the line of slack.
   False positives are ordered canonically; the first costs nothing, each further one 0.5.
 - score = clamp((credit - penalty) / total_weight, 0, 1), a plain float rounded to 4 places.
 - recall = defects credited (either status) / defects; 1.0 when the key has no defects.
@@ -70,6 +71,23 @@ def hits(finding: Finding, target: Defect | Decoy) -> bool:
     slack on each side."""
     spans = target.spans if isinstance(target, Defect) else ((target.file, target.side, *target.lines),)
     return any(_on(finding, *span) for span in spans)
+
+
+def _decoy_hit(finding: Finding, decoys: Iterable[Decoy]) -> Decoy | None:
+    """The decoy a finding lands on: first one its lines overlap exactly, else the first it
+    reaches with the line of slack (key order). Which one only changes the `why_fine` shown, never
+    the cost: a flag on line 57 reached a decoy ending at 56 and was told about it, not about the
+    decoy on its own lines (walk-throughs 15 and 16)."""
+    reached = [d for d in decoys if hits(finding, d)]
+    exact = [
+        d
+        for d in reached
+        if finding.path == d.file
+        and finding.side == d.side
+        and finding.start <= d.lines[1]
+        and finding.end >= d.lines[0]
+    ]
+    return (exact or reached or [None])[0]
 
 
 @dataclass(frozen=True)
@@ -278,7 +296,7 @@ def score(findings: Iterable[Finding], key: Key, verdict: str | None = None) -> 
     for fi, finding in enumerate(ordered):
         if fi in credited:
             continue
-        decoy = next((d for d in key.decoys if hits(finding, d)), None)
+        decoy = _decoy_hit(finding, key.decoys)
         if not key.defects and finding.severity == "minor" and decoy is None:
             cost = 0.0  # a nit or a question on a correct change: reviewers leave those on approvals
         else:

@@ -240,3 +240,31 @@ def test_the_wheel_over_the_diff_stops_at_its_end_and_leaves_the_notebook_still(
     page.wait_for_timeout(500)
     assert outer.evaluate("o => o.scrollTop") != before
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_finding_saved_with_ctrl_enter_shows_its_whole_card(lab, new_page):
+    """Walk-throughs 15 and 16: saved with Ctrl+Enter near the area's bottom, the card showed 36
+    of its 89 px, its comment hidden. With no pointer to keep still, the whole card shows."""
+    page, log = open_comfort(lab, new_page)
+    main = page.locator(".cra-root .cra-main")
+    target = line(page, LONG_INDEX, new=70)
+    target.evaluate(
+        "tr => { const m = tr.closest('.cra-main'); m.scrollTop += tr.getBoundingClientRect().bottom - m.getBoundingClientRect().bottom + 4; }"
+    )
+    page.wait_for_timeout(300)
+    target.click()
+    form = page.locator(".cra-form")
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("minor")
+    form.locator("textarea").fill("doubles the middle window too,\nso the total is off by one window")
+    page.keyboard.press("Control+Enter")
+    form.wait_for(state="detached")
+    card = page.locator(".cra-card", has_text="doubles the middle window too")
+    card.wait_for()
+    page.wait_for_timeout(300)
+    c, m = card.bounding_box(), main.bounding_box()
+    view = page.locator(".jp-WindowedPanel-outer").bounding_box()
+    assert c["y"] + c["height"] <= m["y"] + m["height"] + 1, f"the card's bottom is hidden: {c} in {m}"
+    assert c["y"] + c["height"] <= view["y"] + view["height"] + 1, "the card is below the notebook's view"
+    assert c["y"] >= m["y"] - 1
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -188,6 +188,7 @@ function render({ model, el }) {
     stopShowing: null, // ends showWhenRun's watch
     holdRow: null, // {file, row}: the line held still while an opened fold is painted
     showSaved: null, // the id of a finding just saved, whose card's head is brought into sight
+    showWhole: false, // ... and the whole card, with the review in the notebook's view: saved by a key
     beforeSubmit: null, // {file, row, offset}: the line at the top of the diff when Submit was pressed
     fitTimer: 0, fitting: null, // fitToNotebook's wait for the notebook, and its ResizeObserver
     verdictSent: null, // a verdict clicked, until the kernel's answer ("" for none)
@@ -857,7 +858,18 @@ function render({ model, el }) {
     const saved = id && [...ui.files.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id);
     if (!saved) return;
     st.showSaved = null;
-    const shown = ui.main.getBoundingClientRect().bottom - saved.getBoundingClientRect().top;
+    const box = ui.main.getBoundingClientRect();
+    const r = saved.getBoundingClientRect();
+    if (st.showWhole) {
+      // Ctrl+Enter: no pointer to keep still, so the whole card shows (walk-throughs 15, 16: its
+      // comment was under the area's edge), its head first if it is taller than the area
+      st.showWhole = false;
+      const cover = saved.closest("section.cra-file")?.querySelector(".cra-filehead")?.offsetHeight || 0;
+      if (r.bottom > box.bottom) ui.main.scrollTop += Math.min(r.bottom - box.bottom, r.top - (box.top + cover));
+      wholeInNotebook();
+      return;
+    }
+    const shown = box.bottom - r.top;
     if (shown < SAVED_CARD_LINE) ui.main.scrollTop += SAVED_CARD_LINE - shown;
   }
 
@@ -1048,7 +1060,8 @@ function render({ model, el }) {
     if (hadForm) root.focus({ preventScroll: true });
   }
 
-  function save() {
+  /** Save the form; `byKey` (Ctrl+Enter) shows the whole saved card after (showSavedHead). */
+  function save(byKey = false) {
     const form = st.form;
     if (!form) return;
     const d = form.draft;
@@ -1066,7 +1079,7 @@ function render({ model, el }) {
     const at = form.mode === "new" ? { file: form.file, row: form.rows[1] } : st.cursor;
     const done = (ack) => {
       if (ack.ok) {
-        if (ack.id) { st.current = ack.id; st.showSaved = ack.id; }
+        if (ack.id) { st.current = ack.id; st.showSaved = ack.id; st.showWhole = byKey; }
         st.cursor = at;
         if (st.undo) dropUndo();
         st.form = null;
@@ -1231,7 +1244,7 @@ function render({ model, el }) {
     const inField = e.target instanceof HTMLElement && e.target.closest("textarea, input, select, .cra-form");
     const mod = e.ctrlKey || e.metaKey;
     if (mod && e.key === "Enter") {
-      if (st.form) { e.preventDefault(); e.stopPropagation(); save(); }
+      if (st.form) { e.preventDefault(); e.stopPropagation(); save(true); }
       return;
     }
     if (e.key === "Escape") {
