@@ -79,15 +79,8 @@ def _decoy_hit(finding: Finding, decoys: Iterable[Decoy]) -> Decoy | None:
     the cost: a flag on line 57 reached a decoy ending at 56 and was told about it, not about the
     decoy on its own lines (walk-throughs 15 and 16)."""
     reached = [d for d in decoys if hits(finding, d)]
-    exact = [
-        d
-        for d in reached
-        if finding.path == d.file
-        and finding.side == d.side
-        and finding.start <= d.lines[1]
-        and finding.end >= d.lines[0]
-    ]
-    return (exact or reached or [None])[0]
+    exact = [d for d in reached if finding.start <= d.lines[1] and finding.end >= d.lines[0]]
+    return next(iter(exact or reached), None)
 
 
 @dataclass(frozen=True)
