@@ -170,6 +170,9 @@ def test_submitting_with_an_unsaved_finding_open_says_it_is_left_out(lab, new_pa
     ask = root.locator(".cra-draft-ask")
     ask.wait_for()
     assert "viewercart/cart.py:10 is not saved" in ask.inner_text()
+    # the range grown while the ask shows: it names the new range (walk-through 16 kept ":10")
+    line(page, 0, new=11).locator("td.cra-code").click(modifiers=["Shift"])
+    wait_for(lambda: "viewercart/cart.py:10-11 is not saved" in ask.inner_text(), what="the ask's new range")
     page.wait_for_timeout(300)
     assert root.locator(".cra-score-value").count() == 0
     root.locator("button.cra-submit-anyway").click()  # without the draft: then the verdict is asked

@@ -539,6 +539,7 @@ function render({ model, el }) {
 
   function askBar(ask) {
     const where = formWhere(st.form);
+    ask.where = where;
     const [text, label] = ask.kind === "draft"
       ? [`Your finding at ${where} is not saved, so it would not be part of this review: save it (Ctrl+Enter) or cancel it (Esc), or `, "Submit without it"]
       : ["No verdict chosen. A review ends with one, and the score says whether yours matches the key's: choose one above, or ", "Submit without a verdict"];
@@ -847,6 +848,8 @@ function render({ model, el }) {
     // the banner's "your unsaved finding ... is open again" goes with that form, whichever way it went
     if ((st.draftNote || "") !== draftNoteWhere()) paintBanner();
     if (st.ask && st.ask.kind === "draft" && !st.form) { st.ask = null; paintToolbar(); }
+    // the ask names the form's range: a range grown since says so (walk-through 16: it kept ":25")
+    else if (st.ask && st.ask.kind === "draft" && st.ask.where !== formWhere(st.form)) paintToolbar();
   }
 
   /** A finding just saved on the area's last line showed no card, only the side panel said it
