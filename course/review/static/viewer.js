@@ -432,8 +432,6 @@ function render({ model, el }) {
     if (scroller) scroller.scrollTop += moved;
   }
 
-  /** The box the notebook scrolls in around the review (JupyterLab's and Notebook 7's view of
-   * the cells): the nearest ancestor that scrolls and has something to scroll. */
   /** A key handled by the review brings the whole review into the notebook's view, scrolling the
    * notebook the least that does it (walk-through 15: with the review's bottom below the view,
    * j took the cursor, and ? the key list, out of sight). The review fits: fitToNotebook keeps
@@ -443,12 +441,14 @@ function render({ model, el }) {
     const view = root.closest(".jp-WindowedPanel-outer") || notebookScroller();
     if (!view) return;
     const v = view.getBoundingClientRect();
-    const bottom = Math.min(v.bottom, window.innerHeight);
+    const bottom = visibleBottom();
     const r = root.getBoundingClientRect();
     if (r.bottom > bottom + 1) view.scrollTop += Math.min(r.bottom - bottom, r.top - v.top);
     else if (r.top < v.top - 1) view.scrollTop += r.top - v.top;
   }
 
+  /** The box the notebook scrolls in around the review (JupyterLab's and Notebook 7's view of
+   * the cells): the nearest ancestor that scrolls and has something to scroll. */
   function notebookScroller() {
     for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
       if (/auto|scroll/.test(getComputedStyle(a).overflowY) && a.scrollHeight > a.clientHeight) return a;
@@ -1012,6 +1012,17 @@ function render({ model, el }) {
     return top;
   }
 
+  /** How far down the window a row of the review can be seen: above the window's edge and the
+   * bottom of every box that clips the review (JupyterLab's status bar sits under the notebook's
+   * view, so "in the window" was not "in sight": walk-through 16's form opened under it). */
+  function visibleBottom() {
+    let bottom = window.innerHeight;
+    for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (/auto|scroll|hidden|clip/.test(getComputedStyle(a).overflowY)) bottom = Math.min(bottom, a.getBoundingClientRect().bottom);
+    }
+    return bottom;
+  }
+
   function openForm(fi, a, b, focusField = true) {
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
@@ -1036,7 +1047,7 @@ function render({ model, el }) {
     // Focus moves nothing: a focus() that scrolled the notebook to the field would move every
     // line under the pointer. Only a form still out of the window's sight is scrolled to.
     if (focusField) root.querySelector(".cra-form .cra-category")?.focus({ preventScroll: true });
-    if (formRow && (formRow.getBoundingClientRect().top < visibleTop(formRow) - 1 || formRow.getBoundingClientRect().bottom > window.innerHeight)) {
+    if (formRow && (formRow.getBoundingClientRect().top < visibleTop(formRow) - 1 || formRow.getBoundingClientRect().bottom > visibleBottom() + 1)) {
       formRow.scrollIntoView({ block: "nearest" });
     }
   }
@@ -1215,7 +1226,7 @@ function render({ model, el }) {
         showUnderItsLine(el.closest("tr") || el, f && f.rows ? st.rowEls[f.file]?.[f.rows[0]] : null);
         // and its buttons in the window, when the review runs below it (walk-through 11: Delete
         // sat under the window's edge); the notebook moves, as the learner asked for the card
-        if (el.getBoundingClientRect().bottom > window.innerHeight) el.scrollIntoView({ block: "nearest" });
+        if (el.getBoundingClientRect().bottom > visibleBottom() + 1) el.scrollIntoView({ block: "nearest" });
         noSliverAbove(el);
       }
       if (f && f.rows) st.cursor = { file: f.file, row: f.rows[1] };
