@@ -206,4 +206,12 @@ def test_a_flagged_decoy_is_a_false_positive_and_not_left_alone(tmp_path):
     review.submit()
     state = review.practice_state()
     assert state["decoys_left_alone"] == {"count": 0, "items": []}
-    assert state["false_positives"][0]["why_fine"].startswith("VIEWER-WHY-FINE")
+    (fp,) = state["false_positives"]
+    assert fp["why_fine"].startswith("VIEWER-WHY-FINE") and fp["decoy_where"] == f"{CART}:14"
+    assert fp["decoy_near"] is False
+    # a finding on the line next to the decoy reaches it by the line of slack: "next to" it
+    review.unflag(review.findings[-1].id)
+    review.flag(CART, 13, "logic", "rounds down")
+    review.submit()
+    (fp,) = review.practice_state()["false_positives"]
+    assert fp["decoy_near"] is True and fp["decoy_where"] == f"{CART}:14"

@@ -23,7 +23,7 @@ from ..review.finding import Finding
 from ..review.markdown import render_markdown
 from ..review.review import Review, re_executing
 from ..review.store import sidecar_path
-from ..scoring.match import Score, hits, score
+from ..scoring.match import Score, hits, on_its_lines, score
 from ..vocab import where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
@@ -374,9 +374,9 @@ class PracticeReview(Review):
                     "why_fine": fp.decoy.why_fine if fp.decoy is not None else None,
                     "why_fine_md": render_markdown(fp.decoy.why_fine) if fp.decoy is not None else None,
                     # the decoy's own lines: the finding may be about another concern (walk-through 15)
-                    "decoy_where": where(fp.decoy.file, fp.decoy.side, *fp.decoy.lines)
-                    if fp.decoy is not None
-                    else None,
+                    "decoy_where": where(fp.decoy.file, fp.decoy.side, *fp.decoy.lines) if fp.decoy else None,
+                    # reached only by the line of slack: "next to" it (walk-through 17)
+                    "decoy_near": fp.decoy is not None and not on_its_lines(fp.finding, fp.decoy),
                     "cost": fp.cost,
                     # a minor note on no decoy in a correct change costs nothing and spends no free one
                     "note": not result.defects and fp.finding.severity == "minor" and fp.decoy is None,

@@ -56,7 +56,7 @@ from ..keys.model import Decoy, Defect, Key
 from ..review.finding import Finding
 from ..vocab import VERDICTS
 
-__all__ = ["FP_COST", "FREE_FALSE_POSITIVES", "DefectResult", "FalsePositive", "Score", "hits", "score"]
+__all__ = ["FP_COST", "FREE_FALSE_POSITIVES", "DefectResult", "FalsePositive", "Score", "hits", "on_its_lines", "score"]
 
 FP_COST = 0.5
 FREE_FALSE_POSITIVES = 1
@@ -79,8 +79,12 @@ def _decoy_hit(finding: Finding, decoys: Iterable[Decoy]) -> Decoy | None:
     the cost: a flag on line 57 reached a decoy ending at 56 and was told about it, not about the
     decoy on its own lines (walk-throughs 15 and 16)."""
     reached = [d for d in decoys if hits(finding, d)]
-    exact = [d for d in reached if finding.start <= d.lines[1] and finding.end >= d.lines[0]]
-    return next(iter(exact or reached), None)
+    return next(iter([d for d in reached if on_its_lines(finding, d)] or reached), None)
+
+
+def on_its_lines(finding: Finding, decoy: Decoy) -> bool:
+    """Whether a finding overlaps a decoy's own lines, not only its line of slack."""
+    return _on(finding, decoy.file, decoy.side, decoy.lines[0] + 1, decoy.lines[1] - 1)  # _on widens by one
 
 
 @dataclass(frozen=True)

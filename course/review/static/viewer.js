@@ -971,7 +971,7 @@ function render({ model, el }) {
       h("div", { className: "cra-form-head" },
         h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
         h("span", { className: "cra-where", textContent: where }),
-        form.mode === "new" ? h("span", { className: "cra-muted cra-form-points", textContent: "\u2193 Shift+click another line for a range" }) : null),
+        form.mode === "new" ? h("span", { className: "cra-muted cra-form-points", textContent: "\u2193 Shift+click another line, or Shift+J/K, for a range" }) : null),
       mixed ? h("div", {
         className: "cra-note cra-mixed", attrs: { role: "note" },
         textContent: `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`,
@@ -1813,7 +1813,7 @@ function render({ model, el }) {
       h("span", { className: "cra-where", textContent: fp.finding }),
       h("span", { className: "cra-fp-cost", textContent: fpCost(fp, (p.defects || []).length > 0) }),
       fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" },
-        h("span", { textContent: fp.decoy_where ? `It lies on ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
+        h("span", { textContent: fp.decoy_where ? `It lies ${fp.decoy_near ? "next to" : "on"} ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
         keyMarkdown(fp.why_fine_md, fp.why_fine))
         // walk-through 15: with no decoy there, the learner could not tell noise from a fair point
         : h("div", { className: "cra-muted cra-fp-nothing", textContent: "The key has nothing on these lines, neither a defect nor a decoy: it may be a fair point this exercise does not teach, or a misreading. Compare it with the defects above." })));
