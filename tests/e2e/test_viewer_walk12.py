@@ -182,6 +182,9 @@ def test_a_draft_without_a_severity_comes_back_without_one(lab, new_page):
     form.wait_for()
     assert form.locator("textarea").input_value() == "a draft with no severity yet"
     assert form.locator("select.cra-severity").input_value() == ""
+    # the banner's "Show it" puts the keys in its comment (walk-through 17: they stayed on the link)
+    page.locator(".cra-root button.cra-to-draft").click()
+    assert page.evaluate("() => document.activeElement.classList.contains('cra-comment-input')")
     assert not unexpected_errors(log, lab.app), log.errors
 
 

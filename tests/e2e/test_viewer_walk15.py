@@ -1,4 +1,4 @@
-"""Walk-throughs 14 and 15 (issue #13): what first-time learners measured in the viewer.
+"""Walk-throughs 14 to 17 (issue #13): what first-time learners measured in the viewer.
 
 1. "Another hint" stays under the pointer: the buttons sit above the hints, so each new hint
    comes in below them (it moved down a hint's height at every click).
@@ -6,6 +6,9 @@
    them inside words), and a file's counts stay on its name's first line in the tree.
 3. Ticking Viewed inside a file folds it under its header, with the next file right below.
 4. "Show the whole description" sits under the description's faded first lines, not over them.
+5. Esc on a form with words in it offers Undo; Ctrl+Enter shows the whole saved card; a key brings
+   the whole review into the notebook's view; the wheel stops at the diff's ends; no sliver of a
+   file's header above a finding jumped to.
 """
 
 from __future__ import annotations
@@ -267,4 +270,35 @@ def test_a_finding_saved_with_ctrl_enter_shows_its_whole_card(lab, new_page):
     assert c["y"] + c["height"] <= m["y"] + m["height"] + 1, f"the card's bottom is hidden: {c} in {m}"
     assert c["y"] + c["height"] <= view["y"] + view["height"] + 1, "the card is below the notebook's view"
     assert c["y"] >= m["y"] - 1
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_discarded_finding_with_words_in_it_comes_back_with_undo(lab, new_page):
+    """Walk-through 17: Esc threw away a finding's 46 typed characters, and u did nothing."""
+    page, log = open_comfort(lab, new_page)
+    root = page.locator(".cra-root")
+    line(page, LONG_INDEX, new=22).click()
+    form = root.locator(".cra-form")
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("textarea").fill("the window is counted twice here")
+    form.locator("textarea").press("Escape")
+    form.wait_for(state="detached")
+    bar = root.locator(".cra-undo")
+    assert "Discarded your unsaved finding at" in bar.inner_text() and ":22" in bar.inner_text()
+    page.keyboard.press("u")
+    form.wait_for()
+    assert form.locator("textarea").input_value() == "the window is counted twice here"
+    assert form.locator("select.cra-category").input_value() == "logic"
+    assert page.evaluate("() => document.activeElement.classList.contains('cra-comment-input')")
+    assert bar.count() == 0
+    # a form with nothing typed goes without an Undo; so does an edit left as it was
+    form.locator("textarea").fill("")
+    form.locator("textarea").press("Escape")
+    form.wait_for(state="detached")
+    assert root.locator(".cra-undo").count() == 0
+    root.locator(".cra-card button.cra-edit").first.click()
+    form.wait_for()
+    form.locator("textarea").press("Escape")
+    form.wait_for(state="detached")
+    assert root.locator(".cra-undo").count() == 0
     assert not unexpected_errors(log, lab.app), log.errors

@@ -419,7 +419,11 @@ function render({ model, el }) {
       const where = st.draftNote;
       items.push(h("div", { className: "cra-alert cra-alert-info cra-draft-note" },
         h("span", { textContent: `Your unsaved finding at ${where} is open again: save it or cancel it. ` }),
-        h("button", { type: "button", className: "cra-link cra-to-draft", textContent: "Show it", onclick: () => scrollMain(root.querySelector(".cra-form"), "center") })));
+        h("button", { type: "button", className: "cra-link cra-to-draft", textContent: "Show it", onclick: () => {
+          // the form in sight, and the keys in its comment (walk-through 17: they stayed on the link)
+          scrollMain(root.querySelector(".cra-form"), "center");
+          root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
+        } })));
     }
     if (extra) items.push(h("div", { className: "cra-alert cra-alert-error cra-transient", textContent: extra }));
     const at = root.isConnected && !st.full ? ui.toolbar.getBoundingClientRect().top : null;
@@ -1027,6 +1031,7 @@ function render({ model, el }) {
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
     const old = st.form && st.form.mode === "new" ? st.form : null;
+    if (st.undo && st.undo.draft) dropUndo(); // its Undo would replace this form
     const draft = old ? old.draft : { category: "", severity: "", comment: "" };
     const held = st.rowEls[fi]?.[st.cursor && st.cursor.file === fi ? st.cursor.row : lo];
     const heldTop = held && held.isConnected ? held.getBoundingClientRect().top : null;
@@ -1055,6 +1060,7 @@ function render({ model, el }) {
   function startEdit(id) {
     const f = (model.get("findings") || []).find((x) => x.id === id);
     if (!f) return;
+    if (st.undo && st.undo.draft) dropUndo(); // its Undo would replace this form
     st.form = { mode: "edit", id, draft: { category: f.category, severity: f.severity, comment: f.comment, label: f.label } };
     st.current = id;
     keepDraft();
@@ -1065,13 +1071,23 @@ function render({ model, el }) {
     root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
   }
 
+  /** Esc or Cancel. A form with words typed in it can come back: "Discarded ... Undo" (u), as a
+   * deleted finding can (walk-through 17: Esc on a reopened draft threw 46 typed characters away). */
   function cancel() {
-    const hadForm = !!st.form;
+    const form = st.form;
     st.form = null;
     st.sel = null;
+    const f = form && form.mode === "edit" ? (model.get("findings") || []).find((x) => x.id === form.id) : null;
+    const changed = form && (form.mode === "new"
+      ? !!(form.draft.comment || "").trim()
+      : !!f && ["comment", "category", "severity"].some((k) => (form.draft[k] || "") !== (f[k] || "")));
+    if (changed) {
+      const place = f ? { file: f.file, rows: f.rows } : { file: form.file, rows: form.rows };
+      st.undo = { draft: { ...form, draft: { ...form.draft } }, ...place, label: formWhere(form) };
+    }
     keepDraft();
     paintFindings();
-    if (hadForm) root.focus({ preventScroll: true });
+    if (form) root.focus({ preventScroll: true });
   }
 
   /** Save the form; `byKey` (Ctrl+Enter) shows the whole saved card after (showSavedHead). */
@@ -1715,7 +1731,9 @@ function render({ model, el }) {
 
   function undoBar() {
     return h("div", { className: "cra-undo", attrs: { role: "status" } },
-      h("span", { textContent: `Deleted the finding at ${st.undo.label}` }),
+      h("span", { textContent: st.undo.draft
+        ? `Discarded your unsaved ${st.undo.draft.mode === "edit" ? "edit of the finding" : "finding"} at ${st.undo.label}`
+        : `Deleted the finding at ${st.undo.label}` }),
       " \u2014 ",
       h("button", { type: "button", className: "cra-btn cra-undo-button", textContent: "Undo", title: "Bring it back (u)", onclick: undoDelete }));
   }
@@ -1745,6 +1763,16 @@ function render({ model, el }) {
     const u = st.undo;
     if (!u) return;
     dropUndo();
+    if (u.draft) {
+      // the discarded form, open again where it was, its words in it
+      st.form = u.draft;
+      if (u.draft.mode === "new") st.sel = { file: u.draft.file, a: u.draft.rows[0], b: u.draft.rows[1] };
+      keepDraft();
+      paintFindings();
+      const input = root.querySelector(".cra-form .cra-comment-input");
+      if (input) { scrollMain(input.closest(".cra-form"), "nearest"); input.focus({ preventScroll: true }); }
+      return;
+    }
     send({ type: "undelete", id: u.id }, (ack) => { if (ack.ok) focusFinding(u.id, true); });
   }
 
