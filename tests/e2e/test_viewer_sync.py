@@ -144,7 +144,7 @@ def test_practice_proof_fails_on_the_change_and_passes_on_the_fix(lab, new_page)
         "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')\n"
         "review",
     )
-    page, log = new_page()
+    page, log = new_page(viewport=(1280, 620))  # a short area: the proof button can sit on its bottom edge
     open_and_run(page, lab, "practice/proof.ipynb")
     root = page.locator(".cra-root")
 
@@ -162,9 +162,16 @@ def test_practice_proof_fails_on_the_change_and_passes_on_the_fix(lab, new_page)
     assert missed.locator(".cra-proof-run").count() == 0
 
     button = proof.locator("button.cra-prove")
+    # the button on the area's bottom edge: its result comes into sight (walk-through 17: hidden)
+    button.evaluate(
+        "b => { const m = b.closest('.cra-main'); m.scrollTop += b.getBoundingClientRect().bottom - m.getBoundingClientRect().bottom; }"
+    )
     button.click()
     run = missed.locator(".cra-proof-run")
     run.wait_for(timeout=30_000)  # two pytest runs in the kernel
+    page.wait_for_timeout(300)
+    area, shown = page.locator(".cra-root .cra-main").bounding_box(), run.bounding_box()
+    assert area["y"] - 1 <= shown["y"] and shown["y"] + shown["height"] <= area["y"] + area["height"] + 1, (area, shown)
     assert run.locator("div").first.inner_text() == (
         "On the code under review the proof fails; on the fixed code it passes."
     )

@@ -167,6 +167,7 @@ function render({ model, el }) {
     current: null, // id of the finding focused by n/p
     override: new Map(), // file index -> collapsed, set by the chevron; cleared when "viewed" changes
     viewedHold: null, // the file whose Viewed box this viewer just changed (markViewed)
+    showProof: null, // the defect whose proof was just asked to run (showProofRun)
     rowEls: [], // per file: row index -> <tr> (absent when folded)
     bodies: [], // per file: the <tbody>
     nav: [], // visible line rows in page order: [file, row]
@@ -1820,6 +1821,7 @@ function render({ model, el }) {
               const btn = e.currentTarget;
               btn.disabled = true;
               btn.textContent = "Running\u2026";
+              st.showProof = d.n; // its result is brought into sight when it comes (showProofRun)
               send({ type: "prove", defect: d.n }, (ack) => { if (!ack.ok) { btn.disabled = false; btn.textContent = "Run the proof"; } });
             },
           }));
@@ -1865,6 +1867,17 @@ function render({ model, el }) {
     panel.addEventListener("toggle", () => { st.scoreOpen = panel.open; });
     fill(ui.practice, panel); // a button pressed here keeps the keys working: see keepingFocus
     paintDefectMarks();
+    showProofRun();
+  }
+
+  /** A proof just run: its result in sight (walk-through 17: it rendered under the area's edge,
+   * wholly hidden, after "Run the proof" at the bottom). */
+  function showProofRun() {
+    if (st.showProof === null || st.showProof === undefined) return;
+    const run = ui.practice.querySelector(`.cra-defect[data-defect="${st.showProof}"] .cra-proof-run`);
+    if (!run) return;
+    st.showProof = null;
+    scrollMain(run, "nearest");
   }
 
   /** The line of the diff the learner is reading: the cursor's while it shows, else the first
