@@ -495,6 +495,27 @@ def test_practice_submit_then_hints_one_at_a_time_then_explanation(practice, tmp
     assert not page.send(type="hint", defect=7)["ok"]
 
 
+def test_a_defect_found_under_another_category_says_what_it_is_and_which_category(practice):
+    """Walk-through 17: "found, other category ... Defect 2", no title, no explanation, nothing
+    about which category the key expected."""
+    v = practice.viewer
+    page = Page(v)
+    practice.flag("viewercart/cart.py", 10, "logic", "empty cart")  # defect B (edge-case) as logic
+    assert page.send(type="submit")["ok"]
+    a, b = v.practice["defects"]
+    assert b["status"] == "miscategorised" and b["title"].startswith("VIEWER-TITLE-B")
+    assert b["expected"] == ["edge-case"] and b["can_reveal"]
+    assert "title" not in a and "expected" not in a  # missed: nothing given away
+    assert page.send(type="reveal", defect=1)["ok"]  # its lines were found: no hints needed
+    assert v.practice["defects"][1]["explanation"].startswith("VIEWER-EXPLANATION-B")
+    # told the category, the learner corrects it: found, but with help
+    (f,) = practice.findings
+    practice.edit(f.id, category="edge-case")
+    assert page.send(type="submit")["ok"]
+    b = v.practice["defects"][1]
+    assert b["status"] == "found" and b["helped"] and b["expected"] is None
+
+
 def test_practice_result_says_when_the_review_changed_since_submit(practice):
     v = practice.viewer
     page = Page(v)

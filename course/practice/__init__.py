@@ -167,14 +167,16 @@ class PracticeReview(Review):
         """Practice mode: score the review now; the viewer then offers hints and explanations.
 
         The help set goes with the submitted review into the progress file (practice_state reads
-        it) and into the learner record: the defects whose hints had been shown, or whose
-        explanation had been read while they were not found in the review submitted before."""
+        it) and into the learner record: the defects whose hints had been shown, whose
+        explanation had been read while they were not found in the review submitted before, or
+        whose expected category that review's score showed (found under another category)."""
         result = self.score()
         review = {"findings": [f.to_dict() for f in self.findings], "verdict": self.verdict}
         before = self._progress.reload()
         previous = self._submitted
         found = {r.defect.id for r in previous[0].defects if r.status == "found"} if previous else set()
-        helped = frozenset(before["hints"]) | (frozenset(before["revealed"]) - found)
+        told = {r.defect.id for r in previous[0].defects if r.status == "miscategorised"} if previous else set()
+        helped = frozenset(before["hints"]) | (frozenset(before["revealed"]) - found) | told
         old = before["submitted"]
         same = old is not None and old["findings"] == review["findings"] and old["verdict"] == review["verdict"]
         if same:  # the same review submitted again is one attempt, with the help it was recorded with
@@ -243,12 +245,12 @@ class PracticeReview(Review):
         return defect.hints[shown[0]]
 
     def reveal(self, n: int) -> None:
-        """Show the explanation and proof of defect `n`: after its hints, or at once if it was found."""
+        """Show the explanation and proof of defect `n`: after its hints, or at once if its lines were found."""
         result = self._defect_result(n)
         defect = result.defect
 
         def change(d: dict[str, Any]) -> None:
-            if result.status != "found" and d["hints"].get(defect.id, 0) < len(defect.hints):
+            if result.status == "missed" and d["hints"].get(defect.id, 0) < len(defect.hints):
                 raise ValueError("see the hints first")
             d["revealed"] = sorted({*d["revealed"], defect.id})
 
@@ -329,15 +331,15 @@ class PracticeReview(Review):
                 "hints": list(d.hints[:shown]),
                 "hints_md": [render_markdown(t) for t in d.hints[:shown]],
                 "hints_left": len(d.hints) - shown,
-                "can_reveal": not revealed and (r.status == "found" or shown >= len(d.hints)),
+                "can_reveal": not revealed and (r.status != "missed" or shown >= len(d.hints)),
                 "revealed": revealed,
                 "helped": d.id in helped,
                 "finding": labels.get(r.finding_id) if r.finding_id else None,
                 # the learner's severity beside the key's: a blocker called minor is a lesson too
                 "finding_severity": severities.get(r.finding_id) if r.finding_id else None,
             }
-            if r.status == "found" or revealed:
-                item["title"] = d.title
+            if r.status != "missed" or revealed:  # its lines were found: what it is (walk-through 17)
+                item.update(title=d.title, expected=[d.category, *d.also] if r.status == "miscategorised" else None)
             if revealed:
                 item.update(
                     category=d.category,

@@ -398,3 +398,18 @@ def test_decoys_left_alone_are_counted_then_explained_and_linked_once_every_defe
         what="the decoy's line in view",
     )
     assert not unexpected_errors(log, "lab"), log.errors
+
+
+def test_a_defect_found_under_another_category_shows_its_title_and_the_keys_category(lab, new_page, tmp_path):
+    """Walk-through 17: "found, other category ... Defect 2", with nothing about what it was."""
+    bank = write_bank(tmp_path, hint=HINT_A1, explanation=EXPLANATION_A, why_fine=WHY_FINE, fixed_line="    return 0")
+    page, log = run_practice(lab, new_page, "othercat", bank, "10, 'logic', 'empty cart'")
+    root = page.locator(".cra-root")
+    submit_review(root)
+    item = root.locator(".cra-defect[data-defect='1']")
+    item.locator(".cra-cat-diff").wait_for()
+    assert item.locator(".cra-cat-diff").inner_text() == "the key files it under edge-case"
+    assert item.locator(".cra-defect-title").inner_text() == "Average of an empty cart divides by zero"
+    item.locator("button.cra-reveal").click()  # its lines were found: the explanation at once
+    item.locator(".cra-explanation").wait_for()
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -1794,6 +1794,8 @@ function render({ model, el }) {
         h("span", { className: `cra-sev cra-sev-${d.severity}`, textContent: d.severity }),
         h("span", { className: "cra-defect-title", textContent: d.title || `Defect ${d.n + 1}` }),
         d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null,
+        Array.isArray(d.expected) && d.expected.length
+          ? h("span", { className: "cra-cat-diff", textContent: `the key files it under ${d.expected.join(" or ")}` }) : null,
         d.finding && d.finding_severity && d.finding_severity !== d.severity
           ? h("span", { className: "cra-sev-diff", textContent: `you said ${d.finding_severity}, the key says ${d.severity}` }) : null);
       const box = h("li", { className: "cra-defect", dataset: { defect: String(d.n) } }, head);
