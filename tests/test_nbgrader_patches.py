@@ -371,3 +371,32 @@ def test_the_log_is_not_read_on_another_nbgrader(unchecked_version, tmp_path):
     assert not patches.is_conflict("IntegrityError: UNIQUE constraint failed")
     assert not patches.is_locked("database is locked")
     assert warned(unchecked_version, "reading nbgrader's log")
+
+
+# a kernel that never answered ----------------------------------------------------------------
+
+
+def test_the_kernel_start_failures_read_are_jupyter_clients_own():
+    import jupyter_client.client
+
+    source = inspect.getsource(jupyter_client.client)
+    assert "Kernel didn't respond in %d seconds" in source
+    assert '"Kernel died before replying to kernel_info"' in source
+    assert patches.kernel_did_not_start("RuntimeError: Kernel didn't respond in 60 seconds")
+    assert not patches.kernel_did_not_start("CellTimeoutError: A cell timed out while it was being executed")
+
+
+@pytest.mark.parametrize(
+    ("first", "runs", "again"),
+    [("RuntimeError: Kernel didn't respond in 60 seconds", 2, True), ("NameError: name 'x' is not defined", 1, False)],
+)
+def test_a_student_whose_kernel_never_answered_is_graded_once_more(monkeypatch, first, runs, again):
+    from course.grading import nbrun, worker
+
+    outcomes = [nbrun.AppRun(False, "log", first), nbrun.AppRun(True, "graded", "")]
+    calls = []
+    monkeypatch.setattr(nbrun, "run_app", lambda *a, **k: calls.append(a) or outcomes[len(calls) - 1])
+    answer = worker._grade_one(object(), "review", {"op": "autograde", "student": "s1"})
+    assert len(calls) == runs
+    assert answer["ok"] is again and answer["kernel_retry"] is again
+    assert answer["error"] == ("" if again else first)

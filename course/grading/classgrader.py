@@ -192,6 +192,8 @@ class ClassGrader:
                 )
             elif answer.get("retries"):
                 r.note("", f"the gradebook was busy; graded on retry {answer['retries']}")
+            if answer.get("kernel_retry"):
+                r.note("", "the kernel did not answer in time at the first try (a busy machine); graded again")
             progress.update(task, advance=1, last=escape_markup(answer["student"]))
 
         self.pool.run(jobs(), autograded, self.limit)

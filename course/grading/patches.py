@@ -37,6 +37,7 @@ __all__ = [
     "is_conflict",
     "is_locked",
     "keep_connections",
+    "kernel_did_not_start",
     "nbgrader_version",
     "no_debugger_path",
     "schema_once",
@@ -337,6 +338,12 @@ def is_conflict(text: str) -> bool:
 def is_locked(text: str) -> bool:
     """Does nbgrader's log say SQLite's one writer was busy (worth trying the student again)?"""
     return checked("reading nbgrader's log", _SKIP_LOG) and "database is locked" in text
+
+
+def kernel_did_not_start(text: str) -> bool:
+    """Does the log say the kernel never answered jupyter_client's first request (it times out
+    after nbclient's ``startup_timeout``, or the kernel died first)? No cell had run yet."""
+    return "Kernel didn't respond in" in text or "Kernel died before replying to kernel_info" in text
 
 
 def _last_line(text: str) -> str:

@@ -85,7 +85,7 @@ def _grade_one(cfg: Any, assignment: str, job: dict[str, Any]) -> dict[str, Any]
 
     from .gradebook import retry
     from .nbrun import run_app
-    from .patches import LOCKED_RETRIES, is_locked
+    from .patches import LOCKED_RETRIES, is_locked, kernel_did_not_start
 
     started = time.monotonic()
     autograde = job["op"] == "autograde"
@@ -96,16 +96,27 @@ def _grade_one(cfg: Any, assignment: str, job: dict[str, Any]) -> dict[str, Any]
             Autograde if autograde else GenerateFeedback, cfg, assignment, job["student"], force=True, **extra
         )
 
-    # SQLite allows one writer at a time; two workers rarely collide, and a retry wins.
-    run, retries = retry(
-        attempt, lambda r: not isinstance(r, Exception) and not r.success and is_locked(r.text), tries=LOCKED_RETRIES
-    )
+    def graded():
+        # SQLite allows one writer at a time; two workers rarely collide, and a retry wins.
+        return retry(
+            attempt,
+            lambda r: not isinstance(r, Exception) and not r.success and is_locked(r.text),
+            tries=LOCKED_RETRIES,
+        )
+
+    run, retries = graded()
+    # A kernel that did not answer in time, before any of the student's code ran, says nothing of
+    # the submission (a machine busy for a minute): the student is graded once more, and told so.
+    restarted = not run.success and kernel_did_not_start(run.text)
+    if restarted:
+        run, retries = graded()
     return {
         **job,
         "ok": run.success,
         "error": run.error[-3000:],
         "log": run.log[-3000:],
         "retries": retries,
+        "kernel_retry": restarted,
         "seconds": time.monotonic() - started,
     }
 

@@ -170,8 +170,10 @@ class PageLog:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.requests: list[str] = []
+        self.loads = 0  # documents loaded in the page: more than one after a reload
 
     def attach(self, page) -> None:
+        page.on("load", lambda _: setattr(self, "loads", self.loads + 1))
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("pageerror", lambda e: self.errors.append(str(e)))

@@ -265,14 +265,18 @@ def test_the_file_tree_the_undo_bar_and_the_counter_show_payloads_as_text(xss_pa
     form.locator("textarea").fill(f"{IMG}{SVG}")
     page.keyboard.press("Escape")
     form.wait_for(state="detached")
+    # the edit given up with text typed: its Undo bar names the hostile path as text
+    undo = root.locator(".cra-undo")
+    undo.wait_for()
+    assert f"Discarded your unsaved edit of the finding at {PATH}:2" in undo.inner_text()
 
     # "Deleted ... Undo" names the hostile path as text, and Undo brings the hostile comment back
     typed = next(f for f in sidecar_findings(lab.root) if f["start"] == 3)
     card = root.locator(f".cra-card[data-finding='{typed['id']}']")
     card.locator("button.cra-delete").evaluate("b => b.scrollIntoView({block: 'center'})")
     card.locator("button.cra-delete").click()
-    undo = root.locator(".cra-undo")
-    undo.wait_for()
+    # (the bar above is replaced: wait for the new one rather than read the old)
+    wait_for(lambda: "Deleted" in undo.inner_text(), what="the Deleted bar")
     assert f"{PATH}:3" in undo.inner_text()
     undo.locator("button.cra-undo-button").click()
     wait_for(lambda: typed in sidecar_findings(lab.root), what="the hostile comment back on disk")
