@@ -178,3 +178,29 @@ def test_an_unknown_pattern_is_refused_with_the_closest_name():
         drill(bank=BANK, pattern="typo")
     with pytest.raises(ValueError, match="did you mean fail-open"):
         drill(bank=BANK, pattern="fail-opn")
+
+
+def test_a_drills_decoys_say_where_the_code_they_cite_outside_the_cut_is():
+    """Walk-through 17: a drill's decoy said "see `showThanks`", a function the drill's cut did not
+    show. A function a decoy names, defined elsewhere in the pull request and not in the cut, comes
+    with its file's name or its line."""
+    import re
+
+    bank = Bank(BANK)
+    unplaced = []
+    for slug in bank.slugs():
+        exercise = bank.get(slug)
+        for defect in exercise.key.defects:
+            bundle, key = cut(exercise, defect, slug="drill-test")
+            shown = "\n".join(line.text for _, line in bundle.diff.lines())
+            for decoy in key.decoys:
+                for name in set(re.findall(r"`([A-Za-z_]\w*)(?:\(\))?`", decoy.why_fine)):
+                    defined = re.compile(rf"\b(?:def|function|func|class)\s+(?:\([^)]*\)\s*)?{name}\b")
+                    for fd, line in exercise.diff.lines():
+                        if not defined.search(line.text) or re.search(rf"\b{name}\b", shown):
+                            continue
+                        where = (fd.path.rsplit("/", 1)[-1], f"line {line.new or line.old}")
+                        if not any(w in decoy.why_fine for w in where):
+                            unplaced.append(f"{slug}, drill of {defect.id}: the decoy at {decoy.file}:{decoy.lines}")
+                            unplaced.append(f"  cites `{name}` ({fd.path}) without saying where")
+    assert unplaced == []
