@@ -323,7 +323,23 @@ def test_the_key_legend_is_one_line_in_the_cell_and_shows_every_key_on_asking(se
     assert toggle.get_attribute("aria-expanded") == "true" and toggle.inner_text() == "fewer keys"
     assert not one_line()
 
-    # the choice is the browser's: opened again, the legend comes back with every key
+    # the choice is kept for this review: opened again, the legend comes back with every key
+    save_notebook(page)
+    page.wait_for_timeout(300)
+    open_and_run(page, server, f"{SLUG}.ipynb")
+    assert "next/previous change" in legend.inner_text()
+
+    # another review keeps to the one line (walk-through 17: asked once, every review after had
+    # every key, under less code)
+    other = render_bundle("other", "Settlement windows, again", "bot", "Reworks it.", unified_diff(BEFORE, AFTER))
+    (server.root / "other.diff").write_text(other, encoding="utf-8")
+    server.write_notebook("other.ipynb", "from course.review import Review\nReview.open('other.diff')")
+    save_notebook(page)
+    open_and_run(page, server, "other.ipynb")
+    other_legend = page.locator(".cra-help").last
+    other_legend.wait_for()
+    assert "next/previous change" not in other_legend.inner_text()
+    assert other_legend.locator(".cra-keys-toggle").get_attribute("aria-expanded") == "false"
     save_notebook(page)
     page.wait_for_timeout(300)
     open_and_run(page, server, f"{SLUG}.ipynb")

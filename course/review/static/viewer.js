@@ -84,9 +84,19 @@ const KEYS = [
   [["e"], "edit it", "more"], [["u"], "undoes a delete", "more"], [["Esc"], "cancels, then leaves full width", "more"],
   [["Ctrl+Enter"], "saves", "more"],
 ];
-const ALL_KEYS = "cra-keys-all"; // the legend's class, and the browser's memory of the choice
+const ALL_KEYS = "cra-keys-all"; // the legend's class, and (with ":" and the review's draft_key) the browser's memory of the choice
 
-function keyHelp() {
+/** The browser's storage key for something kept per review: `prefix` and the review's draft_key
+ * (null when the kernel gave none). */
+function perReview(model, prefix) {
+  const pr = model.get("pr") || {};
+  return typeof pr.draft_key === "string" && pr.draft_key ? prefix + pr.draft_key : null;
+}
+
+/** The legend; `memory`: where this review's choice is kept in the browser (null: not kept). Per
+ * review (walk-through 17: "all keys" asked for once stayed open in every review after, taking
+ * the code's room in each). */
+function keyHelp(memory) {
   const groups = KEYS.map(([keys, what, more]) => h("span", { className: more ? "cra-key cra-key-more" : "cra-key" },
     ...keys.flatMap((k, i) => (i ? [" / ", h("kbd", { textContent: k })] : [h("kbd", { textContent: k })])),
     ` ${what}`));
@@ -95,8 +105,9 @@ function keyHelp() {
     ...groups);
   const toggle = h("button", { type: "button", className: "cra-link cra-keys-toggle", onclick: () => showAllKeys(help) });
   help.append(toggle);
+  if (memory) help.dataset.memory = memory;
   let all = false;
-  try { all = window.localStorage.getItem(ALL_KEYS) === "1"; } catch { /* no storage: the short line */ }
+  try { all = !!memory && window.localStorage.getItem(memory) === "1"; } catch { /* no storage: the short line */ }
   showAllKeys(help, all, false);
   return help;
 }
@@ -108,8 +119,8 @@ function showAllKeys(help, on, remember = true) {
   const toggle = help.querySelector(".cra-keys-toggle");
   toggle.textContent = all ? "fewer keys" : "all keys (?)";
   toggle.setAttribute("aria-expanded", String(all));
-  if (!remember) return;
-  try { window.localStorage.setItem(ALL_KEYS, all ? "1" : "0"); } catch { /* not kept: fine */ }
+  if (!remember || !help.dataset.memory) return;
+  try { window.localStorage.setItem(help.dataset.memory, all ? "1" : "0"); } catch { /* not kept: fine */ }
 }
 
 function render({ model, el }) {
@@ -151,7 +162,7 @@ function render({ model, el }) {
     // The one scroll area of the review: the score, the description, then the diff. The
     // description and score scroll away as the learner reads on, so the diff gets the height.
     main: h("div", { className: "cra-main", tabIndex: -1 }),
-    help: keyHelp(),
+    help: keyHelp(perReview(model, `${ALL_KEYS}:`)),
   };
   // Room after the diff while a new finding's form is open: the form goes in above its line and
   // the area scrolls by its height, which needs that much more to scroll at the diff's end.
@@ -198,8 +209,7 @@ function render({ model, el }) {
   // drafts -----------------------------------------------------------------------------------
 
   function draftKey() {
-    const pr = model.get("pr") || {};
-    return typeof pr.draft_key === "string" && pr.draft_key ? DRAFT_PREFIX + pr.draft_key : null;
+    return perReview(model, DRAFT_PREFIX);
   }
 
   /** Write the open form to localStorage (or forget it when there is none). */
@@ -368,8 +378,7 @@ function render({ model, el }) {
    * in the cell it filled the diff's area, one line of code in sight); folded or whole, it stays
    * so for this review in this browser, across reloads. */
   function descriptionKey() {
-    const pr = model.get("pr") || {};
-    return typeof pr.draft_key === "string" && pr.draft_key ? DESC_PREFIX + pr.draft_key : null;
+    return perReview(model, DESC_PREFIX);
   }
 
   function keepDescription() {
