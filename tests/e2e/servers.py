@@ -180,6 +180,11 @@ class PageLog:
 
         def on_dialog(d):
             self.dialogs.append(f"{d.type}: {d.message}")
-            d.dismiss()
+            # a test that navigates away means to leave (a notebook the reload left "changed"
+            # asked, and the dismissed ask aborted the test's page.goto); any other is refused
+            if d.type == "beforeunload":
+                d.accept()
+            else:
+                d.dismiss()
 
         page.on("dialog", on_dialog)

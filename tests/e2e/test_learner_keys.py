@@ -46,6 +46,9 @@ def reopen(page, server, notebook: str) -> None:
     try:
         page.wait_for_selector(".cra-root[data-ready=true]", timeout=15_000)
     except Exception:
+        # (on a loaded machine anywidget can give up on the restored model: run the cell again)
+        save_notebook(page)
+        page.wait_for_timeout(300)
         open_and_run(page, server, notebook)
 
 
