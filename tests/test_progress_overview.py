@@ -186,3 +186,23 @@ def test_the_png_plot_is_transparent_with_grey_text(folder):
     assert pixels.shape[2] == 4 and pixels[0, 0, 3] == 0  # a corner shows the page behind it
     html = page(folder)
     assert "background: #fff" not in html  # the page no longer paints the image white
+
+
+def test_the_next_step_names_the_exercise_after_its_verb(tmp_path):
+    """Walk-through 18 read "Review ... in December 2025: the agent that recreated an environment
+    next." as garbled: the notebook's title, with its colon, now ends the sentence."""
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    (folder / "01.00-December.ipynb").write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "markdown", "source": "# December 2025: the agent"},
+                    'practice("cleanup-confirmation-guard")',
+                ]
+            }
+        )
+    )
+    LearnerRecord(folder).append(attempt(1, FIRST))
+    [step] = [s for s in first_steps(overview(folder, Bank(BANK))) if "review" in s.lower()]
+    assert step.startswith("Next, review <b>") and step.endswith("December 2025: the agent</a>.")

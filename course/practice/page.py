@@ -222,10 +222,12 @@ def first_steps(ov: Overview) -> list[str]:
         steps.append(f"Do your due drills ({names}): run <code>drill()</code> below.")
     first = ov.next_exercise()
     retry = min((e for e in ov.not_passed if e.first_step), key=lambda e: e.course_order, default=None)
+    # The verb first: a notebook's title ends the sentence, and its colon ("December 2025: the
+    # agent ...") read as garbled before a trailing "next" (walk-through 18).
     if first is not None:
-        steps.append(f"Review {_exercise(ov, first)} next.")
+        steps.append(f"Next, review {_exercise(ov, first)}.")
     elif retry is not None:
-        steps.append(f"Review {_exercise(ov, retry)} again: your best so far is {_pct(retry.best)}.")
+        steps.append(f"Review again (your best so far is {_pct(retry.best)}): {_exercise(ov, retry)}.")
     if ov.helped:
         names = ", ".join(_exercise(ov, e, where=False) for e in sorted(ov.helped, key=lambda e: e.course_order))
         steps.append(

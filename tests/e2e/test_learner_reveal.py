@@ -51,7 +51,15 @@ def _toml(text: str) -> str:
     return '"""' + text.replace("\\", "\\\\").replace('"', '\\"') + '"""'
 
 
-def write_bank(root: Path, *, hint: str, explanation: str, why_fine: str, fixed_line: str) -> Path:
+def write_bank(
+    root: Path,
+    *,
+    hint: str,
+    explanation: str,
+    why_fine: str,
+    fixed_line: str,
+    title: str = "Subtotal skips the first item",
+) -> Path:
     """viewer-cart with defect A's texts, an old-side also_at, and fixed/ line 5 replaced."""
     bank = root / "bank"
     if bank.exists():
@@ -66,7 +74,7 @@ lines = [5, 5]
 also_at = [{{ file = "{CART}", side = "old", lines = [5, 5] }}]
 category = "logic"
 severity = "blocker"
-title = "Subtotal skips the first item"
+title = {_toml(title)}
 explanation = {_toml(explanation)}
 hints = [{_toml(hint)}, "Second hint."]
 proof = "test_cart.py::test_subtotal_counts_every_item"
@@ -174,7 +182,12 @@ def fix_rows(defect) -> list[tuple[str, str]]:
 
 def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, new_page, tmp_path):
     bank = write_bank(
-        tmp_path, hint=HINT_A1, explanation=EXPLANATION_A, why_fine=WHY_FINE, fixed_line="    return sum(prices)"
+        tmp_path,
+        hint=HINT_A1,
+        explanation=EXPLANATION_A,
+        why_fine=WHY_FINE,
+        fixed_line="    return sum(prices)",
+        title="`subtotal` skips the first item",
     )
     page, log, missed = open_practice(lab, new_page, "md", bank)
     root = page.locator(".cra-root")
@@ -234,6 +247,10 @@ def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, 
     )
     assert len(labels) == 2 and all(text.startswith("Defect 1") and mark for text, mark in labels), labels
     assert missed.locator(".cra-defect-title").inner_text() in labels[0][0]
+    # the title's code span is code, without its backticks (walk-through 18 read them), in both
+    assert missed.locator(".cra-defect-title code").all_inner_texts() == ["subtotal"]
+    assert page.locator(".cra-defect-tag-title code").first.inner_text() == "subtotal"
+    assert "`" not in labels[0][0]
     places = missed.locator(".cra-defect-place")
     assert places.all_inner_texts() == [f"{CART}:5", f"{CART}:5 (old)"]
 
@@ -278,6 +295,7 @@ def test_a_hostile_key_and_fix_show_as_text_and_run_nothing(lab, new_page, tmp_p
         explanation=hostile,
         why_fine=f"Fine {IMG} **{SCRIPT}** {LINK}",
         fixed_line=f"    return sum(prices)  # {IMG} {SCRIPT}",
+        title=f"Title {IMG} `{SCRIPT}` and a lone ` {IMG}",
     )
     page, log, missed = open_practice(lab, new_page, "xss", bank, record_html=True)
     missed.locator("button.cra-reveal").click()
@@ -309,6 +327,10 @@ def test_a_hostile_key_and_fix_show_as_text_and_run_nothing(lab, new_page, tmp_p
     assert IMG in why.inner_text() and why.locator("strong").all_inner_texts() == [SCRIPT]
     added = missed.locator(".cra-fix tr.cra-add td.cra-code").all_inner_texts()
     assert added == [f"    return sum(prices)  # {IMG} {SCRIPT}"]
+    # the title's code span is code, its payloads text, in the feedback and in the diff's label
+    for title in (missed.locator(".cra-defect-title"), page.locator(".cra-defect-tag-title").first):
+        assert title.inner_text().strip() == f"Title {IMG} {SCRIPT} and a lone ` {IMG}"
+        assert title.locator("code").all_inner_texts() == [SCRIPT]
 
     # the viewer handed the HTML parser nothing but the highlighter's markup of the main diff:
     records = page.evaluate("() => window.__craHtml.map(r => ({...r, parsed: window.__craParse(r.html, r.context)}))")

@@ -302,3 +302,93 @@ def test_a_discarded_finding_with_words_in_it_comes_back_with_undo(lab, new_page
     form.wait_for(state="detached")
     assert root.locator(".cra-undo").count() == 0
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_after_submit_the_score_has_the_diff_right_under_it(public_bank_lab, new_page):
+    """Walk-throughs 16 and 17: after Submit the area showed the score, then the description
+    open again, and no line of code. The description comes before the score: Submit brings the
+    score to the area's top, the description scrolled away above it, the diff right below it."""
+    page, log, root = open_warmup(public_bank_lab, new_page, "after-submit")
+    main = root.locator(".cra-main")
+    root.locator(".cra-verdict button").nth(1).click()  # request changes
+    submit_review(root)
+    panel = root.locator(".cra-score-panel")
+    panel.wait_for()
+    page.wait_for_timeout(500)
+    assert abs(top(panel) - top(main)) < 12, (top(panel), top(main))
+    desc = root.locator(".cra-desc-area")
+    assert desc.evaluate("d => d.getBoundingClientRect().bottom") <= top(main) + 1, (
+        "the description is in sight after Submit"
+    )
+    first_file = root.locator("section.cra-file").first
+    assert abs(top(first_file) - panel.evaluate("p => p.parentElement.getBoundingClientRect().bottom")) < 2
+    assert code_lines_in_sight(page) >= 3, code_lines_in_sight(page)
+    # the header's "Description" brings it back to the area's top
+    root.locator("button.cra-to-desc").click()
+    wait_for(lambda: abs(top(desc) - top(main)) < 2, what="the description at the top")
+    assert not unexpected_errors(log, public_bank_lab.app), log.errors
+
+
+def test_a_fold_opened_above_the_cursor_leaves_the_cursors_line_where_it_was(lab, new_page):
+    """Walk-through 18: "Show 22 unchanged lines" above the finding being read pushed its line
+    382 px down, out of the area. The cursor's line stays still; the fold opens above it. (The
+    repainted files are laid out before the line is measured: painted with content-visibility
+    auto, they stood at their 800 px placeholder, and a line held then moved up 342 px.)"""
+    page, log = open_comfort(lab, new_page)
+    main = page.locator(".cra-main")
+    fold = page.locator(f"table[data-file='{LONG_INDEX}'] tr.cra-fold").nth(1)
+    below_n = int(
+        fold.evaluate(
+            "f => { let r = f.nextElementSibling; while (r && !r.classList.contains('cra-line')) r = r.nextElementSibling;"
+            " return r.children[1].textContent.trim(); }"
+        )
+    )
+    below = line(page, LONG_INDEX, new=below_n)
+    # the fold a third of the way down the area, the line under it in sight
+    main.evaluate(
+        "(m, f) => { m.scrollTop += f.getBoundingClientRect().top - m.getBoundingClientRect().top - m.clientHeight / 3; }",
+        fold.element_handle(),
+    )
+    page.wait_for_timeout(300)
+    below.click()  # the cursor on it: a click, then Esc
+    page.locator(".cra-form").wait_for()
+    page.keyboard.press("Escape")
+    page.locator(".cra-form").wait_for(state="detached")
+    page.wait_for_timeout(300)
+    before = top(below)
+    box = fold.locator("button").bounding_box()
+    assert box["y"] < before, "the fold is above the line"
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for(lambda: line(page, LONG_INDEX, new=below_n - 1).count() == 1, what="the fold's lines shown")
+    for _ in range(4):  # and it stays there once the browser has laid out the files again
+        assert abs(top(below) - before) <= 1, f"line {below_n} moved from {before} to {top(below)}"
+        page.wait_for_timeout(250)
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_wheel_over_the_side_panel_and_header_scrolls_the_diff(lab, new_page):
+    """Walk-through 18: the wheel over the side panel (or the header) scrolled the notebook 300 px
+    and took the toolbar and Submit off the screen. It scrolls the diff, as over the diff; at the
+    diff's end the notebook has it."""
+    write_comfort(lab)
+    lab.write_notebook("wheel2.ipynb", "from course.review import Review\nReview.open('comfort.diff')", "y = 2\n" * 60)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, "wheel2.ipynb")
+    root = page.locator(".cra-root")
+    main = root.locator(".cra-main")
+    outer = page.locator(".jp-WindowedPanel-outer")
+    notebook_at = outer.evaluate("o => o.scrollTop")
+    for part in (".cra-aside", ".cra-header"):
+        main.evaluate("m => { m.scrollTop = 0; }")
+        box = root.locator(part).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"] / 2, 60))
+        page.mouse.wheel(0, 300)
+        wait_for(lambda: main.evaluate("m => m.scrollTop") > 200, what=f"the diff scrolled by the wheel over {part}")
+        page.wait_for_timeout(300)
+        assert outer.evaluate("o => o.scrollTop") == notebook_at, f"the wheel over {part} scrolled the notebook"
+    # the diff at its end: the wheel over the header moves the notebook on
+    main.evaluate("m => { m.scrollTop = m.scrollHeight; }")
+    page.wait_for_timeout(200)
+    page.mouse.wheel(0, 300)
+    wait_for(lambda: outer.evaluate("o => o.scrollTop") != notebook_at, what="the notebook scrolled")
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -86,6 +86,16 @@ const KEYS = [
 ];
 const ALL_KEYS = "cra-keys-all"; // the legend's class, and (with ":" and the review's draft_key) the browser's memory of the choice
 
+/** A one-line key text (a defect's title) with its `code` spans as code, the rest as text
+ * (walk-through 18 read the backticks). An unpaired backtick stays a backtick. */
+function inlineCode(text) {
+  const parts = String(text).split("`");
+  return parts.map((part, i) => {
+    if (i % 2 === 0) return part;
+    return i < parts.length - 1 ? h("code", { textContent: part }) : `\`${part}`;
+  });
+}
+
 /** The browser's storage key for something kept per review: `prefix` and the review's draft_key
  * (null when the kernel gave none). */
 function perReview(model, prefix) {
@@ -159,7 +169,7 @@ function render({ model, el }) {
     desc: h("div", { className: "cra-desc-area" }),
     aside: h("div", { className: "cra-aside" }),
     files: h("div", { className: "cra-files" }),
-    // The one scroll area of the review: the score, the description, then the diff. The
+    // The one scroll area of the review: the description, the score, then the diff. The
     // description and score scroll away as the learner reads on, so the diff gets the height.
     main: h("div", { className: "cra-main", tabIndex: -1 }),
     help: keyHelp(perReview(model, `${ALL_KEYS}:`)),
@@ -167,7 +177,9 @@ function render({ model, el }) {
   // Room after the diff while a new finding's form is open: the form goes in above its line and
   // the area scrolls by its height, which needs that much more to scroll at the diff's end.
   ui.room = h("div", { className: "cra-room", attrs: { "aria-hidden": "true" } });
-  ui.main.append(ui.practice, ui.desc, ui.files, ui.room);
+  // The description before the score: Submit brings the score to the area's top with the diff
+  // right under it (walk-throughs 16, 17: the description came back between them, and no code).
+  ui.main.append(ui.desc, ui.practice, ui.files, ui.room);
   const body = h("div", { className: "cra-body" }, ui.aside, ui.main);
   root.append(ui.header, ui.banner, ui.toolbar, ui.undo, body, ui.help);
 
@@ -714,8 +726,25 @@ function render({ model, el }) {
     paint();
     const after = was === null ? null : row();
     if (!after?.isConnected) return;
+    laidOutDownTo(after);
     const moved = after.getBoundingClientRect().top - was;
     if (moved) ui.main.scrollTop += moved;
+  }
+
+  /** A file body just painted is skipped by the browser (content-visibility: auto) and stands at
+   * its 800 px placeholder until the next frame, even on screen: a row measured then is not where
+   * it will be (walk-through 18: held still over an opened fold, it then moved up 342 px). The
+   * bodies down to `el`'s are laid out now, and handed back to the browser once a frame has shown
+   * them, so each keeps its size (contain-intrinsic-size: auto) when it leaves the screen. */
+  function laidOutDownTo(el) {
+    const mine = el.closest(".cra-filebody");
+    const bodies = [];
+    for (const body of ui.files.querySelectorAll(".cra-filebody")) {
+      bodies.push(body);
+      body.style.contentVisibility = "visible";
+      if (body === mine) break;
+    }
+    requestAnimationFrame(() => requestAnimationFrame(() => { for (const body of bodies) body.style.contentVisibility = ""; }));
   }
 
   /** The Viewed box of a file (its header's or the tree's): the file folds (or opens) with its
@@ -1019,22 +1048,24 @@ function render({ model, el }) {
    * scroll area when the cell is partly scrolled out of it). */
   function visibleTop(el) {
     const head = el.closest("section.cra-file")?.querySelector(".cra-filehead");
-    let top = Math.max(0, ui.main.getBoundingClientRect().top + (head ? head.offsetHeight : 0));
+    const top = Math.max(0, ui.main.getBoundingClientRect().top + (head ? head.offsetHeight : 0));
+    return Math.max(top, ...clippers().map((box) => box.top));
+  }
+
+  /** The boxes of the review's ancestors that clip it (the notebook's scroller, JupyterLab's panels). */
+  function clippers() {
+    const boxes = [];
     for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
-      if (/auto|scroll|hidden|clip/.test(getComputedStyle(a).overflowY)) top = Math.max(top, a.getBoundingClientRect().top);
+      if (/auto|scroll|hidden|clip/.test(getComputedStyle(a).overflowY)) boxes.push(a.getBoundingClientRect());
     }
-    return top;
+    return boxes;
   }
 
   /** How far down the window a row of the review can be seen: above the window's edge and the
    * bottom of every box that clips the review (JupyterLab's status bar sits under the notebook's
    * view, so "in the window" was not "in sight": walk-through 16's form opened under it). */
   function visibleBottom() {
-    let bottom = window.innerHeight;
-    for (let a = root.parentElement; a && a !== document.body; a = a.parentElement) {
-      if (/auto|scroll|hidden|clip/.test(getComputedStyle(a).overflowY)) bottom = Math.min(bottom, a.getBoundingClientRect().bottom);
-    }
-    return bottom;
+    return Math.min(window.innerHeight, ...clippers().map((box) => box.bottom));
   }
 
   function openForm(fi, a, b, focusField = true) {
@@ -1352,9 +1383,12 @@ function render({ model, el }) {
       const fi = Number(expand.closest("table").dataset.file);
       const fold = ((model.get("files") || [])[fi]?.folds || []).find((x) => String(x.first) === expand.dataset.foldFirst);
       if (fold) {
-        // the line above the fold stays still as it opens (the line under it, for a fold at the file's top)
+        // The line the cursor is on stays still as the fold opens, above the fold or under it
+        // (walk-through 18: a fold opened above the finding being read pushed it 382 px down,
+        // out of sight); with no cursor in sight, the line above the fold (the line under it,
+        // for a fold at the file's top).
         const r = Number(expand.closest("tr").dataset.foldRow);
-        st.holdRow = { file: fi, row: r > 0 ? r - 1 : Number(fold.last) + 1 };
+        st.holdRow = cursorInSight() ? { ...st.cursor } : { file: fi, row: r > 0 ? r - 1 : Number(fold.last) + 1 };
         send({ type: "expand", file: fi, fold: fold.id });
       }
       return;
@@ -1366,6 +1400,23 @@ function render({ model, el }) {
     if (String(window.getSelection?.() || "").length && !e.shiftKey) return;
     if (e.shiftKey) e.preventDefault();
     lineClicked(tr, e.shiftKey);
+  }
+
+  /** The wheel over the review's header, toolbar, side panel or legend scrolls the diff, as it
+   * does over the diff (walk-through 18: over the side panel it scrolled the notebook, and the
+   * toolbar went off the screen). A part that scrolls itself (the side panel, a comment box)
+   * keeps the wheel while it can move; once the diff is at its end, the notebook has it. */
+  function onWheel(e) {
+    if (e.ctrlKey || !(e.target instanceof Element) || ui.main.contains(e.target)) return;
+    const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * ui.main.clientHeight : e.deltaY;
+    if (!dy || Math.abs(e.deltaX) > Math.abs(dy)) return;
+    const canMove = (el) => (dy > 0 ? el.scrollTop + el.clientHeight < el.scrollHeight - 1 : el.scrollTop > 0);
+    for (let a = e.target; a && a !== root; a = a.parentElement) {
+      if (/auto|scroll/.test(getComputedStyle(a).overflowY) && canMove(a)) return;
+    }
+    if (!canMove(ui.main)) return;
+    e.preventDefault();
+    ui.main.scrollTop += dy;
   }
 
   /** A press on a line, remembered with where the pointer was on the screen. */
@@ -1801,12 +1852,12 @@ function render({ model, el }) {
         h("span", { className: `cra-result cra-result-${d.status}`, textContent: STATUS_LABEL[d.status] || d.status }),
         d.helped ? h("span", { className: "cra-helped", title: "its hints or explanation were shown before you flagged it", textContent: "with help" }) : null,
         h("span", { className: `cra-sev cra-sev-${d.severity}`, textContent: d.severity }),
-        h("span", { className: "cra-defect-title", textContent: d.title || `Defect ${d.n + 1}` }),
+        h("span", { className: "cra-defect-title" }, ...inlineCode(d.title || `Defect ${d.n + 1}`)),
         d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null,
         Array.isArray(d.expected) && d.expected.length
           ? h("span", { className: "cra-cat-diff", textContent: `the key files it under ${d.expected.join(" or ")}` }) : null,
         d.finding && d.finding_severity && d.finding_severity !== d.severity
-          ? h("span", { className: "cra-sev-diff", textContent: `you said ${d.finding_severity}, the key says ${d.severity}` }) : null);
+          ? h("span", { className: "cra-sev-diff", textContent: `you said ${d.finding_severity}, the key says ${d.severity} (it does not change the score)` }) : null);
       const box = h("li", { className: "cra-defect", dataset: { defect: String(d.n) } }, head);
       // the buttons above the hints: the next hint comes under the last, and "Another hint" stays
       // under the pointer (walk-through 14: it moved down a hint's height at each click)
@@ -2014,7 +2065,7 @@ function render({ model, el }) {
         first?.before(h("tr", { className: "cra-defect-label-row", dataset: { defect: String(d.n) } },
           h("td", { colSpan: 4 },
             h("span", { className: "cra-defect-tag", textContent: `Defect ${d.n + 1}` }),
-            h("span", { className: "cra-defect-tag-title", textContent: ` ${d.title || ""}` }),
+            h("span", { className: "cra-defect-tag-title" }, " ", ...inlineCode(d.title || "")),
             h("span", { className: "cra-muted", textContent: ` \u00b7 ${d.category || ""}, revealed` }))));
         for (const r of at.rows) {
           const tr = (st.rowEls[at.file] || [])[r];
@@ -2198,6 +2249,7 @@ function render({ model, el }) {
   ui.files.addEventListener("mousedown", onMouseDown);
   window.addEventListener("pointerup", onRelease, true);
   ui.main.addEventListener("scroll", onMainScroll, { passive: true });
+  root.addEventListener("wheel", onWheel, { passive: false });
   // put in the page, resized, or moved to full width: the file at the top may be another
   const resized = typeof ResizeObserver === "function" ? new ResizeObserver(onMainScroll) : null;
   resized?.observe(ui.main);
