@@ -114,6 +114,7 @@ class PracticeReview(Review):
         self._cut = exercise
         self.drill_of = drill  # the id of the defect a drill was cut around; "" for a review
         self._drilled = drilled  # the course.practice.drills.Drill this review is, or None
+        self._drill_note = ""  # what the drill's last submission did to its pattern's schedule
         self.record = LearnerRecord(record_dir if record_dir is not None else self.sidecar.parent)
         self._fixes: dict[str, dict[str, Any]] = {}  # defect id -> its fix diff (course.practice.reveal)
 
@@ -188,7 +189,7 @@ class PracticeReview(Review):
             if self._drilled is not None and self._viewer is not None and self.store.persist:  # what became of it
                 from .drills import drill_notice
 
-                self._viewer.notice = drill_notice(self.record, recorded, self._drilled.pattern)
+                self._drill_note = drill_notice(self.record, recorded, self._drilled.pattern)
         self._changed()
         return result
 
@@ -355,6 +356,7 @@ class PracticeReview(Review):
             defects.append(item)
         return {
             "decoys_left_alone": self._decoys_left_alone(result, scored, progress["revealed"]),
+            "drill_note": self._drill_note,  # in the score, not over the toolbar (walk-through 18)
             "enabled": True,
             "submitted": True,
             "outdated": signature != self._signature(),

@@ -76,8 +76,16 @@ def test_a_missed_pattern_comes_back_as_a_drill_scored_recorded_and_rescheduled(
         lambda: sidecar.exists() and json.loads(sidecar.read_text())["findings"], what="the drill's finding on disk"
     )
 
+    toolbar_at = viewer.locator(".cra-toolbar").bounding_box()["y"]
     submit_review(viewer)
     page.locator(".cra-score-value").wait_for()
+    # what the drill did to the pattern's schedule is said in the score, not in a banner over the
+    # toolbar (walk-through 18: it pushed the toolbar and Submit 54 px down)
+    note = viewer.locator(".cra-score-panel .cra-drill-note")
+    note.wait_for()
+    assert note.inner_text().startswith(f"Recorded as a drill of the pattern {PATTERN}: ")
+    assert viewer.locator(".cra-banner .cra-alert").count() == 0
+    assert abs(viewer.locator(".cra-toolbar").bounding_box()["y"] - toolbar_at) < 1
     drilled = viewer.locator(".cra-defect[data-defect='0']")
     assert "cra-result-found" in drilled.locator(".cra-result").get_attribute("class")
 

@@ -1921,6 +1921,7 @@ function render({ model, el }) {
           : h("span", { className: "cra-no-defects", textContent: " \u00b7 no defects to find in this change" }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
       backToDiff(),
+      p.drill_note ? h("div", { className: "cra-alert cra-alert-info cra-drill-note", attrs: { role: "status" }, textContent: p.drill_note }) : null,
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
       p.with_help ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
