@@ -392,3 +392,30 @@ def test_the_wheel_over_the_side_panel_and_header_scrolls_the_diff(lab, new_page
     page.mouse.wheel(0, 300)
     wait_for(lambda: outer.evaluate("o => o.scrollTop") != notebook_at, what="the notebook scrolled")
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_findings_place_in_the_side_panel_breaks_between_words_not_inside_the_name(lab, new_page):
+    """Walk-through 18, Notebook 7 at 1280 px: the side panel read "reserva" / "tions.py:51-52
+    (old)": the name's last 8 characters were kept with the lines. The name's last part keeps
+    its lines whole; " (old)" is what goes to the next line."""
+    path = "stockroom/reservations.py"
+    before = "".join(f"line_{n} = {n}\n" for n in range(1, 61))
+    after = "".join(f"line_{n} = {n}\n" for n in range(1, 61) if n not in (51, 52))
+    text = render_bundle("narrow", "Fast path", "bot", "Drops a check.", unified_diff({path: before}, {path: after}))
+    (lab.root / "narrow.diff").write_text(text, encoding="utf-8")
+    (lab.root / "narrow.findings.json").unlink(missing_ok=True)
+    lab.write_notebook(
+        "narrow.ipynb",
+        "from course.review import Review\nreview = Review.open('narrow.diff')\n"
+        f"review.flag({path!r}, 51, 'edge-case', 'the lower bound is gone', end=52, side='old')\nreview",
+    )
+    page, log = new_page(viewport=(1280, 720))
+    open_and_run(page, lab, "narrow.ipynb")
+    where = page.locator(".cra-findinglist .cra-where")
+    where.wait_for()
+    assert where.inner_text().replace("\n", " ") == "reservations.py:51-52 (old)"
+    lines = where.locator(".cra-where-lines")
+    assert lines.inner_text() == "reservations.py:51-52"
+    assert lines.evaluate("s => s.getClientRects().length") == 1, "the name is broken"
+    assert where.evaluate("w => w.scrollWidth <= w.clientWidth")
+    assert not unexpected_errors(log, lab.app), log.errors

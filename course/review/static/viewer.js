@@ -612,16 +612,21 @@ function render({ model, el }) {
     markCurrentFile();
   }
 
-  /** "a/b/c.py:43-44 (old)" as "c.py" and ":43-44 (old)", on a line of their own: the side
-   * panel is narrow. A long name may wrap; its lines never part from it. */
+  /** "a/b/c.py:43-44 (old)" as "c.py:43-44 (old)", on a line of its own: the side panel is
+   * narrow. A long name wraps only after "/", "_" or "-", and " (old)" may go to the next line;
+   * the name's last part keeps its lines (walk-through 18 read "reserva" / "tions.py:51-52 (old)"
+   * when the name's last 8 characters were kept with them instead). */
   function whereEl(label) {
     const text = String(label || "");
     const colon = text.lastIndexOf(":");
     const name = text.slice(text.lastIndexOf("/", colon >= 0 ? colon : text.length) + 1, colon >= 0 ? colon : text.length);
-    const nameEnd = name.slice(-8);
+    const pieces = breakable(name);
+    const lines = colon >= 0 ? text.slice(colon) : "";
+    const side = lines.indexOf(" (");
     return h("span", { className: "cra-where" },
-      ...breakable(name.slice(0, -8)),
-      h("span", { className: "cra-where-lines", textContent: nameEnd + (colon >= 0 ? text.slice(colon) : "") }));
+      ...pieces.slice(0, -1),
+      h("span", { className: "cra-where-lines", textContent: pieces[pieces.length - 1] + (side >= 0 ? lines.slice(0, side) : lines) }),
+      side >= 0 ? lines.slice(side) : null);
   }
 
   // the diff ---------------------------------------------------------------------------------
