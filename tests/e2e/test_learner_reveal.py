@@ -258,6 +258,8 @@ def test_key_text_is_markdown_and_a_revealed_defect_is_marked_with_its_fix(lab, 
     fix = missed.locator(".cra-fix")
     assert "fixed/" not in fix.locator("summary").inner_text()  # walk-through 5: it read as a stray path
     assert fix.locator(".cra-fix-path").all_inner_texts() == [CART]
+    # which numbers are which (walk-through 18: "42 → 47" read as a mistake)
+    assert fix.locator(".cra-fix-numbers").inner_text().startswith("Left, the line number in the code under review")
     rows = fix_rows(missed)
     changed = [r for r in rows if r[0] in ("cra-add", "cra-del")]
     assert changed == [("cra-del", "    return sum(prices[1:])"), ("cra-add", "    return sum(prices)")]

@@ -2144,6 +2144,8 @@ function render({ model, el }) {
           code(row.c)))))));
     return h("details", { className: "cra-fix", open: true },
       h("summary", { textContent: "The fix: what changes in the code under review to repair it" }),
+      // walk-through 18 read "42 → 47" and could not tell why the numbers parted
+      h("div", { className: "cra-muted cra-fix-numbers", textContent: "Left, the line number in the code under review; right, in the fixed code, which repairs every defect of the change, so the two can differ." }),
       ...hunks,
       fix.cut ? h("div", { className: "cra-muted", textContent: "\u2026 the rest of the fix is not shown." }) : null);
   }
