@@ -151,3 +151,27 @@ def test_the_matplotlib_legend_does_not_overlap_the_axes(tmp_path):
     assert not legend.overlaps(left.get_window_extent())
     assert legend.y1 < left.get_window_extent().y0  # below the plot
     assert fig.bbox.contains(legend.x0, legend.y0) and fig.bbox.contains(legend.x1, legend.y1)  # not cut off
+
+
+def test_a_review_with_a_defect_found_with_help_is_ringed_in_both_plots(tmp_path):
+    """Walk-through 18: a 100% found with help looked, in the plot, like a 100% found alone."""
+    from dataclasses import replace
+
+    from course.practice.plot_svg import HELPED_LABEL, LEFT
+
+    record = LearnerRecord(tmp_path)
+    record.append(attempt(1, 0.25))
+    helped = attempt(2, 1.0)
+    record.append(replace(helped, defects=(DefectOutcome("a", "found", "security", "injection", True),)))
+    record.append(attempt(3, 1.0, "drill"))
+    ov = overview(tmp_path, Bank(BANK))
+    svg = ET.fromstring(plot_svg(ov))
+    rings = [c for c in svg.findall(f"{SVG}circle") if c.get("class") == "helped"]
+    x0, _, x1, _ = LEFT
+    assert [round(float(r.get("cx", 0))) for r in rings] == [round(x0 + 20 + (x1 - x0 - 40) * 0.5)]  # the 2nd of 3
+    assert HELPED_LABEL in [t.text for t in svg.iter(f"{SVG}text")]
+    left, _ = plot_figure(ov).axes
+    [ring] = [line for line in left.get_lines() if line.get_label() == HELPED_LABEL]
+    assert list(zip(ring.get_xdata(), ring.get_ydata(), strict=True)) == [(2, 1.0)]
+    # without help, no ring and no legend entry (the tests above count every circle)
+    assert HELPED_LABEL not in [t.text for t in ET.fromstring(plot_svg(_record(tmp_path / "x"))).iter(f"{SVG}text")]

@@ -229,6 +229,13 @@ def plot_series(ov: Overview) -> tuple[list[list[tuple[int, float]]], list[tuple
     return list(by_exercise.values()), drills
 
 
+def helped_points(ov: Overview) -> list[tuple[int, float]]:
+    """The (submission number, score) of each review with a defect found with help: both plots
+    ring them (walk-through 18: a 100% with help looked like one found alone)."""
+    ordered = sorted(ov.attempts, key=lambda a: a.when)
+    return [(n, a.score) for n, a in enumerate(ordered, start=1) if a.kind != "drill" and with_help(a)]
+
+
 def notebook_of(directory: Path, titles: dict[str, str] | None = None) -> dict[str, str]:
     """Which notebook in `directory` practises which exercise (the first to call practice on it).
     `titles`, if given, receives each such notebook's first Markdown heading."""

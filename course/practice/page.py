@@ -14,13 +14,14 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from .overview import MIN_WEAK, PASS_SCORE, RECENT, ExerciseStats, Overview, plot_series
+from .overview import MIN_WEAK, PASS_SCORE, RECENT, ExerciseStats, Overview, helped_points, plot_series
 from .plot_svg import (
     BAR_COLOUR,
     BARS_TITLE,
     BARS_XLABEL,
     DRILL_COLOUR,
     DRILL_LABEL,
+    HELPED_LABEL,
     INK,
     PLOT_TITLE,
     PLOT_XLABEL,
@@ -87,6 +88,12 @@ def plot_figure(ov: Overview) -> Any:
     if drills:
         xs, ys = zip(*drills, strict=True)
         left.plot(xs, ys, "x", linestyle="none", color=DRILL_COLOUR, markersize=9, mew=2, label=DRILL_LABEL)
+    helped = helped_points(ov)
+    if helped:
+        xs, ys = zip(*helped, strict=True)
+        left.plot(
+            xs, ys, "o", linestyle="none", mfc="none", mec=DRILL_COLOUR, markersize=14, mew=1.5, label=HELPED_LABEL
+        )
     n = len(ov.attempts)
     ticks = list(range(1, n + 1))
     left.set_ylim(-0.05, 1.05)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .overview import Overview, plot_series
+from .overview import Overview, helped_points, plot_series
 
 # Both plots' words and colours (page.plot_figure draws the same). Colours that read on a light and on a dark page (the figure itself is transparent).
 INK = "#888888"
@@ -24,6 +24,7 @@ PLOT_TITLE = "Score of each submission"
 PLOT_XLABEL = "submission, oldest first (different exercises are not comparable)"
 REVIEW_LABEL = "review (a line joins retries of one exercise)"
 DRILL_LABEL = "drill (not joined)"
+HELPED_LABEL = "ring: found with help"
 BARS_TITLE = "Per category, reviews only"
 BARS_XLABEL = "recall: defects found / met"
 
@@ -43,6 +44,10 @@ def _cross(x: float, y: float) -> str:
         f'<path class="drill" d="M{x - 6:.1f},{y - 6:.1f}L{x + 6:.1f},{y + 6:.1f}M{x - 6:.1f},{y + 6:.1f}'
         f'L{x + 6:.1f},{y - 6:.1f}" stroke="{DRILL_COLOUR}" stroke-width="2"/>'
     )
+
+
+def _ring(x: float, y: float) -> str:
+    return f'<circle class="helped" cx="{x:.1f}" cy="{y:.1f}" r="7" fill="none" stroke="{DRILL_COLOUR}" stroke-width="1.5"/>'
 
 
 def _attempts_panel(ov: Overview) -> list[str]:
@@ -69,6 +74,8 @@ def _attempts_panel(ov: Overview) -> list[str]:
             out.append(f'<polyline class="review" points="{line}" fill="none" stroke="{REVIEW_COLOUR}" stroke-width="1.5"/>')  # fmt: skip
         out += [f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3.5" fill="{REVIEW_COLOUR}"/>' for i, v in points]
     out += [_cross(px(i), py(v)) for i, v in drills]
+    helped = helped_points(ov)
+    out += [_ring(px(i), py(v)) for i, v in helped]
     # the legend: one row below the x label, outside the axes, so it never covers a point
     out.append(f'<line class="legend" x1="{x0 + 10}" x2="{x0 + 34}" y1="{LEGEND_Y}" y2="{LEGEND_Y}" stroke="{REVIEW_COLOUR}" stroke-width="2"/>')  # fmt: skip
     out.append(f'<circle class="legend" cx="{x0 + 22}" cy="{LEGEND_Y}" r="3.5" fill="{REVIEW_COLOUR}"/>')
@@ -76,6 +83,9 @@ def _attempts_panel(ov: Overview) -> list[str]:
     if drills:
         out.append(_cross(x0 + 330, LEGEND_Y).replace('class="drill"', 'class="legend"'))
         out.append(_text(x0 + 342, LEGEND_Y + 4, DRILL_LABEL, 11, "start"))
+    if helped:
+        out.append(_ring(x0 + 472, LEGEND_Y).replace('class="helped"', 'class="legend"'))
+        out.append(_text(x0 + 484, LEGEND_Y + 4, HELPED_LABEL, 11, "start"))
     out.append(_text((x0 + x1) / 2, y0 - 10, PLOT_TITLE, 14))
     out.append(_text((x0 + x1) / 2, y1 + 35, PLOT_XLABEL, 12))
     return out
