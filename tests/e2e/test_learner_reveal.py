@@ -437,3 +437,29 @@ def test_a_defect_found_under_another_category_shows_its_title_and_the_keys_cate
     item.locator("button.cra-reveal").click()  # its lines were found: the explanation at once
     item.locator(".cra-explanation").wait_for()
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_score_button_goes_back_to_the_explanation_left_for_the_diff(lab, new_page, tmp_path):
+    """Walk-through 18: reading an explanation, the learner followed its place link into the
+    diff; the toolbar's Score then went to the top of the feedback, not back to that explanation."""
+    bank = write_bank(
+        tmp_path, hint="A hint.", explanation="Why.", why_fine="Fine.", fixed_line="    return sum(prices)"
+    )
+    page, log, missed = open_practice(lab, new_page, "back", bank)
+    missed.locator("button.cra-reveal").click()
+    place = missed.locator(".cra-defect-place").first
+    place.wait_for()
+    main = page.locator(".cra-root .cra-main")
+    top = lambda el: el.evaluate("e => e.getBoundingClientRect().top")  # noqa: E731
+    # the explanation a third of the way down the area, as the learner reads it
+    main.evaluate(
+        "(m, el) => { m.scrollTop += el.getBoundingClientRect().top - m.getBoundingClientRect().top - m.clientHeight / 3; }",
+        missed.element_handle(),
+    )
+    page.wait_for_timeout(200)
+    reading = top(missed)
+    place.click()
+    wait_for(lambda: abs(top(missed) - reading) > 50, what="the diff at the defect's lines")
+    page.locator(".cra-root button.cra-to-score").click()
+    wait_for(lambda: abs(top(missed) - reading) <= 2, what="the explanation back where it was")
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -211,6 +211,7 @@ function render({ model, el }) {
     scrollFrame: 0,
     stopShowing: null, // ends showWhenRun's watch
     holdRow: null, // {file, row}: the line held still while an opened fold is painted
+    feedbackAt: null, // {sel, offset}: the feedback item read before a place link (rememberFeedback)
     showSaved: null, // the id of a finding just saved, whose card's head is brought into sight
     showWhole: false, // ... and the whole card, with the review in the notebook's view: saved by a key
     beforeSubmit: null, // {file, row, offset}: the line at the top of the diff when Submit was pressed
@@ -535,7 +536,7 @@ function render({ model, el }) {
         type: "button", className: "cra-btn cra-to-score",
         textContent: `Score ${Math.round(100 * (practice.score || 0))}%${practice.with_help ? " with help" : ""}${practice.outdated ? " (old)" : ""}`,
         title: "Show the score and the feedback on each defect",
-        onclick: () => showSection(ui.practice, "score"),
+        onclick: () => { if (!backToFeedback()) showSection(ui.practice, "score"); },
       }) : null,
       pr.practice ? h("button", {
         type: "button", className: "cra-btn cra-primary cra-submit",
@@ -574,8 +575,33 @@ function render({ model, el }) {
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: label, onclick: () => trySubmit([...ask.skip, ask.kind]) }));
   }
 
+  /** Where the learner was reading the feedback when a place link took them into the diff
+   * (walk-through 18: the toolbar's Score then went to the top of the feedback, not back to the
+   * explanation being read): the item, and its distance from the area's top. */
+  function rememberFeedback(e) {
+    const link = e.target instanceof Element ? e.target.closest(".cra-defect-place, .cra-decoy-place") : null;
+    const item = link?.closest("li.cra-defect, .cra-decoys li");
+    if (!item) return;
+    const decoys = [...ui.practice.querySelectorAll(".cra-decoys li")];
+    st.feedbackAt = {
+      sel: item.matches("li.cra-defect") ? `li.cra-defect[data-defect="${Number(item.dataset.defect)}"]` : `.cra-decoys li:nth-of-type(${decoys.indexOf(item) + 1})`,
+      offset: item.getBoundingClientRect().top - ui.main.getBoundingClientRect().top,
+    };
+  }
+
+  function backToFeedback() {
+    const at = st.feedbackAt;
+    const panel = ui.practice.querySelector("details.cra-score-panel");
+    const item = at && panel ? ui.practice.querySelector(at.sel) : null;
+    if (!item) return false;
+    if (!panel.open) { panel.open = true; st.scoreOpen = true; }
+    ui.main.scrollTop += item.getBoundingClientRect().top - (ui.main.getBoundingClientRect().top + at.offset);
+    return true;
+  }
+
   function submitReview() {
     st.ask = null;
+    st.feedbackAt = null; // a new score: its feedback is read from the top
     st.beforeSubmit = diffPlace();
     paintToolbar();
     send({ type: "submit" }, (ack) => {
@@ -2258,6 +2284,7 @@ function render({ model, el }) {
   window.addEventListener("pointerup", onRelease, true);
   ui.main.addEventListener("scroll", onMainScroll, { passive: true });
   root.addEventListener("wheel", onWheel, { passive: false });
+  ui.practice.addEventListener("click", rememberFeedback, true); // before the link scrolls away
   // put in the page, resized, or moved to full width: the file at the top may be another
   const resized = typeof ResizeObserver === "function" ? new ResizeObserver(onMainScroll) : null;
   resized?.observe(ui.main);
