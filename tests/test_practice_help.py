@@ -183,6 +183,31 @@ def test_the_walk_through_submit_hints_reveal_submit_is_not_a_pass(folder):
     }
 
 
+def test_a_verdict_put_right_after_the_score_showed_it_is_a_pass_with_help(folder):
+    """Walk-through 19: on a correct change, Request changes scored 0% and the feedback said
+    "expected approve"; Approve then scored 100%, and My Progress said "passed" unaided."""
+    review = practice("cleanup-confirmation-guard", bank=BANK, directory=folder)
+    review.verdict = "request-changes"
+    assert review.submit().score == 0.0
+    review.verdict = "approve"
+    assert review.submit().score == 1.0
+    state = review.practice_state()
+    assert state["verdict_told"] is True and state["with_help"] is True
+    assert [d for d in state["defects"] if d["helped"]] == []  # no defect: the score says so, no unaided part
+    last = LearnerRecord(folder).read().attempts[-1]
+    assert last.verdict_helped and last.to_dict()["verdict_helped"] is True
+    assert Attempt.from_dict(last.to_dict()) == last
+    [stats] = overview(folder, Bank(BANK)).tried
+    assert (stats.passed, stats.passed_with_help) == (False, True)
+    # a right verdict the first time is no help
+    fresh = practice("cleanup-confirmation-guard", bank=BANK, directory=folder / "again")
+    fresh.verdict = "approve"
+    fresh.submit()
+    assert (fresh.practice_state()["verdict_told"], fresh.practice_state()["with_help"]) == (False, False)
+    assert not LearnerRecord(folder / "again").read().attempts[-1].verdict_helped
+    assert "verdict_helped" not in LearnerRecord(folder / "again").read().attempts[-1].to_dict()
+
+
 def test_drills_due_says_how_each_patterns_defects_fared_last_time(folder):
     """Walk-through 6: "last time: found with help, or miscategorised" did not say which."""
     record = LearnerRecord(folder)
@@ -198,3 +223,14 @@ def test_drills_due_says_how_each_patterns_defects_fared_last_time(folder):
     ov = overview(folder, Bank(BANK))
     assert ov.last_time("injection") == "1 of 2 found; 1 of 2 missed"
     assert ov.last_time("boundary-off-by-one") == "found under another category"
+
+
+def test_my_progress_gives_no_recall_or_precision_for_a_correct_change(folder):
+    """Walk-through 19 read "recall 100% -> 100%, precision 0% -> 0%" for a change with no defects."""
+    review = practice("cleanup-confirmation-guard", bank=BANK, directory=folder)
+    review.verdict = "approve"
+    review.submit()
+    html = my_progress(folder, bank=BANK)._repr_mimebundle_()["text/html"]
+    row = re.search(r"<tr><td>cleanup-confirmation-guard<br>.*?</tr>", html).group(0)  # type: ignore[union-attr]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[3:6] == ["100%", "–", "–"], cells

@@ -27,8 +27,9 @@ from ..scoring.match import Score, hits, on_its_lines, score
 from ..vocab import where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
-from .record import Attempt, LearnerRecord, RecordFull, attempt_from_score
+from .record import VERDICT_TOLD, Attempt, LearnerRecord, RecordFull, attempt_from_score, told_by
 from .reveal import fix_diff, spans_of
+from .unaided import unaided_score
 
 __all__ = ["PracticeReview", "PrivateExercise", "drill", "my_progress", "practice"]
 
@@ -176,7 +177,7 @@ class PracticeReview(Review):
         before = self._progress.reload()
         previous = self._submitted
         found = {r.defect.id for r in previous[0].defects if r.status == "found"} if previous else set()
-        told = {r.defect.id for r in previous[0].defects if r.status == "miscategorised"} if previous else set()
+        told = told_by(previous[0], result) if previous else set()  # another category, the verdict
         helped = frozenset(before["hints"]) | (frozenset(before["revealed"]) - found) | told
         old = before["submitted"]
         same = old is not None and old["findings"] == review["findings"] and old["verdict"] == review["verdict"]
@@ -192,18 +193,6 @@ class PracticeReview(Review):
                 self._drill_note = drill_notice(self.record, recorded, self._drilled.pattern)
         self._changed()
         return result
-
-    def _unaided(self, result: Score, findings: list[Finding], verdict: str | None, helped: frozenset[str]) -> float:
-        """The score of the submitted review without the findings that credited a defect found
-        with help, scored again by course.scoring (a finding freed that way that then lands on such
-        a defect is dropped too, until none does)."""
-        key = self._exercise().key
-        while True:
-            used = {r.finding_id for r in result.defects if r.defect.id in helped and r.status != "missed"}
-            if not used:
-                return result.score
-            findings = [f for f in findings if f.id not in used]
-            result = score(findings, key, verdict)
 
     def _record(self, result: Score, helped: frozenset[str]) -> Attempt | None:
         """Add the submission to the learner record (course.practice.record), never elsewhere;
@@ -299,9 +288,11 @@ class PracticeReview(Review):
         - each defect's "helped": True when the defect was found (status "found" or
           "miscategorised") in the submitted review and its hints or explanation had been shown
           before that submission; False otherwise (a missed defect is never "helped");
-        - "with_help": True when any defect is "helped";
+        - "verdict_told": the verdict, wrong in the review submitted before (whose score showed
+          the expected one), is right now;
+        - "with_help": True when any defect is "helped", or "verdict_told";
         - "unaided_score": the score the submitted review gets without the findings that
-          credited a helped defect (scored again from the key; see _unaided), so it is "score"
+          credited a helped defect (scored again from the key; see unaided_score), so it is "score"
           itself when "with_help" is False. The viewer shows "Score 100% with help (40% without
           the 1 defect found with help)"; My Progress counts an attempt with help as not passing
           on its own.
@@ -314,6 +305,7 @@ class PracticeReview(Review):
         progress = self._progress.data
         asked = frozenset(progress["submitted"]["helped"])
         helped = {r.defect.id for r in result.defects if r.status != "missed" and r.defect.id in asked}
+        verdict_told = VERDICT_TOLD in asked and bool(result.verdict_correct)
         # Every span is named by the one wording (course.vocab.where), "(old)" for removed lines,
         # from the findings as submitted: the review may have changed since.
         labels = {f.id: where(f.path, f.side, f.start, f.end) for f in scored}
@@ -361,8 +353,11 @@ class PracticeReview(Review):
             "submitted": True,
             "outdated": signature != self._signature(),
             "score": result.score,
-            "with_help": bool(helped),
-            "unaided_score": self._unaided(result, scored, result.verdict, asked) if helped else result.score,
+            "with_help": bool(helped) or verdict_told,
+            "verdict_told": verdict_told,
+            "unaided_score": (
+                unaided_score(result, scored, self._exercise().key, result.verdict, asked) if helped else result.score
+            ),
             "credit": result.credit,
             "penalty": result.penalty,
             "total_weight": result.total_weight,

@@ -57,8 +57,9 @@ def passes(attempt: Attempt) -> bool:
 
 
 def with_help(attempt: Attempt) -> bool:
-    """A defect was found (or miscategorised) after its hints or explanation were shown."""
-    return any(d.helped and d.status != "missed" for d in attempt.defects)
+    """A defect was found (or miscategorised) after its hints or explanation were shown, or the
+    verdict was put right after the score before had shown the expected one."""
+    return attempt.verdict_helped or any(d.helped and d.status != "missed" for d in attempt.defects)
 
 
 @dataclass

@@ -161,8 +161,8 @@ def _exercise_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
                 (str(len(e.attempts)), True),
                 (_pct(e.best), True),
                 (" → ".join(_pct(a.score) for a in e.attempts[-8:]), False),
-                (" → ".join(_pct(a.recall) for a in e.attempts[-8:]), False),
-                (" → ".join(_pct(a.precision) for a in e.attempts[-8:]), False),
+                (" → ".join(_pct(a.recall) if a.defects else "–" for a in e.attempts[-8:]), False),
+                (" → ".join(_pct(a.precision) if a.defects else "–" for a in e.attempts[-8:]), False),
                 ("right" if latest.verdict_correct else "wrong", False),
                 ("yes" if e.passed else "with help" if e.passed_with_help else "not yet", False),
             ]

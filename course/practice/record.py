@@ -33,12 +33,14 @@ __all__ = [
     "MAX_ATTEMPTS",
     "RECORD_NAME",
     "STATUSES",
+    "VERDICT_TOLD",
     "Attempt",
     "DefectOutcome",
     "LearnerRecord",
     "RecordFull",
     "attempt_from_score",
     "record_path",
+    "told_by",
 ]
 
 RECORD_NAME = ".learner-record.json"
@@ -141,6 +143,7 @@ class Attempt:
     verdict_correct: bool
     defects: tuple[DefectOutcome, ...] = ()
     drill: str = ""  # for a drill: the id of the defect it was cut around
+    verdict_helped: bool = False  # right after the submission before showed the expected verdict
 
     @property
     def when(self) -> _dt.datetime:
@@ -159,6 +162,8 @@ class Attempt:
         }
         if self.drill:
             out["drill"] = self.drill
+        if self.verdict_helped:
+            out["verdict_helped"] = True
         return out
 
     @classmethod
@@ -178,11 +183,26 @@ class Attempt:
             verdict_correct=_flag(data, "verdict_correct"),
             defects=tuple(DefectOutcome.from_dict(d) for d in defects),
             drill=_text(data, "drill", empty=True) if "drill" in data else "",
+            verdict_helped=_flag(data, "verdict_helped"),
         )
         if out.kind not in KINDS:
             raise ValueError(f"field 'kind': {out.kind!r} is not one of {', '.join(KINDS)}")
         parse_time(out.time)
         return out
+
+
+#: In a submission's help set: the submission before it had the wrong verdict, and its score
+#: showed the expected one (walk-through 19 flipped a correct change's verdict after reading it,
+#: and My Progress said "passed" unaided). Not a defect id: those never start with ":".
+VERDICT_TOLD = ":verdict"
+
+
+def told_by(before: Any, now: Any) -> set[str]:
+    """What the score of the submission `before` (a course.scoring Score) told the learner that
+    the one scored `now` uses: the defects it found under another category (their expected
+    category), and the verdict, wrong before and right now."""
+    told = {r.defect.id for r in before.defects if r.status == "miscategorised"}
+    return told | ({VERDICT_TOLD} if not before.verdict_correct and now.verdict_correct else set())
 
 
 def attempt_from_score(
@@ -202,6 +222,7 @@ def attempt_from_score(
             for r in result.defects
         ),
         drill=drill,
+        verdict_helped=VERDICT_TOLD in helped and bool(result.verdict_correct),
     )
 
 

@@ -219,15 +219,20 @@ def test_a_key_brings_the_whole_review_into_the_notebooks_view(lab, new_page):
     assert not unexpected_errors(log, lab.app), log.errors
 
 
+def open_with_notebook_below(lab, new_page, name: str):
+    """The long test review in a cell with a long cell under it; (page, log, the diff's area, the
+    notebook's scroller)."""
+    write_comfort(lab)
+    lab.write_notebook(f"{name}.ipynb", "from course.review import Review\nReview.open('comfort.diff')", "y = 2\n" * 60)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{name}.ipynb")
+    return page, log, page.locator(".cra-root .cra-main"), page.locator(".jp-WindowedPanel-outer")
+
+
 def test_the_wheel_over_the_diff_stops_at_its_end_and_leaves_the_notebook_still(lab, new_page):
     """Walk-through 15: twelve flicks over the diff reached its end, then scrolled the notebook
     1,500 px and the review left the screen."""
-    write_comfort(lab)
-    lab.write_notebook("wheel.ipynb", "from course.review import Review\nReview.open('comfort.diff')", "y = 2\n" * 60)
-    page, log = new_page(viewport=WIDE)
-    open_and_run(page, lab, "wheel.ipynb")
-    main = page.locator(".cra-root .cra-main")
-    outer = page.locator(".jp-WindowedPanel-outer")
+    page, log, main, outer = open_with_notebook_below(lab, new_page, "wheel")
     box = main.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     before = outer.evaluate("o => o.scrollTop")
@@ -370,13 +375,8 @@ def test_the_wheel_over_the_side_panel_and_header_scrolls_the_diff(lab, new_page
     """Walk-through 18: the wheel over the side panel (or the header) scrolled the notebook 300 px
     and took the toolbar and Submit off the screen. It scrolls the diff, as over the diff; at the
     diff's end the notebook has it."""
-    write_comfort(lab)
-    lab.write_notebook("wheel2.ipynb", "from course.review import Review\nReview.open('comfort.diff')", "y = 2\n" * 60)
-    page, log = new_page(viewport=WIDE)
-    open_and_run(page, lab, "wheel2.ipynb")
+    page, log, main, outer = open_with_notebook_below(lab, new_page, "wheel2")
     root = page.locator(".cra-root")
-    main = root.locator(".cra-main")
-    outer = page.locator(".jp-WindowedPanel-outer")
     notebook_at = outer.evaluate("o => o.scrollTop")
     for part in (".cra-aside", ".cra-header"):
         main.evaluate("m => { m.scrollTop = 0; }")

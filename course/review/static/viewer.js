@@ -1945,7 +1945,7 @@ function render({ model, el }) {
     const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
       h("summary", { className: "cra-score" },
         h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}${p.with_help ? " with help" : ""}` }),
-        p.with_help && typeof p.unaided_score === "number"
+        p.with_help && typeof p.unaided_score === "number" && (p.defects || []).some((d) => d.helped)
           ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} without the ${helpedCount(p)} found with help)` }) : null,
         (p.defects || []).length
           ? h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` })
@@ -1954,7 +1954,9 @@ function render({ model, el }) {
       backToDiff(),
       p.drill_note ? h("div", { className: "cra-alert cra-alert-info cra-drill-note", attrs: { role: "status" }, textContent: p.drill_note }) : null,
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
-      p.with_help ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
+      (p.defects || []).some((d) => d.helped) ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
+      // walk-through 19: told "expected approve", the learner flipped it and My Progress said "passed"
+      p.verdict_told ? h("div", { className: "cra-note cra-help-note cra-verdict-told", textContent: "Your verdict was put right after the score before this one showed the expected verdict (marked \"with help\"). It counts for this score, not for passing the exercise in My Progress." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
       fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null,
       decoysLeftAlone(p.decoys_left_alone));
@@ -2038,8 +2040,8 @@ function render({ model, el }) {
     }
     if (fp.note) return " is free: a minor note on a correct change costs nothing";
     return fp.cost
-      ? ` costs ${fp.cost} of the score (on a correct change the right verdict earns all of it): each finding after the first that lands on a decoy or claims more than a minor note does`
-      : " is free: the first finding that lands on a decoy or claims more than a minor note costs nothing";
+      ? ` costs ${fp.cost} of the score: on a correct change the right verdict earns all of it, and each finding on a decoy or more serious than a minor note costs that, from the second on`
+      : " is free: on a correct change a finding on a decoy or more serious than a minor note costs some of the score, from the second on";
   }
 
   function helpedCount(p) {
