@@ -77,7 +77,7 @@ def test_a_submitted_review_shows_in_my_progress_with_its_score_and_plot(lab, ne
     wait_for(lambda: plot.evaluate("img => img.complete && img.naturalWidth > 100"), what="the plot image to load")
     assert plot.get_attribute("src").startswith("data:image/png;base64,")
     [step] = progress.locator("ol li").all_inner_texts()  # what to do next: one concrete step
-    assert step.startswith("Review ") and "easy)" in step  # the easiest untried one, never the capstone
+    assert step.startswith("Next, review ") and "easy)" in step  # the easiest untried one, never the capstone
     assert "not tried" in progress.locator("details summary").first.inner_text()  # the rest, folded away
     history = progress.locator("details").last
     history.locator("summary").click()
