@@ -419,3 +419,30 @@ def test_a_findings_place_in_the_side_panel_breaks_between_words_not_inside_the_
     assert lines.evaluate("s => s.getClientRects().length") == 1, "the name is broken"
     assert where.evaluate("w => w.scrollWidth <= w.clientWidth")
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_wrapped_code_line_goes_on_under_a_hanging_indent(lab, new_page):
+    """Walk-through 19, Notebook 7 at 1280 px: a long line's continuation started at column 0 and
+    read as a line of its own. It goes on 2 characters in from where the line starts."""
+    path = "shop/long.py"
+    long_line = "value = compute(" + ", ".join(f"argument_{n}" for n in range(40)) + ")\n"
+    text = render_bundle(
+        "wrap", "Long line", "bot", "A long call.", unified_diff({path: "x = 1\n"}, {path: "x = 1\n" + long_line})
+    )
+    (lab.root / "wrap.diff").write_text(text, encoding="utf-8")
+    lab.write_notebook("wrap.ipynb", "from course.review import Review\nReview.open('wrap.diff')")
+    page, log = new_page(viewport=(1280, 720))
+    open_and_run(page, lab, "wrap.ipynb")
+    code = line(page, 0, new=2).locator("td.cra-code")
+    starts = code.evaluate(
+        """td => { const r = document.createRange(); r.selectNodeContents(td);
+                   const tops = new Map(); for (const b of r.getClientRects()) if (b.width > 0) {
+                     const k = Math.round(b.top); tops.set(k, Math.min(tops.get(k) ?? Infinity, b.left)); }
+                   return [...tops.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1]); }"""
+    )
+    char = code.evaluate(
+        "td => { const s = document.createElement('span'); s.textContent = 'xxxxxxxxxx'; td.append(s); const w = s.getBoundingClientRect().width / 10; s.remove(); return w; }"
+    )
+    assert len(starts) >= 2, "the line did not wrap: the test proves nothing"
+    assert all(abs(s - (starts[0] + 2 * char)) < 1.5 for s in starts[1:]), (starts, char)
+    assert not unexpected_errors(log, lab.app), log.errors
