@@ -231,8 +231,8 @@ def plot_series(ov: Overview) -> tuple[list[list[tuple[int, float]]], list[tuple
 
 
 def helped_points(ov: Overview) -> list[tuple[int, float]]:
-    """The (submission number, score) of each review with a defect found with help: both plots
-    ring them (walk-through 18: a 100% with help looked like one found alone)."""
+    """The (submission number, score) of each review with help (`with_help`): both plots ring
+    them (walk-through 18: a 100% with help looked like one found alone)."""
     ordered = sorted(ov.attempts, key=lambda a: a.when)
     return [(n, a.score) for n, a in enumerate(ordered, start=1) if a.kind != "drill" and with_help(a)]
 
