@@ -476,20 +476,17 @@ def test_a_verdict_put_right_after_the_score_showed_it_is_marked_with_help(lab, 
     )
     page, log = run_practice(lab, new_page, "verdict", bank)
     root = page.locator(".cra-root")
-    root.locator("button.cra-verdict-approve").click()
-    wait_for(
-        lambda: "cra-active" in (root.locator("button.cra-verdict-approve").get_attribute("class") or ""),
-        what="the verdict",
-    )
-    submit_review(root)
+
+    def submit_with(verdict: str) -> None:
+        button = root.locator(f"button.cra-verdict-{verdict}")
+        button.click()
+        wait_for(lambda: "cra-active" in (button.get_attribute("class") or ""), what=f"the verdict {verdict}")
+        submit_review(root)
+
+    submit_with("approve")
     wait_for(lambda: "expected request-changes" in root.locator(".cra-score").inner_text(), what="the expected verdict")
     assert root.locator(".cra-verdict-told").count() == 0
-    root.locator("button.cra-verdict-request-changes").click()
-    wait_for(
-        lambda: "cra-active" in (root.locator("button.cra-verdict-request-changes").get_attribute("class") or ""),
-        what="the right verdict",
-    )
-    submit_review(root)
+    submit_with("request-changes")
     wait_for(lambda: "Score 100% with help" in root.locator(".cra-score").inner_text(), what="the score with help")
     assert "put right after the score before" in root.locator(".cra-verdict-told").inner_text()
     assert root.locator(".cra-unaided").count() == 0  # no defect found with help to leave out
