@@ -668,7 +668,7 @@ function render({ model, el }) {
    * it moved every line up by their height (walk-through 12: 108 px on "Show 13 unchanged lines"). */
   function paintDiff(hold) {
     // asked for again after the repaint, the same place gives the new row (st.rowEls is rebuilt)
-    holdingStill(() => (hold ? st.rowEls[hold.file]?.[hold.row] : steadyRow()), () => paintDiffNow());
+    holdingStill(() => (hold ? st.rowEls[hold.file]?.[hold.row] : steadyRow()), () => paintDiffNow(), true);
   }
 
   function paintDiffNow() {
@@ -750,14 +750,15 @@ function render({ model, el }) {
   }
 
   /** Paint with the row `row()` gives held still on screen: measured before `paint`, asked for
-   * again after it (a repaint may have replaced it), and the review's area scrolled by its move. */
-  function holdingStill(row, paint) {
+   * again after it (a repaint may have replaced it), and the review's area scrolled by its move.
+   * `fresh`: `paint` replaced the file bodies (see laidOutDownTo). */
+  function holdingStill(row, paint, fresh = false) {
     const before = row();
     const was = before?.isConnected ? before.getBoundingClientRect().top : null;
     paint();
     const after = was === null ? null : row();
     if (!after?.isConnected) return;
-    laidOutDownTo(after);
+    if (fresh) laidOutDownTo(after);
     const moved = after.getBoundingClientRect().top - was;
     if (moved) ui.main.scrollTop += moved;
   }
@@ -765,15 +766,15 @@ function render({ model, el }) {
   /** A file body just painted is skipped by the browser (content-visibility: auto) and stands at
    * its 800 px placeholder until the next frame, even on screen: a row measured then is not where
    * it will be (walk-through 18: held still over an opened fold, it then moved up 342 px). The
-   * bodies down to `el`'s are laid out now, and handed back to the browser once a frame has shown
-   * them, so each keeps its size (contain-intrinsic-size: auto) when it leaves the screen. */
+   * bodies above `el`, and its own, are laid out now, and handed back to the browser once a frame
+   * has shown them, so each keeps its size (contain-intrinsic-size: auto) when it leaves the
+   * screen. Only after a repaint that replaced them: the others keep the sizes they had. */
   function laidOutDownTo(el) {
-    const mine = el.closest(".cra-filebody");
     const bodies = [];
     for (const body of ui.files.querySelectorAll(".cra-filebody")) {
+      if (!body.contains(el) && !(body.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
       bodies.push(body);
       body.style.contentVisibility = "visible";
-      if (body === mine) break;
     }
     requestAnimationFrame(() => requestAnimationFrame(() => { for (const body of bodies) body.style.contentVisibility = ""; }));
   }
@@ -796,7 +797,7 @@ function render({ model, el }) {
       paintDiff();
       return;
     }
-    holdingStill(() => ui.files.querySelector(`section[data-file="${fi}"] > .cra-filehead`), () => paintDiffNow());
+    holdingStill(() => ui.files.querySelector(`section[data-file="${fi}"] > .cra-filehead`), () => paintDiffNow(), true);
   }
 
   function toggleLocal(fi) {
@@ -1940,13 +1941,14 @@ function render({ model, el }) {
         keyMarkdown(fp.why_fine_md, fp.why_fine))
         // walk-through 15: with no decoy there, the learner could not tell noise from a fair point
         : h("div", { className: "cra-muted cra-fp-nothing", textContent: "The key has nothing on these lines, neither a defect nor a decoy: it may be a fair point this exercise does not teach, or a misreading. Compare it with the defects above." })));
+    const helped = (p.defects || []).filter((d) => d.helped).length; // defects found with help
     // The score line is the summary of a <details>: the learner folds the feedback away to
     // review on, and the toolbar's score button brings it back.
     const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
       h("summary", { className: "cra-score" },
         h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}${p.with_help ? " with help" : ""}` }),
-        p.with_help && typeof p.unaided_score === "number" && (p.defects || []).some((d) => d.helped)
-          ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} without the ${helpedCount(p)} found with help)` }) : null,
+        helped && typeof p.unaided_score === "number"
+          ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} without the ${helped} defect${helped === 1 ? "" : "s"} found with help)` }) : null,
         (p.defects || []).length
           ? h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` })
           : h("span", { className: "cra-no-defects", textContent: " \u00b7 no defects to find in this change" }),
@@ -1954,7 +1956,7 @@ function render({ model, el }) {
       backToDiff(),
       p.drill_note ? h("div", { className: "cra-alert cra-alert-info cra-drill-note", attrs: { role: "status" }, textContent: p.drill_note }) : null,
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
-      (p.defects || []).some((d) => d.helped) ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
+      helped ? h("div", { className: "cra-note cra-help-note", textContent: "Some defects were found after their hints or explanation were shown (marked \"with help\"). They count for this score, not for passing the exercise in My Progress; their patterns come back later as drills." }) : null,
       // walk-through 19: told "expected approve", the learner flipped it and My Progress said "passed"
       p.verdict_told ? h("div", { className: "cra-note cra-help-note cra-verdict-told", textContent: "Your verdict was put right after the score before this one showed the expected verdict (marked \"with help\"). It counts for this score, not for passing the exercise in My Progress." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
@@ -2042,11 +2044,6 @@ function render({ model, el }) {
     return fp.cost
       ? ` costs ${fp.cost} of the score: on a correct change the right verdict earns all of it, and each finding on a decoy or more serious than a minor note costs that, from the second on`
       : " is free: on a correct change a finding on a decoy or more serious than a minor note costs some of the score, from the second on";
-  }
-
-  function helpedCount(p) {
-    const n = (p.defects || []).filter((d) => d.helped).length;
-    return `${n} defect${n === 1 ? "" : "s"}`;
   }
 
   // a revealed defect: its words as Markdown, its lines marked in the diff, its fix ----------------
