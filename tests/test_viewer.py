@@ -326,6 +326,30 @@ def test_edit_delete_and_verdict_messages(review, tmp_path):
     assert page.send(type="verdict", value=None)["ok"] and review.verdict is None
 
 
+def test_an_edit_can_move_its_finding_to_other_lines_and_bad_lines_change_nothing(review, tmp_path):
+    v = review.viewer
+    page = Page(v)
+    f = review.flag("pkg/new.py", 1, "logic", "first thought")
+    fi, file = rows_of(v, "pkg/new.py")
+    a, b = row_with(file, "add", n=1), row_with(file, "add", n=2)
+    ack = page.send(type="edit", id=f.id, category="logic", severity="major", comment="wider", file=fi, rows=[b, a])
+    assert ack["ok"], ack
+    (d,) = review.findings
+    assert (d.path, d.side, d.start, d.end, d.comment) == ("pkg/new.py", "new", 1, 2, "wider")
+    assert v.findings[0]["label"] == describe("pkg/new.py", "new", 1, 2)
+    # to removed lines of another file: the old side, as a new finding there would be
+    gi, gone = rows_of(v, "pkg/gone.py")
+    ack = page.send(type="edit", id=f.id, file=gi, rows=[row_with(gone, "remove", o=1), row_with(gone, "remove", o=2)])
+    assert ack["ok"], ack
+    (d,) = review.findings
+    assert (d.path, d.side, d.start, d.end, d.comment) == ("pkg/gone.py", "old", 1, 2, "wider")
+    before = json.loads((tmp_path / "demo.findings.json").read_text())
+    for bad in ({"file": 9, "rows": [0, 0]}, {"file": fi, "rows": [0, 999]}, {"file": fi, "rows": "2-3"}):
+        ack = page.send(type="edit", id=f.id, comment="lost", **bad)
+        assert not ack["ok"] and ack["error"], bad
+    assert json.loads((tmp_path / "demo.findings.json").read_text()) == before
+
+
 def test_unknown_and_malformed_messages_are_refused(review):
     page = Page(review.viewer)
     assert page.send(type="explode")["error"] == "unknown message 'explode'"

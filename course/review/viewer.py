@@ -271,6 +271,11 @@ class DiffViewer(anywidget.AnyWidget):
                 changes[name] = msg[name]
         if "comment" in msg:
             changes["comment"] = self._text(msg, "comment")
+        if "rows" in msg:
+            # the edit moved the finding's lines (a Shift+click while editing)
+            file = self._file(msg)
+            side, start, end = span_for_rows(file, *self._rows(msg))
+            changes.update(path=file["path"], side=side, start=start, end=end)
         finding = self._review.edit(str(msg.get("id")), **changes)
         return {"id": finding.id}
 

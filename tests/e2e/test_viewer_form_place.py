@@ -1,8 +1,9 @@
 """Where things go in the review, from walk-through 3 of issue #13 (JupyterLab, 1440x757):
 
-- a new finding's form opens above its first line, so the lines below stay where they were: a
-  Shift+click aimed at the next line (where the learner saw it) lands on that line, not on the
-  form that used to open under the clicked line; saving leaves the line where it was;
+- a new finding's form opens in a dock under the diff's area, so no line moves: a Shift+click
+  aimed at a line where the learner saw it lands on that line (the form used to go in among the
+  lines, above or below, and move them; walk-throughs 18, 19); saving leaves the lines where
+  they were; an edit changes its finding's lines with a Shift+click (walk-through 20);
 - a file name in the tree keeps its line when the +/- counts do not fit beside it: the counts
   wrap under it ("handlers.p / y" was the old wrap);
 - in the cell, the review leaves some of the notebook in view, so the wheel outside it still
@@ -36,38 +37,93 @@ def top(locator) -> float:
     return locator.evaluate(TOP)
 
 
-def test_a_new_findings_form_opens_above_its_line_and_a_shift_click_lands_on_the_next_line(lab, new_page):
+def tops(page, *rows) -> list[float]:
+    return [top(line(page, LONG_INDEX, new=n)) for n in rows]
+
+
+def test_a_new_findings_form_opens_in_the_dock_and_no_line_moves_so_a_shift_click_lands_where_aimed(lab, new_page):
     write_comfort(lab)
     page, log = new_page(viewport=WIDE)
     open_and_run(page, lab, f"{SLUG}.ipynb")
-    first, second = line(page, LONG_INDEX, new=70), line(page, LONG_INDEX, new=71)
-    # the learner reads down to line 70, in the lower part of the review's view
-    line(page, LONG_INDEX, new=73).evaluate("r => r.scrollIntoView({block: 'end'})")
-    at_first, at_second = top(first), top(second)
-    aim = second.bounding_box()  # where the learner sees line 71 before clicking line 70
+    # the learner reads with line 70 in the upper part of the review's area, and means 70-73
+    page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 67])
+    before = tops(page, 67, 70, 73)
+    aim = line(page, LONG_INDEX, new=73).bounding_box()  # where line 73 is before the click
 
-    first.locator("td.cra-code").click()
-    page.locator(".cra-form").wait_for()
-    assert abs(top(first) - at_first) < 1.5, "the clicked line moved from under the pointer"
-    assert abs(top(second) - at_second) < 1.5, "the next line moved"
-    assert first.evaluate("r => r.previousElementSibling.classList.contains('cra-form-row')")
-    assert in_view(page.locator(".cra-form"), ".cra-main")
+    line(page, LONG_INDEX, new=70).locator("td.cra-code").click()
+    form = page.locator(".cra-dock .cra-form")
+    form.wait_for()
+    assert tops(page, 67, 70, 73) == pytest.approx(before, abs=1.5), "a line moved as the form opened"
+    assert in_view(form, ".cra-root") and in_view(line(page, LONG_INDEX, new=73), ".cra-main")
+    assert page.locator(".cra-form-row, .cra-main .cra-form").count() == 0, "a form in among the lines"
 
     page.keyboard.down("Shift")
     page.mouse.click(aim["x"] + aim["width"] / 2, aim["y"] + aim["height"] / 2)
     page.keyboard.up("Shift")
-    where = page.locator(".cra-form .cra-where")
-    wait_for(lambda: where.inner_text() == f"{LONG}:70-71", what="the range 70-71 in the form")
-    assert abs(top(first) - at_first) < 1.5
+    where = form.locator(".cra-where")
+    wait_for(lambda: where.inner_text() == f"{LONG}:70-73", what="the range 70-73 in the form")
+    assert tops(page, 67, 70, 73) == pytest.approx(before, abs=1.5)
+    selected = page.locator(f"table[data-file='{LONG_INDEX}'] tr.cra-line.cra-selected")
+    assert selected.count() == 4, "the range is marked in the diff"
 
-    page.locator(".cra-form select.cra-category").select_option("logic")
-    page.locator(".cra-form select.cra-severity").select_option("major")
-    page.locator(".cra-form textarea").fill("the window doubles")
-    page.locator(".cra-form button.cra-save").click()
-    wait_for(lambda: any(f["start"] == 70 and f["end"] == 71 for f in findings(lab)), what="70-71 saved")
-    page.locator(".cra-form").wait_for(state="detached")
-    assert abs(top(first) - at_first) < 1.5, "saving moved the lines"
-    assert second.evaluate("r => r.nextElementSibling.classList.contains('cra-finding-row')")
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("major")
+    form.locator("textarea").fill("the window doubles")
+    form.locator("button.cra-save").click()
+    wait_for(lambda: any(f["start"] == 70 and f["end"] == 73 for f in findings(lab)), what="70-73 saved")
+    form.wait_for(state="detached")
+    assert tops(page, 67, 70, 73) == pytest.approx(before, abs=1.5), "saving moved the lines"
+    assert line(page, LONG_INDEX, new=73).evaluate("r => r.nextElementSibling.classList.contains('cra-finding-row')")
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_line_the_dock_would_cover_comes_up_with_the_lines_after_it(lab, new_page):
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    target = line(page, LONG_INDEX, new=70)
+    target.evaluate("r => r.scrollIntoView({block: 'end'})")  # on the area's bottom edge
+    target.locator("td.cra-code").click()
+    form = page.locator(".cra-dock .cra-form")
+    form.wait_for()
+    page.wait_for_timeout(200)
+    assert in_view(form, ".cra-root")
+    for n in (70, 72):  # the line, and the next lines for a Shift+click, above the dock
+        assert in_view(line(page, LONG_INDEX, new=n), ".cra-main"), f"line {n} is under the form"
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_an_edit_changes_its_findings_lines_with_a_shift_click_and_nothing_moves_as_it_opens(lab, new_page):
+    """Walk-through 20: an edit could change a finding's words but not its lines; a Shift+click
+    during an edit opened a new finding."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    edited = next(f for f in findings(lab) if f["start"] == 20)
+    card = page.locator(f".cra-card[data-finding='{edited['id']}']")
+    page.locator(".cra-root").evaluate("r => r.scrollIntoView({block: 'start'})")
+    page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 18])  # the card in the area's upper part
+    before = tops(page, 20, 21)
+    card.locator("button.cra-edit").click()
+    form = page.locator(".cra-dock .cra-form")
+    form.wait_for()
+    assert form.locator(".cra-form-head strong").inner_text() == "Edit finding"
+    assert tops(page, 20, 21) == pytest.approx(before, abs=1.5), "a line moved as the edit opened"
+    assert "cra-editing" in card.get_attribute("class")
+
+    line(page, LONG_INDEX, new=22).locator("td.cra-code").click(modifiers=["Shift"])
+    wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:20-22", what="the edit's range 20-22")
+    assert page.locator(".cra-form").count() == 1, "the Shift+click opened a second form"
+    form.locator("select.cra-category").focus()
+    page.keyboard.press("Shift+K")  # one line back with the keys, from the form's list
+    wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:20-21", what="the range 20-21")
+    form.locator("button.cra-save").click()
+    wait_for(
+        lambda: any(f["id"] == edited["id"] and (f["start"], f["end"]) == (20, 21) for f in findings(lab)),
+        what="the finding saved on 20-21",
+    )
+    form.wait_for(state="detached")
+    assert page.locator(f".cra-card[data-finding='{edited['id']}'] .cra-where").inner_text() == f"{LONG}:20-21"
     assert not unexpected_errors(log, lab.app), log.errors
 
 
@@ -79,12 +135,12 @@ def test_a_form_for_a_line_at_the_top_of_the_review_opens_in_sight(lab, new_page
     target.evaluate("r => r.scrollIntoView({block: 'center'})")
     # line 70 just under its file's header, at the top of the review's scroll area
     page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 70])
+    before = top(target)
     target.locator("td.cra-code").click()
     form = page.locator(".cra-form")
     form.wait_for()
-    wait_for(lambda: in_view(form, ".cra-main") and in_view(target, ".cra-main"), what="the form and its line in view")
-    head = page.locator(f"section[data-file='{LONG_INDEX}'] .cra-filehead")
-    assert top(form) >= head.evaluate("h => h.getBoundingClientRect().bottom") - 1, "the form is under the header"
+    wait_for(lambda: in_view(form, ".cra-root") and in_view(target, ".cra-main"), what="the form and its line in view")
+    assert abs(top(target) - before) < 1.5, "the clicked line moved"
     assert not unexpected_errors(log, lab.app), log.errors
 
 

@@ -246,7 +246,10 @@ def test_a_finding_typed_after_a_plain_restart_is_kept_and_reopens_in_view(lab, 
     form = page.locator(".cra-form")
     assert form.locator("textarea").input_value() == "typed after the restart"
     assert form.locator(".cra-where").inner_text() == f"{LONG}:130"
-    wait_for(lambda: in_view(form.locator("textarea"), ".cra-main"), what="the restored form in view")
+    wait_for(
+        lambda: in_view(form.locator("textarea"), ".cra-root") and in_view(target, ".cra-main"),
+        what="the restored form and its line in view",
+    )
     note = page.locator(".cra-draft-note")
     assert f"{LONG}:130" in note.inner_text()
     form.locator("button.cra-save").click()

@@ -174,13 +174,15 @@ function render({ model, el }) {
     main: h("div", { className: "cra-main", tabIndex: -1 }),
     help: keyHelp(perReview(model, `${ALL_KEYS}:`)),
   };
-  // Room after the diff while a new finding's form is open: the form goes in above its line and
-  // the area scrolls by its height, which needs that much more to scroll at the diff's end.
-  ui.room = h("div", { className: "cra-room", attrs: { "aria-hidden": "true" } });
   // The description before the score: Submit brings the score to the area's top with the diff
   // right under it (walk-throughs 16, 17: the description came back between them, and no code).
-  ui.main.append(ui.desc, ui.practice, ui.files, ui.room);
-  const body = h("div", { className: "cra-body" }, ui.aside, ui.main);
+  ui.main.append(ui.desc, ui.practice, ui.files);
+  // The finding form's one place: docked under the diff's area, never in among the lines. A form
+  // put in above or below its line moved the lines on that side, and a Shift+click aimed at a
+  // line seen before the form opened landed in the form (walk-throughs 18, 19: ":25" saved for
+  // 25-27). Docked, the form only takes the area's bottom edge: no line moves while it is open.
+  ui.dock = h("div", { className: "cra-dock", attrs: { role: "region", "aria-label": "finding form" } });
+  const body = h("div", { className: "cra-body" }, ui.aside, h("div", { className: "cra-column" }, ui.main, ui.dock));
   root.append(ui.header, ui.banner, ui.toolbar, ui.undo, body, ui.help);
 
   const st = {
@@ -233,7 +235,7 @@ function render({ model, el }) {
       const f = st.form;
       if (!f) { localStorage.removeItem(key); return; }
       localStorage.setItem(key, JSON.stringify({
-        mode: f.mode, id: f.id || null, file: f.mode === "new" ? f.file : null, rows: f.mode === "new" ? f.rows : null,
+        mode: f.mode, id: f.id || null, file: f.rows ? f.file : null, rows: f.rows || null,
         category: f.draft.category || "", severity: f.draft.severity || "", comment: f.draft.comment || "",
       }));
     } catch (_err) {
@@ -250,16 +252,17 @@ function render({ model, el }) {
     if (!d || typeof d !== "object") return;
     const text = (v) => (typeof v === "string" ? v : "");
     const draft = { category: text(d.category), severity: text(d.severity), comment: [...text(d.comment)].slice(0, maxComment()).join("") };
+    const range = validRange(d.file, d.rows);
     if (d.mode === "edit") {
       const f = (model.get("findings") || []).find((x) => x.id === d.id);
       if (!f) { keepDraft(); return; } // the finding was deleted since: the draft goes with it
-      st.form = { mode: "edit", id: f.id, draft: { ...draft, label: f.label } };
+      const at = range || (f.rows ? { file: f.file, rows: [...f.rows] } : { file: null, rows: null });
+      st.form = { mode: "edit", id: f.id, file: at.file, rows: at.rows, draft: { ...draft, label: f.label } };
+      if (at.rows) st.sel = { file: at.file, a: at.rows[0], b: at.rows[1] };
       st.current = f.id;
     } else if (d.mode === "new") {
-      const file = (model.get("files") || [])[d.file];
-      const rows = d.rows;
-      if (!Number.isInteger(d.file) || !file || !Array.isArray(rows) || rows.length !== 2 || !rows.every(Number.isInteger)) return;
-      if (rows[0] < 0 || rows[0] > rows[1] || rows[1] >= file.rows.length) return;
+      if (!range) return;
+      const rows = range.rows;
       st.form = { mode: "new", file: d.file, rows: [rows[0], rows[1]], draft };
       st.sel = { file: d.file, a: rows[0], b: rows[1] };
     }
@@ -269,10 +272,19 @@ function render({ model, el }) {
     }
   }
 
-  /** Where an open form's finding is: the range drafted, or the finding edited ("" for none). */
+  /** `file` and `rows` as a draft kept them, if they still name lines of this diff (else null). */
+  function validRange(fi, rows) {
+    const file = Number.isInteger(fi) ? (model.get("files") || [])[fi] : null;
+    if (!file || !Array.isArray(rows) || rows.length !== 2 || !rows.every(Number.isInteger)) return null;
+    if (rows[0] < 0 || rows[0] > rows[1] || rows[1] >= file.rows.length) return null;
+    return { file: fi, rows: [rows[0], rows[1]] };
+  }
+
+  /** Where an open form's finding is: the range drafted or edited ("" for none); a finding on
+   * lines no longer in the diff keeps its own label. */
   function formWhere(form) {
     if (!form) return "";
-    return form.mode === "new" ? spanLabel(form.file, form.rows[0], form.rows[1]) : form.draft.label || "";
+    return form.rows ? spanLabel(form.file, form.rows[0], form.rows[1]) : form.draft.label || "";
   }
 
   /** Where the draft reopened from the browser's storage is now ("" when none is open). */
@@ -288,7 +300,7 @@ function render({ model, el }) {
       if (tries > 0) setTimeout(() => showRestoredDraft(tries - 1), 100);
       return;
     }
-    scrollMain(form, "center");
+    showFormLines("center");
   }
 
   // messages -------------------------------------------------------------------------------
@@ -444,7 +456,7 @@ function render({ model, el }) {
         h("span", { textContent: `Your unsaved finding at ${where} is open again: save it or cancel it. ` }),
         h("button", { type: "button", className: "cra-link cra-to-draft", textContent: "Show it", onclick: () => {
           // the form in sight, and the keys in its comment (walk-through 17: they stayed on the link)
-          scrollMain(root.querySelector(".cra-form"), "center");
+          showFormLines("center");
           root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
         } })));
     }
@@ -856,7 +868,7 @@ function render({ model, el }) {
   // findings inline ----------------------------------------------------------------------------
 
   function clearMarks() {
-    for (const el of root.querySelectorAll(".cra-finding-row, .cra-form-row")) el.remove();
+    for (const el of root.querySelectorAll(".cra-finding-row")) el.remove();
     for (const el of root.querySelectorAll(".cra-flagged, .cra-selected, .cra-cursor")) {
       el.classList.remove("cra-flagged", "cra-selected", "cra-cursor");
     }
@@ -869,9 +881,9 @@ function render({ model, el }) {
     return null;
   }
 
-  /** The line the learner is on (the cursor, else the first selected line), if it is drawn. */
+  /** The line the learner is on (the cursor, else the form's first line), if it is drawn. */
   function steadyRow() {
-    const at = st.cursor || (st.form && st.form.mode === "new" ? { file: st.form.file, row: st.form.rows[0] } : null);
+    const at = st.cursor || (st.form && st.form.rows ? { file: st.form.file, row: st.form.rows[0] } : null);
     return at ? st.rowEls[at.file]?.[at.row] || null : null;
   }
 
@@ -879,15 +891,7 @@ function render({ model, el }) {
    * above it scrolls the review's own area instead of moving the line from under the pointer.
    * `held`: the caller (paintDiff) holds a line itself. */
   function paintFindings(held = false) {
-    holdingStill(held ? () => null : steadyRow, () => {
-      const drafting = !!(st.form && st.form.mode === "new");
-      // While a new finding is drafted the diff's area keeps its height (a short review would
-      // otherwise grow by the form and move every line), and has room to scroll by the form.
-      if (drafting && !body.style.flex && body.offsetHeight > 0) body.style.flex = `0 1 ${body.offsetHeight}px`;
-      paintFindingsNow();
-      ui.room.style.height = drafting ? `${root.querySelector(".cra-form-row")?.offsetHeight || 0}px` : "";
-      if (!drafting) body.style.flex = "";
-    });
+    holdingStill(held ? () => null : steadyRow, paintFindingsNow);
     showSavedHead();
   }
 
@@ -907,7 +911,7 @@ function render({ model, el }) {
       const [fi, row] = key.split(":").map(Number);
       const after = anchorEl(fi, row);
       if (!after) continue;
-      const cards = list.map((f) => (st.form && st.form.mode === "edit" && st.form.id === f.id ? formEl() : card(f)));
+      const cards = list.map(card);
       after.after(h("tr", { className: "cra-finding-row" }, h("td", { colSpan: 4 }, ...cards)));
     }
     const orphans = findings.filter((f) => f.file === null);
@@ -916,7 +920,7 @@ function render({ model, el }) {
         h("div", { textContent: "Findings that point at lines not in this diff:" }),
         ...orphans.map((f) => card(f))));
     }
-    if (st.form && st.form.mode === "new") placeNewForm();
+    paintDock();
     if (st.undo) paintUndo();
     paintSelection();
     paintDefectMarks();
@@ -953,7 +957,7 @@ function render({ model, el }) {
 
   function card(f) {
     const el = h("div", {
-      className: "cra-card" + (st.current === f.id ? " cra-current" : ""),
+      className: "cra-card" + (st.current === f.id ? " cra-current" : "") + (st.form?.mode === "edit" && st.form.id === f.id ? " cra-editing" : ""),
       tabIndex: -1,
       dataset: { finding: f.id },
       attrs: { "aria-label": `finding at ${f.label}` },
@@ -1027,30 +1031,18 @@ function render({ model, el }) {
     });
     category.addEventListener("change", () => { d.category = category.value; keepDraft(); });
     severity.addEventListener("change", () => { d.severity = severity.value; keepDraft(); });
-    // The box grows as the learner types; a new finding's form sits above its line, so the
-    // review's area scrolls by the growth and the line stays where it was.
+    // The box grows as the learner types, and the dock with it, over the area's bottom edge:
+    // the line the learner is on stays in sight above it.
     let boxHeight = 0;
     comment.addEventListener("input", () => {
       d.comment = comment.value;
       keepDraft();
-      const grown = comment.offsetHeight - boxHeight;
-      if (boxHeight && grown && st.form && st.form.mode === "new" && !st.form.below) ui.main.scrollTop += grown;
+      if (comment.offsetHeight > boxHeight) showFormLines();
       boxHeight = comment.offsetHeight;
     });
     comment.addEventListener("focus", () => { boxHeight = comment.offsetHeight; });
-    const where = formWhere(form);
-    // A finding points at one side of the diff (as Python's span_for_rows decides): say so
-    // rather than drop the removed lines of a mixed range without a word.
-    const mixed = form.mode === "new" && mixedSides(form.file, form.rows[0], form.rows[1]);
     const el = h("form", { className: "cra-form", onsubmit: (e) => { e.preventDefault(); save(); } },
-      h("div", { className: "cra-form-head" },
-        h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
-        h("span", { className: "cra-where", textContent: where }),
-        form.mode === "new" ? h("span", { className: "cra-muted cra-form-points", textContent: "\u2193 Shift+click another line, or Shift+J/K, for a range" }) : null),
-      mixed ? h("div", {
-        className: "cra-note cra-mixed", attrs: { role: "note" },
-        textContent: `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`,
-      }) : null,
+      ...formHead(form),
       h("div", { className: "cra-form-fields" }, category, severity),
       comment,
       h("div", { className: "cra-form-foot" },
@@ -1063,16 +1055,98 @@ function render({ model, el }) {
     return el;
   }
 
-  /** A new finding's form goes just above its first line, so the lines below stay where they
-   * were: a Shift+click aimed at the next line lands on that line, not on the form. Near the
-   * top of the review, where it would not show above, it goes under the range's last line. */
-  function placeNewForm() {
+  /** The form's head (what it is, where, how to change the lines) and, for a range that holds
+   * removed and added lines, a note that says which side the finding points at. */
+  function formHead(form) {
+    const where = formWhere(form);
+    const hint = !form.rows ? null
+      : form.mode === "new" ? "\u2191 Shift+click another line, or Shift+J/K, for a range"
+        : "\u2191 Shift+click a line, or Shift+J/K, to change its lines";
+    // A finding points at one side of the diff (as Python's span_for_rows decides): say so
+    // rather than drop the removed lines of a mixed range without a word.
+    const mixed = !!form.rows && mixedSides(form.file, form.rows[0], form.rows[1]);
+    return [
+      h("div", { className: "cra-form-head" },
+        h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
+        h("span", { className: "cra-where", textContent: where }),
+        hint ? h("span", { className: "cra-muted cra-form-points", textContent: hint }) : null),
+      mixed ? h("div", {
+        className: "cra-note cra-mixed", attrs: { role: "note" },
+        textContent: `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`,
+      }) : null,
+    ];
+  }
+
+  /** The dock under the diff's area holds the open form. A range grown or moved changes its
+   * head in place: the fields, the words typed, the focus and an error shown stay as they were. */
+  function paintDock() {
     const form = st.form;
-    const row = h("tr", { className: "cra-form-row" }, h("td", { colSpan: 4 }, formEl()));
-    const first = st.rowEls[form.file]?.[form.rows[0]];
-    if (first && !form.below) { first.before(row); return; }
-    const after = anchorEl(form.file, form.rows[1]);
-    if (after) after.after(row);
+    if (!form) {
+      st.dockDraft = null;
+      if (ui.dock.firstChild) ui.dock.replaceChildren();
+      ui.dock.style.transform = "";
+      return;
+    }
+    const el = ui.dock.querySelector(".cra-form");
+    if (el && st.dockDraft === form.draft) {
+      for (const old of el.querySelectorAll(":scope > .cra-form-head, :scope > .cra-mixed")) old.remove();
+      el.prepend(...formHead(form).filter(Boolean));
+    } else {
+      st.dockDraft = form.draft;
+      ui.dock.replaceChildren(formEl());
+    }
+    if (root.isConnected) liftDock();
+  }
+
+  /** The review's bottom can run under the notebook's view (the cell partly below it, as it
+   * is after a run): the dock is then drawn lifted to the view's bottom edge, over lines that
+   * were out of sight anyway, rather than the notebook scrolled, which would move every line. */
+  function liftDock() {
+    ui.dock.style.transform = "";
+    if (!ui.dock.firstChild) return;
+    const r = ui.dock.getBoundingClientRect();
+    const room = r.top - (ui.main.getBoundingClientRect().top + 60); // never over the area's top
+    const lift = Math.min(r.bottom - visibleBottom(), room);
+    if (lift > 0.5) ui.dock.style.transform = `translateY(${-lift}px)`;
+  }
+
+  function onPageScroll() {
+    if (!ui.dock.firstChild || st.liftFrame) return;
+    st.liftFrame = requestAnimationFrame(() => { st.liftFrame = 0; liftDock(); });
+  }
+
+  /** Where the lines of the review's area stop showing: its bottom, or the open form's top. */
+  function areaBottom() {
+    const bottom = ui.main.getBoundingClientRect().bottom;
+    return ui.dock.firstChild ? Math.min(bottom, ui.dock.getBoundingClientRect().top) : bottom;
+  }
+
+  /** The lines of the open form in the diff's area, above the dock (the cursor's line in the
+   * range, else the range's last line; an edit of a finding off the diff: its card), and the
+   * dock in the window's sight (the notebook scrolls when the review runs below its view). */
+  function showFormLines(block = "nearest") {
+    const form = st.form;
+    if (!form) return;
+    const c = st.cursor;
+    const onRange = form.rows && c && c.file === form.file && c.row >= form.rows[0] && c.row <= form.rows[1];
+    const line = form.rows ? anchorEl(form.file, onRange ? c.row : form.rows[1]) : null;
+    const cardEl = form.mode === "edit" ? [...ui.files.querySelectorAll(".cra-card")].find((x) => x.dataset.finding === form.id) : null;
+    const el = line || cardEl;
+    liftDock();
+    const r = el?.getBoundingClientRect();
+    const bottom = areaBottom();
+    if (r && block === "nearest" && r.bottom > bottom + 0.5) {
+      // a line the dock now covers comes up with a few lines after it, for a Shift+click
+      const after = Math.min(CURSOR_CONTEXT * r.height, (bottom - ui.main.getBoundingClientRect().top) / 3);
+      ui.main.scrollTop += Math.max(0, Math.min(r.bottom - bottom + after, r.top - visibleTop(el)));
+    } else scrollMain(el, block);
+    // a review mostly out of the notebook's view: the notebook scrolls to show the form
+    const dock = ui.dock.getBoundingClientRect();
+    const top = Math.max(0, ...clippers().map((b) => b.top));
+    if (dock.height && (dock.bottom > visibleBottom() + 1 || dock.top < top - 1)) {
+      ui.dock.scrollIntoView({ block: "nearest" });
+      liftDock();
+    }
   }
 
   /** How far down the window a row of the review must start to be seen: under its file's
@@ -1106,42 +1180,48 @@ function render({ model, el }) {
     const old = st.form && st.form.mode === "new" ? st.form : null;
     if (st.undo && st.undo.draft) dropUndo(); // its Undo would replace this form
     const draft = old ? old.draft : { category: "", severity: "", comment: "" };
-    const held = st.rowEls[fi]?.[st.cursor && st.cursor.file === fi ? st.cursor.row : lo];
-    const heldTop = held && held.isConnected ? held.getBoundingClientRect().top : null;
-    // a range grown from an open form keeps the form's side of it (above or below)
-    st.form = { mode: "new", file: fi, rows: [lo, hi], draft, below: !!(old && old.file === fi && old.below), restored: !!(old && old.restored) };
+    st.form = { mode: "new", file: fi, rows: [lo, hi], draft, restored: !!(old && old.restored) };
     keepDraft();
     paintFindings();
-    let formRow = root.querySelector(".cra-form-row");
-    if (formRow && !st.form.below && formRow.getBoundingClientRect().top < visibleTop(formRow) - 1) {
-      // No room above the line to show the form without moving the line: the form goes under
-      // the range, and the line the learner clicked stays under the pointer.
-      st.form.below = true;
-      paintFindings();
-      if (heldTop !== null && held.isConnected) ui.main.scrollTop += held.getBoundingClientRect().top - heldTop;
-      formRow = root.querySelector(".cra-form-row");
-    }
-    if (formRow && formRow.getBoundingClientRect().bottom > ui.main.getBoundingClientRect().bottom) scrollMain(formRow, "nearest");
-    // Focus moves nothing: a focus() that scrolled the notebook to the field would move every
-    // line under the pointer. Only a form still out of the window's sight is scrolled to.
+    // The dock takes the area's bottom edge and moves no line; only a line it now covers moves
+    // up into sight. Focus moves nothing either: a focus() that scrolled the notebook to the
+    // field would move every line under the pointer.
+    showFormLines();
     if (focusField) root.querySelector(".cra-form .cra-category")?.focus({ preventScroll: true });
-    if (formRow && (formRow.getBoundingClientRect().top < visibleTop(formRow) - 1 || formRow.getBoundingClientRect().bottom > visibleBottom() + 1)) {
-      formRow.scrollIntoView({ block: "nearest" });
-    }
+  }
+
+  /** Shift+click or Shift+J/K while a finding is edited: its new lines (saved with the edit). */
+  function moveEdit(fi, a, b) {
+    st.form.file = fi;
+    st.form.rows = [Math.min(a, b), Math.max(a, b)];
+    keepDraft();
+    paintFindings();
+    showFormLines();
   }
 
   function startEdit(id) {
     const f = (model.get("findings") || []).find((x) => x.id === id);
     if (!f) return;
     if (st.undo && st.undo.draft) dropUndo(); // its Undo would replace this form
-    st.form = { mode: "edit", id, draft: { category: f.category, severity: f.severity, comment: f.comment, label: f.label } };
+    const rows = f.file !== null && f.rows ? [...f.rows] : null;
+    st.form = { mode: "edit", id, file: rows ? f.file : null, rows, draft: { category: f.category, severity: f.severity, comment: f.comment, label: f.label } };
+    // its lines selected, and the keys go on from its last line: Shift+J/K change the range
+    st.sel = rows ? { file: f.file, a: rows[0], b: rows[1] } : null;
+    if (rows) st.cursor = { file: f.file, row: rows[1] };
     st.current = id;
     keepDraft();
     paintFindings();
-    // the whole form in sight, Save and Cancel included, with the finding's last line above it
-    // when both fit (the least move; the form first)
-    showUnderItsLine(root.querySelector(".cra-form")?.closest("tr"));
+    // the card in sight with its lines (the least move), above the dock
+    const cardEl = [...ui.files.querySelectorAll(".cra-card")].find((x) => x.dataset.finding === id);
+    showUnderItsLine(cardEl?.closest("tr") || null, rows ? st.rowEls[f.file]?.[rows[0]] : null);
+    showFormLines();
     root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
+  }
+
+  /** The edit changes its finding: its words, category, severity or lines. */
+  function editChanges(form, f) {
+    const moved = !!form.rows && !!f.rows && (form.file !== f.file || form.rows[0] !== f.rows[0] || form.rows[1] !== f.rows[1]);
+    return moved || ["comment", "category", "severity"].some((k) => (form.draft[k] || "") !== (f[k] || ""));
   }
 
   /** Esc or Cancel. A form with words typed in it can come back: "Discarded ... Undo" (u), as a
@@ -1151,9 +1231,7 @@ function render({ model, el }) {
     st.form = null;
     st.sel = null;
     const f = form && form.mode === "edit" ? (model.get("findings") || []).find((x) => x.id === form.id) : null;
-    const changed = form && (form.mode === "new"
-      ? !!(form.draft.comment || "").trim()
-      : !!f && ["comment", "category", "severity"].some((k) => (form.draft[k] || "") !== (f[k] || "")));
+    const changed = form && (form.mode === "new" ? !!(form.draft.comment || "").trim() : !!f && editChanges(form, f));
     if (changed) {
       const place = f ? { file: f.file, rows: f.rows } : { file: form.file, rows: form.rows };
       st.undo = { draft: { ...form, draft: { ...form.draft } }, ...place, label: formWhere(form) };
@@ -1197,7 +1275,8 @@ function render({ model, el }) {
     if (form.mode === "new") {
       send({ type: "flag", file: form.file, rows: form.rows, category: d.category, severity: d.severity, comment: d.comment || "" }, done);
     } else {
-      send({ type: "edit", id: form.id, category: d.category, severity: d.severity, comment: d.comment || "" }, done);
+      const lines = form.rows ? { file: form.file, rows: form.rows } : {};
+      send({ type: "edit", id: form.id, category: d.category, severity: d.severity, comment: d.comment || "", ...lines }, done);
     }
   }
 
@@ -1213,11 +1292,12 @@ function render({ model, el }) {
     const section = el.closest("section.cra-file");
     const cover = section && el !== section ? section.querySelector(".cra-filehead")?.offsetHeight || 0 : 0;
     const top = box.top + cover;
+    const bottom = areaBottom();
     let delta = 0;
     if (block === "start") delta = r.top - top;
-    else if (block === "center") delta = r.top + r.height / 2 - (top + box.bottom) / 2;
+    else if (block === "center") delta = r.top + r.height / 2 - (top + bottom) / 2;
     else if (r.top < top + margin) delta = r.top - top - margin;
-    else if (r.bottom > box.bottom - margin) delta = Math.min(r.bottom - box.bottom + margin, r.top - top - margin);
+    else if (r.bottom > bottom - margin) delta = Math.min(r.bottom - bottom + margin, r.top - top - margin);
     if (delta) ui.main.scrollTop += delta;
   }
 
@@ -1229,14 +1309,15 @@ function render({ model, el }) {
     let line = row.previousElementSibling;
     while (line && !line.matches("tr.cra-line")) line = line.previousElementSibling;
     const box = ui.main.getBoundingClientRect();
+    const end = areaBottom();
     const cover = row.closest("section.cra-file")?.querySelector(".cra-filehead")?.offsetHeight || 0;
     const bottom = row.getBoundingClientRect().bottom;
     // the whole range if it fits with the row, else its last line, else the row alone
     const top = [first, line].filter((e) => e && e.isConnected).map((e) => e.getBoundingClientRect().top)
-      .find((t) => bottom - t <= box.height - cover);
+      .find((t) => bottom - t <= end - box.top - cover);
     if (top === undefined) { scrollMain(row, "nearest"); return; }
     if (top < box.top + cover) ui.main.scrollTop += top - (box.top + cover);
-    else if (bottom > box.bottom) ui.main.scrollTop += bottom - box.bottom;
+    else if (bottom > end) ui.main.scrollTop += bottom - end;
   }
 
   /** After a jump to `el`: when all that shows of a file at the area's top is a sliver (its
@@ -1293,8 +1374,9 @@ function render({ model, el }) {
     if (extend) {
       if (!st.sel || st.sel.file !== fi) st.sel = { file: fi, a: st.cursor ? st.cursor.row : row, b: row };
       else st.sel.b = row;
-      if (st.form && st.form.mode === "new") { openForm(fi, st.sel.a, st.sel.b, false); }
-    } else if (!(st.form && st.form.mode === "new")) {
+      if (st.form && st.form.mode === "new") openForm(fi, st.sel.a, st.sel.b, false);
+      else if (st.form && st.form.rows && st.form.file === fi) moveEdit(fi, st.sel.a, st.sel.b);
+    } else if (!st.form) {
       st.sel = null;
     }
     st.cursor = { file: fi, row };
@@ -1359,10 +1441,10 @@ function render({ model, el }) {
       // Keys typed into the form belong to the form: never to JupyterLab's or Notebook 7's
       // shortcuts, Shift+Enter (a new line in the comment) and Ctrl/Alt combinations included.
       e.stopPropagation();
-      // J/K on a new finding's lists still grow its range (no category or severity starts with
+      // J/K on the form's lists still change its range (no category or severity starts with
       // either): f puts the focus in the category list, and walk-through 12's J went there.
       const list = e.target instanceof HTMLSelectElement ? e.target : null;
-      if (list && st.form?.mode === "new" && (e.key === "J" || e.key === "K") && !mod && !e.altKey) {
+      if (list && st.form?.rows && (e.key === "J" || e.key === "K") && !mod && !e.altKey) {
         e.preventDefault();
         moveCursor(e.key === "J" ? 1 : -1, true);
         root.querySelector(`.cra-form select.${CSS.escape(list.className.split(" ")[0])}`)?.focus({ preventScroll: true });
@@ -1483,10 +1565,15 @@ function render({ model, el }) {
   function lineClicked(tr, shiftKey) {
     const fi = Number(tr.closest("table").dataset.file);
     const row = Number(tr.dataset.row);
-    if (shiftKey && st.form && st.form.mode === "new" && st.form.file === fi) {
+    if (shiftKey && st.form && st.form.rows && st.form.file === fi) {
       const anchor = st.sel && st.sel.file === fi ? st.sel.a : st.form.rows[0];
       st.sel = { file: fi, a: anchor, b: row };
-    } else if (shiftKey && st.sel && st.sel.file === fi) {
+      if (st.form.mode === "edit") {
+        st.cursor = { file: fi, row };
+        moveEdit(fi, anchor, row);
+        return;
+      }
+    } else if (shiftKey && !st.form && st.sel && st.sel.file === fi) {
       st.sel.b = row;
     } else {
       const inRange = st.form && st.form.mode === "new" && st.form.file === fi && row >= st.form.rows[0] && row <= st.form.rows[1];
@@ -1506,7 +1593,7 @@ function render({ model, el }) {
     const d = form.draft;
     if (form.mode === "new") return !!(d.comment || "").trim();
     const f = (model.get("findings") || []).find((x) => x.id === form.id);
-    return !!f && (d.comment !== f.comment || d.category !== f.category || d.severity !== f.severity);
+    return !!f && editChanges(form, f);
   }
 
   function holdForm() {
@@ -1516,9 +1603,9 @@ function render({ model, el }) {
     if (err) {
       err.textContent = st.form.mode === "new"
         ? "This finding is not saved yet: save it (Ctrl+Enter) or cancel it (Esc) before you flag another line. Shift+click changes its range."
-        : "This edit is not saved yet: save it (Ctrl+Enter) or cancel it (Esc) before you flag another line.";
+        : "This edit is not saved yet: save it (Ctrl+Enter) or cancel it (Esc) before you flag another line. Shift+click changes its lines.";
     }
-    scrollMain(el, "nearest");
+    showFormLines();
     el.querySelector(".cra-comment-input")?.focus({ preventScroll: true });
   }
 
@@ -1617,7 +1704,6 @@ function render({ model, el }) {
       st.placeholder = null;
     }
     st.full = on;
-    body.style.flex = ""; // a height kept for a draft (paintFindings) is the old place's
     root.classList.toggle("cra-full", on);
     root.dataset.full = String(on);
     paintToolbar();
@@ -1625,8 +1711,7 @@ function render({ model, el }) {
     if (caret && focused.isConnected) focused.setSelectionRange(caret[0], caret[1]);
     // an open form stays in sight; else what the learner was reading stays at the same height
     // from the area's top, as far as the new height allows (it used to jump to the cursor)
-    const form = root.querySelector(".cra-form");
-    if (form) scrollMain(form, "center");
+    if (st.form) showFormLines("center");
     else if (place && place.el.isConnected) {
       const offset = Math.min(place.offset, ui.main.clientHeight / 2);
       ui.main.scrollTop += place.el.getBoundingClientRect().top - ui.main.getBoundingClientRect().top - offset;
@@ -1859,11 +1944,11 @@ function render({ model, el }) {
     if (u.draft) {
       // the discarded form, open again where it was, its words in it
       st.form = u.draft;
-      if (u.draft.mode === "new") st.sel = { file: u.draft.file, a: u.draft.rows[0], b: u.draft.rows[1] };
+      if (u.draft.rows) st.sel = { file: u.draft.file, a: u.draft.rows[0], b: u.draft.rows[1] };
       keepDraft();
       paintFindings();
-      const input = root.querySelector(".cra-form .cra-comment-input");
-      if (input) { scrollMain(input.closest(".cra-form"), "nearest"); input.focus({ preventScroll: true }); }
+      showFormLines();
+      root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
       return;
     }
     send({ type: "undelete", id: u.id }, (ack) => { if (ack.ok) focusFinding(u.id, true); });
@@ -2281,6 +2366,9 @@ function render({ model, el }) {
   ui.files.addEventListener("pointerdown", onPress);
   ui.files.addEventListener("mousedown", onMouseDown);
   window.addEventListener("pointerup", onRelease, true);
+  // the notebook scrolled, or the window resized, with a form open: the dock keeps in sight
+  document.addEventListener("scroll", onPageScroll, { capture: true, passive: true });
+  window.addEventListener("resize", onPageScroll);
   ui.main.addEventListener("scroll", onMainScroll, { passive: true });
   root.addEventListener("wheel", onWheel, { passive: false });
   ui.practice.addEventListener("click", rememberFeedback, true); // before the link scrolls away
@@ -2321,6 +2409,9 @@ function render({ model, el }) {
     clearTimeout(st.refreshTimer);
     window.removeEventListener("keydown", onKeyCapture, true);
     window.removeEventListener("pointerup", onRelease, true);
+    document.removeEventListener("scroll", onPageScroll, { capture: true });
+    window.removeEventListener("resize", onPageScroll);
+    cancelAnimationFrame(st.liftFrame);
     clearTimeout(st.copyTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
     cancelAnimationFrame(st.scrollFrame);
