@@ -1218,10 +1218,14 @@ function render({ model, el }) {
     root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
   }
 
+  /** The edit moved its finding to other lines. */
+  function editMoved(form, f) {
+    return !!form.rows && !!f.rows && (form.file !== f.file || form.rows[0] !== f.rows[0] || form.rows[1] !== f.rows[1]);
+  }
+
   /** The edit changes its finding: its words, category, severity or lines. */
   function editChanges(form, f) {
-    const moved = !!form.rows && !!f.rows && (form.file !== f.file || form.rows[0] !== f.rows[0] || form.rows[1] !== f.rows[1]);
-    return moved || ["comment", "category", "severity"].some((k) => (form.draft[k] || "") !== (f[k] || ""));
+    return editMoved(form, f) || ["comment", "category", "severity"].some((k) => (form.draft[k] || "") !== (f[k] || ""));
   }
 
   /** Esc or Cancel. A form with words typed in it can come back: "Discarded ... Undo" (u), as a
@@ -1275,7 +1279,9 @@ function render({ model, el }) {
     if (form.mode === "new") {
       send({ type: "flag", file: form.file, rows: form.rows, category: d.category, severity: d.severity, comment: d.comment || "" }, done);
     } else {
-      const lines = form.rows ? { file: form.file, rows: form.rows } : {};
+      // the lines only when the edit moved them (an edit of the words leaves its span as it was)
+      const f = (model.get("findings") || []).find((x) => x.id === form.id);
+      const lines = f && editMoved(form, f) ? { file: form.file, rows: form.rows } : {};
       send({ type: "edit", id: form.id, category: d.category, severity: d.severity, comment: d.comment || "", ...lines }, done);
     }
   }
