@@ -1,9 +1,10 @@
 """Where things go in the review, from walk-through 3 of issue #13 (JupyterLab, 1440x757):
 
-- a new finding's form opens in a dock under the diff's area, so no line moves: a Shift+click
-  aimed at a line where the learner saw it lands on that line (the form used to go in among the
-  lines, above or below, and move them; walk-throughs 18, 19); saving leaves the lines where
-  they were; an edit changes its finding's lines with a Shift+click (walk-through 20);
+- a new finding's form opens in a dock at the top of the side panel, so no line moves or hides:
+  a Shift+click aimed at a line where the learner saw it lands on that line (the form used to
+  go in among the lines and move them, walk-throughs 18 and 19, then under the diff's area and
+  cover them, walk-through 21); saving leaves the lines above the card where they were; an edit
+  changes its finding's lines with a Shift+click (walk-throughs 20, 21);
 - a file name in the tree keeps its line when the +/- counts do not fit beside it: the counts
   wrap under it ("handlers.p / y" was the old wrap);
 - in the cell, the review leaves some of the notebook in view, so the wheel outside it still
@@ -51,7 +52,7 @@ def test_a_new_findings_form_opens_in_the_dock_and_no_line_moves_so_a_shift_clic
     aim = line(page, LONG_INDEX, new=73).bounding_box()  # where line 73 is before the click
 
     line(page, LONG_INDEX, new=70).locator("td.cra-code").click()
-    form = page.locator(".cra-dock .cra-form")
+    form = page.locator(".cra-side .cra-dock .cra-form")
     form.wait_for()
     assert tops(page, 67, 70, 73) == pytest.approx(before, abs=1.5), "a line moved as the form opened"
     assert in_view(form, ".cra-root") and in_view(line(page, LONG_INDEX, new=73), ".cra-main")
@@ -77,19 +78,28 @@ def test_a_new_findings_form_opens_in_the_dock_and_no_line_moves_so_a_shift_clic
     assert not unexpected_errors(log, lab.app), log.errors
 
 
-def test_a_line_the_dock_would_cover_comes_up_with_the_lines_after_it(lab, new_page):
+def test_in_full_width_a_shift_click_at_the_areas_bottom_edge_lands_on_the_line_seen_there(lab, new_page):
+    """Walk-through 21: docked under the diff's area, the form covered the lines at its bottom,
+    and a Shift+click aimed at line 31, seen there before the click, landed on the form."""
     write_comfort(lab)
     page, log = new_page(viewport=WIDE)
     open_and_run(page, lab, f"{SLUG}.ipynb")
-    target = line(page, LONG_INDEX, new=70)
-    target.evaluate("r => r.scrollIntoView({block: 'end'})")  # on the area's bottom edge
-    target.locator("td.cra-code").click()
-    form = page.locator(".cra-dock .cra-form")
+    page.locator(".cra-root button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root.cra-full")
+    last = line(page, LONG_INDEX, new=73)
+    last.evaluate("r => r.scrollIntoView({block: 'end'})")  # on the area's bottom edge
+    before = tops(page, 67, 70, 73)
+    aim = last.bounding_box()
+    line(page, LONG_INDEX, new=67).locator("td.cra-code").click()
+    form = page.locator(".cra-side .cra-dock .cra-form")
     form.wait_for()
-    page.wait_for_timeout(200)
     assert in_view(form, ".cra-root")
-    for n in (70, 72):  # the line, and the next lines for a Shift+click, above the dock
-        assert in_view(line(page, LONG_INDEX, new=n), ".cra-main"), f"line {n} is under the form"
+    assert tops(page, 67, 70, 73) == pytest.approx(before, abs=1.5), "a line moved as the form opened"
+    page.keyboard.down("Shift")
+    page.mouse.click(aim["x"] + aim["width"] / 2, aim["y"] + aim["height"] / 2)
+    page.keyboard.up("Shift")
+    wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:67-73", what="the range 67-73")
+    assert tops(page, 67, 70, 73) == pytest.approx(before, abs=1.5)
     assert not unexpected_errors(log, lab.app), log.errors
 
 
@@ -105,7 +115,7 @@ def test_an_edit_changes_its_findings_lines_with_a_shift_click_and_nothing_moves
     page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 18])  # the card in the area's upper part
     before = tops(page, 20, 21)
     card.locator("button.cra-edit").click()
-    form = page.locator(".cra-dock .cra-form")
+    form = page.locator(".cra-side .cra-dock .cra-form")
     form.wait_for()
     assert form.locator(".cra-form-head strong").inner_text() == "Edit finding"
     assert tops(page, 20, 21) == pytest.approx(before, abs=1.5), "a line moved as the edit opened"
@@ -113,17 +123,22 @@ def test_an_edit_changes_its_findings_lines_with_a_shift_click_and_nothing_moves
 
     line(page, LONG_INDEX, new=22).locator("td.cra-code").click(modifiers=["Shift"])
     wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:20-22", what="the edit's range 20-22")
+    # a line above the range is taken in, the range's end kept (walk-through 21: 43-44 became 42-43)
+    line(page, LONG_INDEX, new=18).locator("td.cra-code").click(modifiers=["Shift"])
+    wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:18-22", what="the edit's range 18-22")
+    line(page, LONG_INDEX, new=20).locator("td.cra-code").click(modifiers=["Shift"])  # inside: it ends there
+    wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:18-20", what="the edit's range 18-20")
     assert page.locator(".cra-form").count() == 1, "the Shift+click opened a second form"
     form.locator("select.cra-category").focus()
     page.keyboard.press("Shift+K")  # one line back with the keys, from the form's list
-    wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:20-21", what="the range 20-21")
+    wait_for(lambda: form.locator(".cra-where").inner_text() == f"{LONG}:18-19", what="the range 18-19")
     form.locator("button.cra-save").click()
     wait_for(
-        lambda: any(f["id"] == edited["id"] and (f["start"], f["end"]) == (20, 21) for f in findings(lab)),
-        what="the finding saved on 20-21",
+        lambda: any(f["id"] == edited["id"] and (f["start"], f["end"]) == (18, 19) for f in findings(lab)),
+        what="the finding saved on 18-19",
     )
     form.wait_for(state="detached")
-    assert page.locator(f".cra-card[data-finding='{edited['id']}'] .cra-where").inner_text() == f"{LONG}:20-21"
+    assert page.locator(f".cra-card[data-finding='{edited['id']}'] .cra-where").inner_text() == f"{LONG}:18-19"
     assert not unexpected_errors(log, lab.app), log.errors
 
 

@@ -163,7 +163,6 @@ function render({ model, el }) {
   const ui = {
     header: h("div", { className: "cra-header" }),
     banner: h("div", { className: "cra-banner", attrs: { role: "status", "aria-live": "polite" } }),
-    undo: h("div", { className: "cra-undo-area", attrs: { "aria-live": "polite" } }),
     toolbar: h("div", { className: "cra-toolbar" }),
     practice: h("div", { className: "cra-practice" }),
     desc: h("div", { className: "cra-desc-area" }),
@@ -177,13 +176,18 @@ function render({ model, el }) {
   // The description before the score: Submit brings the score to the area's top with the diff
   // right under it (walk-throughs 16, 17: the description came back between them, and no code).
   ui.main.append(ui.desc, ui.practice, ui.files);
-  // The finding form's one place: docked under the diff's area, never in among the lines. A form
-  // put in above or below its line moved the lines on that side, and a Shift+click aimed at a
-  // line seen before the form opened landed in the form (walk-throughs 18, 19: ":25" saved for
-  // 25-27). Docked, the form only takes the area's bottom edge: no line moves while it is open.
-  ui.dock = h("div", { className: "cra-dock", attrs: { role: "region", "aria-label": "finding form" } });
-  const body = h("div", { className: "cra-body" }, ui.aside, h("div", { className: "cra-column" }, ui.main, ui.dock));
-  root.append(ui.header, ui.banner, ui.toolbar, ui.undo, body, ui.help);
+  // The finding form's one place: the top of the side panel, beside the diff, never in among its
+  // lines nor over them. A form put in above or below its line moved the lines on that side, and
+  // a Shift+click aimed at a line seen before landed in the form (walk-throughs 18, 19: ":25"
+  // saved for 25-27); docked under the diff's area it covered the lines a range grows into
+  // (walk-through 21). Beside the diff, no line moves or hides while a form is open. The Undo
+  // of a deleted finding or a discarded form shows there too, above the form.
+  ui.dockUndo = h("div", { className: "cra-dock-undo", attrs: { "aria-live": "polite" } });
+  ui.dockForm = h("div", { className: "cra-dock-form" });
+  ui.dock = h("div", { className: "cra-dock", hidden: true, attrs: { role: "region", "aria-label": "finding form" } }, ui.dockUndo, ui.dockForm);
+  ui.side = h("div", { className: "cra-side" }, ui.dock, ui.aside);
+  const body = h("div", { className: "cra-body" }, ui.side, ui.main);
+  root.append(ui.header, ui.banner, ui.toolbar, body, ui.help);
 
   const st = {
     cursor: null, // {file, row}
@@ -921,7 +925,7 @@ function render({ model, el }) {
         ...orphans.map((f) => card(f))));
     }
     paintDock();
-    if (st.undo) paintUndo();
+    paintUndo();
     paintSelection();
     paintDefectMarks();
     // the banner's "your unsaved finding ... is open again" goes with that form, whichever way it went
@@ -1031,16 +1035,7 @@ function render({ model, el }) {
     });
     category.addEventListener("change", () => { d.category = category.value; keepDraft(); });
     severity.addEventListener("change", () => { d.severity = severity.value; keepDraft(); });
-    // The box grows as the learner types, and the dock with it, over the area's bottom edge:
-    // the line the learner is on stays in sight above it.
-    let boxHeight = 0;
-    comment.addEventListener("input", () => {
-      d.comment = comment.value;
-      keepDraft();
-      if (comment.offsetHeight > boxHeight) showFormLines();
-      boxHeight = comment.offsetHeight;
-    });
-    comment.addEventListener("focus", () => { boxHeight = comment.offsetHeight; });
+    comment.addEventListener("input", () => { d.comment = comment.value; keepDraft(); });
     const el = h("form", { className: "cra-form", onsubmit: (e) => { e.preventDefault(); save(); } },
       ...formHead(form),
       h("div", { className: "cra-form-fields" }, category, severity),
@@ -1060,8 +1055,8 @@ function render({ model, el }) {
   function formHead(form) {
     const where = formWhere(form);
     const hint = !form.rows ? null
-      : form.mode === "new" ? "\u2191 Shift+click another line, or Shift+J/K, for a range"
-        : "\u2191 Shift+click a line, or Shift+J/K, to change its lines";
+      : form.mode === "new" ? "Shift+click another line for a range"
+        : "Shift+click a line to take it in or end the range there";
     // A finding points at one side of the diff (as Python's span_for_rows decides): say so
     // rather than drop the removed lines of a mixed range without a word.
     const mixed = !!form.rows && mixedSides(form.file, form.rows[0], form.rows[1]);
@@ -1077,53 +1072,46 @@ function render({ model, el }) {
     ];
   }
 
-  /** The dock under the diff's area holds the open form. A range grown or moved changes its
-   * head in place: the fields, the words typed, the focus and an error shown stay as they were. */
+  /** The side panel's dock holds the open form (and an Undo). A range grown or moved changes
+   * its head in place: the fields, the words typed, the focus and an error shown stay. */
   function paintDock() {
     const form = st.form;
+    ui.dock.hidden = !form && !st.undo;
     if (!form) {
       st.dockDraft = null;
-      if (ui.dock.firstChild) ui.dock.replaceChildren();
-      ui.dock.style.transform = "";
-      return;
-    }
-    const el = ui.dock.querySelector(".cra-form");
-    if (el && st.dockDraft === form.draft) {
-      for (const old of el.querySelectorAll(":scope > .cra-form-head, :scope > .cra-mixed")) old.remove();
-      el.prepend(...formHead(form).filter(Boolean));
+      ui.dockForm.replaceChildren();
     } else {
-      st.dockDraft = form.draft;
-      ui.dock.replaceChildren(formEl());
+      const el = ui.dockForm.querySelector(".cra-form");
+      if (el && st.dockDraft === form.draft) {
+        for (const old of el.querySelectorAll(":scope > .cra-form-head, :scope > .cra-mixed")) old.remove();
+        el.prepend(...formHead(form).filter(Boolean));
+      } else {
+        st.dockDraft = form.draft;
+        ui.dockForm.replaceChildren(formEl());
+      }
     }
-    if (root.isConnected) liftDock();
+    if (root.isConnected) dockInSight();
   }
 
-  /** The review's bottom can run under the notebook's view (the cell partly below it, as it
-   * is after a run): the dock is then drawn lifted to the view's bottom edge, over lines that
-   * were out of sight anyway, rather than the notebook scrolled, which would move every line. */
-  function liftDock() {
+  /** The review's top can be above the notebook's view (the notebook scrolled down into the
+   * review): the dock is then drawn lowered to the view's top edge, within the side panel, rather
+   * than the notebook scrolled back, which would move every line of the diff. */
+  function dockInSight() {
     ui.dock.style.transform = "";
-    if (!ui.dock.firstChild) return;
+    if (ui.dock.hidden) return;
     const r = ui.dock.getBoundingClientRect();
-    const room = r.top - (ui.main.getBoundingClientRect().top + 60); // never over the area's top
-    const lift = Math.min(r.bottom - visibleBottom(), room);
-    if (lift > 0.5) ui.dock.style.transform = `translateY(${-lift}px)`;
+    const top = Math.max(0, ...clippers().map((b) => b.top));
+    const lower = Math.min(top - r.top, ui.side.getBoundingClientRect().bottom - r.bottom);
+    if (lower > 0.5) ui.dock.style.transform = `translateY(${lower}px)`;
   }
 
   function onPageScroll() {
-    if (!ui.dock.firstChild || st.liftFrame) return;
-    st.liftFrame = requestAnimationFrame(() => { st.liftFrame = 0; liftDock(); });
+    if (ui.dock.hidden || st.dockFrame) return;
+    st.dockFrame = requestAnimationFrame(() => { st.dockFrame = 0; dockInSight(); });
   }
 
-  /** Where the lines of the review's area stop showing: its bottom, or the open form's top. */
-  function areaBottom() {
-    const bottom = ui.main.getBoundingClientRect().bottom;
-    return ui.dock.firstChild ? Math.min(bottom, ui.dock.getBoundingClientRect().top) : bottom;
-  }
-
-  /** The lines of the open form in the diff's area, above the dock (the cursor's line in the
-   * range, else the range's last line; an edit of a finding off the diff: its card), and the
-   * dock in the window's sight (the notebook scrolls when the review runs below its view). */
+  /** The open form's line in the diff's area if it is not (a form reopened, Full width), and the
+   * form in the window's sight: the notebook scrolls only for a review mostly out of its view. */
   function showFormLines(block = "nearest") {
     const form = st.form;
     if (!form) return;
@@ -1131,21 +1119,12 @@ function render({ model, el }) {
     const onRange = form.rows && c && c.file === form.file && c.row >= form.rows[0] && c.row <= form.rows[1];
     const line = form.rows ? anchorEl(form.file, onRange ? c.row : form.rows[1]) : null;
     const cardEl = form.mode === "edit" ? [...ui.files.querySelectorAll(".cra-card")].find((x) => x.dataset.finding === form.id) : null;
-    const el = line || cardEl;
-    liftDock();
-    const r = el?.getBoundingClientRect();
-    const bottom = areaBottom();
-    if (r && block === "nearest" && r.bottom > bottom + 0.5) {
-      // a line the dock now covers comes up with a few lines after it, for a Shift+click
-      const after = Math.min(CURSOR_CONTEXT * r.height, (bottom - ui.main.getBoundingClientRect().top) / 3);
-      ui.main.scrollTop += Math.max(0, Math.min(r.bottom - bottom + after, r.top - visibleTop(el)));
-    } else scrollMain(el, block);
-    // a review mostly out of the notebook's view: the notebook scrolls to show the form
-    const dock = ui.dock.getBoundingClientRect();
-    const top = Math.max(0, ...clippers().map((b) => b.top));
-    if (dock.height && (dock.bottom > visibleBottom() + 1 || dock.top < top - 1)) {
-      ui.dock.scrollIntoView({ block: "nearest" });
-      liftDock();
+    scrollMain(line || cardEl, block);
+    dockInSight();
+    const r = ui.dockForm.getBoundingClientRect();
+    if (r.height && (r.bottom > visibleBottom() + 1 || r.top < Math.max(0, ...clippers().map((b) => b.top)) - 1)) {
+      ui.dockForm.scrollIntoView({ block: "nearest" });
+      dockInSight();
     }
   }
 
@@ -1183,9 +1162,8 @@ function render({ model, el }) {
     st.form = { mode: "new", file: fi, rows: [lo, hi], draft, restored: !!(old && old.restored) };
     keepDraft();
     paintFindings();
-    // The dock takes the area's bottom edge and moves no line; only a line it now covers moves
-    // up into sight. Focus moves nothing either: a focus() that scrolled the notebook to the
-    // field would move every line under the pointer.
+    // The form beside the diff moves no line. Focus moves nothing either: a focus() that
+    // scrolled the notebook to the field would move every line under the pointer.
     showFormLines();
     if (focusField) root.querySelector(".cra-form .cra-category")?.focus({ preventScroll: true });
   }
@@ -1298,12 +1276,11 @@ function render({ model, el }) {
     const section = el.closest("section.cra-file");
     const cover = section && el !== section ? section.querySelector(".cra-filehead")?.offsetHeight || 0 : 0;
     const top = box.top + cover;
-    const bottom = areaBottom();
     let delta = 0;
     if (block === "start") delta = r.top - top;
-    else if (block === "center") delta = r.top + r.height / 2 - (top + bottom) / 2;
+    else if (block === "center") delta = r.top + r.height / 2 - (top + box.bottom) / 2;
     else if (r.top < top + margin) delta = r.top - top - margin;
-    else if (r.bottom > bottom - margin) delta = Math.min(r.bottom - bottom + margin, r.top - top - margin);
+    else if (r.bottom > box.bottom - margin) delta = Math.min(r.bottom - box.bottom + margin, r.top - top - margin);
     if (delta) ui.main.scrollTop += delta;
   }
 
@@ -1315,15 +1292,14 @@ function render({ model, el }) {
     let line = row.previousElementSibling;
     while (line && !line.matches("tr.cra-line")) line = line.previousElementSibling;
     const box = ui.main.getBoundingClientRect();
-    const end = areaBottom();
     const cover = row.closest("section.cra-file")?.querySelector(".cra-filehead")?.offsetHeight || 0;
     const bottom = row.getBoundingClientRect().bottom;
     // the whole range if it fits with the row, else its last line, else the row alone
     const top = [first, line].filter((e) => e && e.isConnected).map((e) => e.getBoundingClientRect().top)
-      .find((t) => bottom - t <= end - box.top - cover);
+      .find((t) => bottom - t <= box.height - cover);
     if (top === undefined) { scrollMain(row, "nearest"); return; }
     if (top < box.top + cover) ui.main.scrollTop += top - (box.top + cover);
-    else if (bottom > end) ui.main.scrollTop += bottom - end;
+    else if (bottom > box.bottom) ui.main.scrollTop += bottom - box.bottom;
   }
 
   /** After a jump to `el`: when all that shows of a file at the area's top is a sliver (its
@@ -1340,10 +1316,6 @@ function render({ model, el }) {
     const shows = cut.getBoundingClientRect().bottom - top;
     const sliver = (cut.querySelector(".cra-filehead")?.offsetHeight || 0) + 20;
     if (shows < sliver && el.getBoundingClientRect().top - shows >= top) ui.main.scrollTop += shows;
-  }
-
-  function scrollIntoView(el) {
-    scrollMain(el, "nearest");
   }
 
   /** The cursor's line in sight with a few lines beyond it (walk-through 14: j kept the line read
@@ -1571,14 +1543,17 @@ function render({ model, el }) {
   function lineClicked(tr, shiftKey) {
     const fi = Number(tr.closest("table").dataset.file);
     const row = Number(tr.dataset.row);
-    if (shiftKey && st.form && st.form.rows && st.form.file === fi) {
+    if (shiftKey && st.form && st.form.mode === "edit" && st.form.rows && st.form.file === fi) {
+      // an edit's range takes in a line clicked outside it (walk-through 21: Shift+click on 42
+      // made 43-44 into 42-43); one clicked inside it ends the range there
+      const [lo, hi] = st.form.rows;
+      st.sel = row < lo ? { file: fi, a: hi, b: row } : { file: fi, a: lo, b: row };
+      st.cursor = { file: fi, row };
+      moveEdit(fi, st.sel.a, st.sel.b);
+      return;
+    } else if (shiftKey && st.form && st.form.rows && st.form.file === fi) {
       const anchor = st.sel && st.sel.file === fi ? st.sel.a : st.form.rows[0];
       st.sel = { file: fi, a: anchor, b: row };
-      if (st.form.mode === "edit") {
-        st.cursor = { file: fi, row };
-        moveEdit(fi, anchor, row);
-        return;
-      }
     } else if (shiftKey && !st.form && st.sel && st.sel.file === fi) {
       st.sel.b = row;
     } else {
@@ -1904,13 +1879,11 @@ function render({ model, el }) {
     });
   }
 
-  /** "Deleted — Undo", where the card was, until the next delete or save (no timer: a bar that
-   * vanishes moves the lines under the learner's pointer, and the finding with it). The kernel
-   * keeps the last deleted findings as they were. A finding with no place in the diff gets it
-   * above the diff. */
+  /** "Deleted — Undo" in the side panel's dock, until the next delete or save (no timer: the
+   * learner may want it back after a while). The kernel keeps the last deleted findings as they were. */
   function offerUndo(f) {
     st.undo = { id: f.id, file: f.file, rows: f.rows, label: f.label || "" };
-    scrollIntoView(paintUndo());
+    paintUndo();
   }
 
   function undoBar() {
@@ -1922,20 +1895,12 @@ function render({ model, el }) {
       h("button", { type: "button", className: "cra-btn cra-undo-button", textContent: "Undo", title: "Bring it back (u)", onclick: undoDelete }));
   }
 
-  /** The undo bar in the diff under the deleted finding's last line (after the cards still
-   * there), or above the diff; painted again with the findings. */
+  /** The Undo of a deleted finding or a discarded form, in the side panel's dock: put in the
+   * diff, it moved the lines under it (walk-through 21: 41 px on a cancelled edit). */
   function paintUndo() {
-    for (const el of root.querySelectorAll(".cra-undo-row")) el.remove();
-    fill(ui.undo);
-    const u = st.undo;
-    if (!u) return null;
-    const after = u.file !== null && Array.isArray(u.rows) ? anchorEl(u.file, u.rows[1]) : null;
-    if (!after) { fill(ui.undo, undoBar()); return null; }
-    let target = after;
-    while (target.nextElementSibling && target.nextElementSibling.classList.contains("cra-finding-row")) target = target.nextElementSibling;
-    const row = h("tr", { className: "cra-undo-row" }, h("td", { colSpan: 4 }, undoBar()));
-    target.after(row);
-    return row;
+    fill(ui.dockUndo, ...(st.undo ? [undoBar()] : []));
+    ui.dock.hidden = !st.form && !st.undo;
+    if (root.isConnected) dockInSight();
   }
 
   function dropUndo() {
@@ -2417,7 +2382,7 @@ function render({ model, el }) {
     window.removeEventListener("pointerup", onRelease, true);
     document.removeEventListener("scroll", onPageScroll, { capture: true });
     window.removeEventListener("resize", onPageScroll);
-    cancelAnimationFrame(st.liftFrame);
+    cancelAnimationFrame(st.dockFrame);
     clearTimeout(st.copyTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
     cancelAnimationFrame(st.scrollFrame);
