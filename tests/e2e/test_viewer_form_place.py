@@ -184,7 +184,7 @@ def test_a_tree_name_keeps_its_line_and_the_counts_wrap_under_it(lab, new_page):
     # a panel where the name fits beside its checkbox but the counts do not fit after it
     want = size["name"] + 30
     assert want < size["box"] + size["name"] + size["stat"] + 8
-    page.locator(".cra-aside").evaluate(
+    page.locator(".cra-side").evaluate(
         "(a, d) => { a.style.flexBasis = (a.offsetWidth + d) + 'px'; }", want - size["li"]
     )
     assert abs(row.evaluate("li => li.clientWidth") - want) <= 1
@@ -219,7 +219,7 @@ def test_a_files_finding_count_stays_with_its_counts(lab, new_page):
     # a row as wide as its indent, the box, the name and the +/- counts: no room for the pill
     want = lead + size["name"] + 4 + counts + 4
     assert want < lead + size["name"] + 4 + counts + 4 + pill.evaluate("p => p.offsetWidth")
-    page.locator(".cra-aside").evaluate(
+    page.locator(".cra-side").evaluate(
         "(a, d) => { a.style.flexBasis = (a.offsetWidth + d) + 'px'; }", want - size["li"]
     )
     assert abs(row.evaluate("li => li.clientWidth") - want) <= 1
