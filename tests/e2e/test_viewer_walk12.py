@@ -131,6 +131,8 @@ def test_the_warm_up_opens_with_code_in_sight_and_the_whole_description_a_click_
     page.locator(".cra-main").evaluate("m => { m.scrollTop = 0; }")
     wait_for(lambda: in_area(last), what="the description's last paragraph shown")
     assert not whole.is_visible()
+    # the button hid itself; the keys stay the review's (walk-through 22: Escape did nothing after it)
+    assert page.evaluate("() => !!document.activeElement.closest('.cra-root')"), "the focus fell to the page"
     assert not unexpected_errors(log, public_bank_lab.app), log.errors
 
 

@@ -386,7 +386,9 @@ function render({ model, el }) {
     if (!desc.length) { fill(ui.desc); return; }
     const whole = h("button", {
       type: "button", className: "cra-link cra-desc-whole", textContent: "Show the whole description",
-      onclick: () => { st.descWhole = true; keepDescription(); details.classList.add("cra-desc-all"); },
+      // the button hides itself: the keys stay the review's (walk-through 22: the focus fell to the
+      // page with it, and Escape no longer left Full width)
+      onclick: () => { st.descWhole = true; keepDescription(); details.classList.add("cra-desc-all"); root.focus({ preventScroll: true }); },
     });
     const body = markdownBlocks(desc);
     const details = h("details", { className: `cra-desc${st.descWhole ? " cra-desc-all" : ""}`, open: st.descOpen },
@@ -658,6 +660,16 @@ function render({ model, el }) {
    * narrow. A long name wraps only after "/", "_" or "-", and " (old)" may go to the next line;
    * the name's last part keeps its lines (walk-through 18 read "reserva" / "tions.py:51-52 (old)"
    * when the name's last 8 characters were kept with them instead). */
+  /** A whole "path:lines" label that breaks after "/", "_" or "-" in the path, never inside its
+   * line numbers (walk-through 22: "search.py:4" / "3" in the side panel's form). */
+  function wherePath(label) {
+    const text = String(label || "");
+    const colon = text.lastIndexOf(":");
+    if (colon < 0) return h("span", { className: "cra-where" }, ...breakable(text));
+    return h("span", { className: "cra-where" }, ...breakable(text.slice(0, colon)),
+      h("span", { className: "cra-where-lines cra-nowrap", textContent: text.slice(colon) }));
+  }
+
   function whereEl(label) {
     const text = String(label || "");
     const colon = text.lastIndexOf(":");
@@ -1063,7 +1075,7 @@ function render({ model, el }) {
     return [
       h("div", { className: "cra-form-head" },
         h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
-        h("span", { className: "cra-where", textContent: where }),
+        wherePath(where),
         hint ? h("span", { className: "cra-muted cra-form-points", textContent: hint }) : null),
       mixed ? h("div", {
         className: "cra-note cra-mixed", attrs: { role: "note" },
@@ -1216,7 +1228,8 @@ function render({ model, el }) {
     const changed = form && (form.mode === "new" ? !!(form.draft.comment || "").trim() : !!f && editChanges(form, f));
     if (changed) {
       const place = f ? { file: f.file, rows: f.rows } : { file: form.file, rows: form.rows };
-      st.undo = { draft: { ...form, draft: { ...form.draft } }, ...place, label: formWhere(form) };
+      // an edit is named by its finding's saved place, not by lines it was being moved to
+      st.undo = { draft: { ...form, draft: { ...form.draft } }, ...place, label: f ? f.label : formWhere(form) };
     }
     keepDraft();
     paintFindings();
@@ -1891,7 +1904,6 @@ function render({ model, el }) {
       h("span", { textContent: st.undo.draft
         ? `Discarded your unsaved ${st.undo.draft.mode === "edit" ? "edit of the finding" : "finding"} at ${st.undo.label}`
         : `Deleted the finding at ${st.undo.label}` }),
-      " \u2014 ",
       h("button", { type: "button", className: "cra-btn cra-undo-button", textContent: "Undo", title: "Bring it back (u)", onclick: undoDelete }));
   }
 
