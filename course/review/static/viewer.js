@@ -1112,8 +1112,7 @@ function render({ model, el }) {
     ui.dock.style.transform = "";
     if (ui.dock.hidden) return;
     const r = ui.dock.getBoundingClientRect();
-    const top = Math.max(0, ...clippers().map((b) => b.top));
-    const lower = Math.min(top - r.top, ui.side.getBoundingClientRect().bottom - r.bottom);
+    const lower = Math.min(visibleTop() - r.top, ui.side.getBoundingClientRect().bottom - r.bottom);
     if (lower > 0.5) ui.dock.style.transform = `translateY(${lower}px)`;
   }
 
@@ -1134,19 +1133,16 @@ function render({ model, el }) {
     scrollMain(line || cardEl, block);
     dockInSight();
     const r = ui.dockForm.getBoundingClientRect();
-    if (r.height && (r.bottom > visibleBottom() + 1 || r.top < Math.max(0, ...clippers().map((b) => b.top)) - 1)) {
+    if (r.height && (r.bottom > visibleBottom() + 1 || r.top < visibleTop() - 1)) {
       ui.dockForm.scrollIntoView({ block: "nearest" });
       dockInSight();
     }
   }
 
-  /** How far down the window a row of the review must start to be seen: under its file's
-   * sticky header, and under the top of every box that clips the review (the notebook's own
-   * scroll area when the cell is partly scrolled out of it). */
-  function visibleTop(el) {
-    const head = el.closest("section.cra-file")?.querySelector(".cra-filehead");
-    const top = Math.max(0, ui.main.getBoundingClientRect().top + (head ? head.offsetHeight : 0));
-    return Math.max(top, ...clippers().map((box) => box.top));
+  /** How far down the window the review can be seen: under the top of every box that clips it
+   * (the notebook's own scroll area when the cell is partly scrolled out of it). */
+  function visibleTop() {
+    return Math.max(0, ...clippers().map((box) => box.top));
   }
 
   /** The boxes of the review's ancestors that clip it (the notebook's scroller, JupyterLab's panels). */
