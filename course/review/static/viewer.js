@@ -937,7 +937,6 @@ function render({ model, el }) {
         ...orphans.map((f) => card(f))));
     }
     paintDock();
-    paintUndo();
     paintSelection();
     paintDefectMarks();
     // the banner's "your unsaved finding ... is open again" goes with that form, whichever way it went
@@ -953,7 +952,7 @@ function render({ model, el }) {
    * its first line moves nothing, so the lines stay under the pointer (walk-through 3). */
   function showSavedHead() {
     const id = st.showSaved;
-    const saved = id && [...ui.files.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id);
+    const saved = id && cardOf(id);
     if (!saved) return;
     st.showSaved = null;
     const box = ui.main.getBoundingClientRect();
@@ -969,6 +968,11 @@ function render({ model, el }) {
     }
     const shown = box.bottom - r.top;
     if (shown < SAVED_CARD_LINE) ui.main.scrollTop += SAVED_CARD_LINE - shown;
+  }
+
+  /** The card of finding `id` in the diff (or among those off it), if it is drawn. */
+  function cardOf(id) {
+    return [...ui.files.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id) || null;
   }
 
   function card(f) {
@@ -1084,10 +1088,13 @@ function render({ model, el }) {
     ];
   }
 
-  /** The side panel's dock holds the open form (and an Undo). A range grown or moved changes
-   * its head in place: the fields, the words typed, the focus and an error shown stay. */
+  /** The side panel's dock holds the open form and the Undo of a deleted finding or a discarded
+   * form (put in the diff, that bar moved the lines under it: walk-through 21, 41 px on a
+   * cancelled edit). A range grown or moved changes the form's head in place: the fields, the
+   * words typed, the focus and an error shown stay. */
   function paintDock() {
     const form = st.form;
+    fill(ui.dockUndo, ...(st.undo ? [undoBar()] : []));
     ui.dock.hidden = !form && !st.undo;
     if (!form) {
       st.dockDraft = null;
@@ -1129,8 +1136,7 @@ function render({ model, el }) {
     const c = st.cursor;
     const onRange = form.rows && c && c.file === form.file && c.row >= form.rows[0] && c.row <= form.rows[1];
     const line = form.rows ? anchorEl(form.file, onRange ? c.row : form.rows[1]) : null;
-    const cardEl = form.mode === "edit" ? [...ui.files.querySelectorAll(".cra-card")].find((x) => x.dataset.finding === form.id) : null;
-    scrollMain(line || cardEl, block);
+    scrollMain(line || (form.mode === "edit" ? cardOf(form.id) : null), block);
     dockInSight();
     const r = ui.dockForm.getBoundingClientRect();
     if (r.height && (r.bottom > visibleBottom() + 1 || r.top < visibleTop() - 1)) {
@@ -1198,8 +1204,7 @@ function render({ model, el }) {
     keepDraft();
     paintFindings();
     // the card in sight with its lines (the least move), above the dock
-    const cardEl = [...ui.files.querySelectorAll(".cra-card")].find((x) => x.dataset.finding === id);
-    showUnderItsLine(cardEl?.closest("tr") || null, rows ? st.rowEls[f.file]?.[rows[0]] : null);
+    showUnderItsLine(cardOf(id)?.closest("tr") || null, rows ? st.rowEls[f.file]?.[rows[0]] : null);
     showFormLines();
     root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
   }
@@ -1374,7 +1379,7 @@ function render({ model, el }) {
   function focusFinding(id, scroll) {
     st.current = id;
     for (const c of root.querySelectorAll(".cra-card")) c.classList.toggle("cra-current", c.dataset.finding === id);
-    const el = [...root.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id);
+    const el = cardOf(id);
     if (el) {
       el.focus({ preventScroll: true });
       const f = (model.get("findings") || []).find((x) => x.id === id);
@@ -1892,7 +1897,7 @@ function render({ model, el }) {
    * learner may want it back after a while). The kernel keeps the last deleted findings as they were. */
   function offerUndo(f) {
     st.undo = { id: f.id, file: f.file, rows: f.rows, label: f.label || "" };
-    paintUndo();
+    paintDock();
   }
 
   function undoBar() {
@@ -1903,17 +1908,9 @@ function render({ model, el }) {
       h("button", { type: "button", className: "cra-btn cra-undo-button", textContent: "Undo", title: "Bring it back (u)", onclick: undoDelete }));
   }
 
-  /** The Undo of a deleted finding or a discarded form, in the side panel's dock: put in the
-   * diff, it moved the lines under it (walk-through 21: 41 px on a cancelled edit). */
-  function paintUndo() {
-    fill(ui.dockUndo, ...(st.undo ? [undoBar()] : []));
-    ui.dock.hidden = !st.form && !st.undo;
-    if (root.isConnected) dockInSight();
-  }
-
   function dropUndo() {
     st.undo = null;
-    paintUndo();
+    paintDock();
   }
 
   function undoDelete() {
