@@ -186,7 +186,14 @@ function render({ model, el }) {
   ui.dockForm = h("div", { className: "cra-dock-form" });
   ui.dock = h("div", { className: "cra-dock", hidden: true, attrs: { role: "region", "aria-label": "finding form" } }, ui.dockUndo, ui.dockForm);
   ui.side = h("div", { className: "cra-side" }, ui.dock, ui.aside);
-  const body = h("div", { className: "cra-body" }, ui.side, ui.main);
+  // The side panel's width is the learner's: drag the bar between it and the diff, or focus the
+  // bar and use the arrow keys (walk-through 22: at 219 px file names wrapped and the open form
+  // pushed the findings out of sight). Kept in the browser, one width in the cell, one in Full width.
+  ui.split = h("div", {
+    className: "cra-split", tabIndex: 0, title: "Drag to resize the side panel (double-click: back to the default width)",
+    attrs: { role: "separator", "aria-orientation": "vertical", "aria-label": "side panel width" },
+  });
+  const body = h("div", { className: "cra-body" }, ui.side, ui.split, ui.main);
   root.append(ui.header, ui.banner, ui.toolbar, body, ui.help);
 
   const st = {
@@ -1668,13 +1675,100 @@ function render({ model, el }) {
   /** What the learner is reading, to keep in place as the review changes places: the cursor's
    * line while it shows, else the first thing starting at the top of the review's area (the
    * score, an explanation, a line), with its distance from that top. */
+  const SIDE_KEY = "cra-side-width";
+  const SIDE_MIN = 180;
+
+  /** The widths the learner chose ({cell, full}, in px), or none. */
+  function sideWidths() {
+    try {
+      const w = JSON.parse(window.localStorage.getItem(SIDE_KEY) || "null");
+      return w && typeof w === "object" ? w : {};
+    } catch { return {}; }
+  }
+
+  /** The widest the side panel may be: the diff keeps at least half of the review. */
+  function sideMax() {
+    return Math.max(SIDE_MIN, Math.round(body.getBoundingClientRect().width / 2));
+  }
+
+  /** Sets the side panel's width for this mode (cell or Full width), or back to the style sheet's
+   * default with none; the line the learner reads stays where it was as the diff's lines rewrap. */
+  function setSideWidth(px, keep = true) {
+    const place = keep ? readingPlace() : null;
+    // (the style sheet caps it at half the review too, for a width kept from a wider window)
+    const w = px === null ? null : Math.round(Math.max(SIDE_MIN, keep ? Math.min(sideMax(), px) : px));
+    ui.side.style.flexBasis = w === null ? "" : `${w}px`;
+    ui.split.setAttribute("aria-valuemin", String(SIDE_MIN));
+    ui.split.setAttribute("aria-valuemax", String(sideMax()));
+    ui.split.setAttribute("aria-valuenow", String(Math.round(ui.side.getBoundingClientRect().width)));
+    if (place && place.el.isConnected) {
+      ui.main.scrollTop += place.el.getBoundingClientRect().top - ui.main.getBoundingClientRect().top - place.offset;
+    }
+    dockInSight();
+    return w;
+  }
+
+  function keepSideWidth(w) {
+    const all = sideWidths();
+    all[st.full ? "full" : "cell"] = w;
+    try { window.localStorage.setItem(SIDE_KEY, JSON.stringify(all)); } catch { /* this page only */ }
+  }
+
+  /** The width kept for this mode, applied (after a re-run, a reload, or a switch of mode). */
+  function applySideWidth() {
+    const w = sideWidths()[st.full ? "full" : "cell"];
+    setSideWidth(typeof w === "number" && Number.isFinite(w) ? w : null, false);
+  }
+
+  function onSplitDown(e) {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    const start = e.clientX;
+    const from = ui.side.getBoundingClientRect().width;
+    let w = null;
+    ui.split.setPointerCapture(e.pointerId);
+    root.classList.add("cra-resizing");
+    const move = (ev) => { w = setSideWidth(from + ev.clientX - start); };
+    const up = () => {
+      ui.split.removeEventListener("pointermove", move);
+      ui.split.removeEventListener("pointerup", up);
+      ui.split.removeEventListener("pointercancel", up);
+      root.classList.remove("cra-resizing");
+      if (w !== null) keepSideWidth(w);
+      ui.split.focus({ preventScroll: true });
+    };
+    ui.split.addEventListener("pointermove", move);
+    ui.split.addEventListener("pointerup", up);
+    ui.split.addEventListener("pointercancel", up);
+  }
+
+  function onSplitKey(e) {
+    const now = ui.side.getBoundingClientRect().width;
+    const step = e.shiftKey ? 64 : 16;
+    const to = { ArrowLeft: now - step, ArrowRight: now + step, Home: SIDE_MIN, End: sideMax() }[e.key];
+    if (to === undefined) return;  // other keys go on to the review (j, k, n, Escape...)
+    e.preventDefault();
+    e.stopPropagation();
+    keepSideWidth(setSideWidth(to));
+  }
+
+  function onSplitReset() {
+    setSideWidth(null);
+    const all = sideWidths();
+    delete all[st.full ? "full" : "cell"];
+    try { window.localStorage.setItem(SIDE_KEY, JSON.stringify(all)); } catch { /* this page only */ }
+  }
+
   function readingPlace() {
     const box = ui.main.getBoundingClientRect();
     const cursor = cursorInSight();
     if (cursor) return { el: cursor, offset: cursor.getBoundingClientRect().top - box.top };
     for (const e of ui.main.querySelectorAll(".cra-practice *, .cra-desc-area *, .cra-filehead, tr")) {
       const r = e.getBoundingClientRect();
-      if (r.height > 0 && r.top >= box.top - 1) return { el: e, offset: r.top - box.top };
+      if (r.height === 0 || r.top < box.top - 1) continue;
+      // a file's header stuck at the area's top stays there whatever scrolls under it: not a place
+      if (e.matches(".cra-filehead") && e.parentElement.getBoundingClientRect().top < box.top - 1) continue;
+      return { el: e, offset: r.top - box.top };
     }
     return null;
   }
@@ -1701,6 +1795,7 @@ function render({ model, el }) {
     st.full = on;
     root.classList.toggle("cra-full", on);
     root.dataset.full = String(on);
+    applySideWidth();
     paintToolbar();
     (focused.isConnected ? focused : root).focus({ preventScroll: true });
     if (caret && focused.isConnected) focused.setSelectionRange(caret[0], caret[1]);
@@ -2338,6 +2433,10 @@ function render({ model, el }) {
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
 
   root.addEventListener("keydown", onKey);
+  ui.split.addEventListener("pointerdown", onSplitDown);
+  ui.split.addEventListener("keydown", onSplitKey);
+  ui.split.addEventListener("dblclick", onSplitReset);
+  applySideWidth();
   ui.files.addEventListener("click", onClick);
   ui.files.addEventListener("pointerdown", onPress);
   ui.files.addEventListener("mousedown", onMouseDown);

@@ -1,0 +1,113 @@
+"""The side panel's width is the learner's (walk-through 22 of issue #13, JupyterLab at 1440x757):
+at a fixed 220 px the file names and their counts wrapped, and an open form pushed the findings
+out of sight. The panel now takes a quarter of the review, and the bar between it and the diff
+resizes it with the mouse or the arrow keys; the width is kept in the browser (one for the cell,
+one for Full width) through a re-run, and a double-click puts the default back.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_viewer_comfort import LONG_INDEX, SLUG, write_comfort
+from test_viewer_form_place import UNDER_HEADER
+from test_viewer_layout import WIDE
+from viewer_flow import line, open_and_run, unexpected_errors, wait_for
+
+pytestmark = pytest.mark.browser
+
+WIDTH = "e => e.getBoundingClientRect().width"
+TOP = "e => e.getBoundingClientRect().top"
+
+
+@pytest.fixture(scope="module")
+def lab(jupyter_server_factory):
+    return jupyter_server_factory("lab")
+
+
+def width(page, selector: str = ".cra-side") -> float:
+    return page.locator(selector).evaluate(WIDTH)
+
+
+def drag_split(page, dx: float) -> None:
+    bar = page.locator(".cra-split").bounding_box()
+    x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 5):  # a hand's drag: several moves
+        page.mouse.move(x + dx * step / 4, y)
+    page.mouse.up()
+
+
+def test_the_side_panel_is_resized_with_the_mouse_and_keys_and_keeps_its_width(lab, new_page):
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    body = width(page, ".cra-body")
+    default = width(page)
+    assert default >= 240, f"the side panel is {default} px of a {body} px review"
+    assert page.locator(".cra-split").get_attribute("role") == "separator"
+
+    # the learner reads line 67 of the long file, then drags the bar 120 px to the right
+    page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 67])
+    row = line(page, LONG_INDEX, new=67)
+    before = row.evaluate(TOP)
+    diff_before = width(page, ".cra-main")
+    drag_split(page, 120)
+    assert width(page) == pytest.approx(default + 120, abs=2)
+    assert width(page, ".cra-main") == pytest.approx(diff_before - 120, abs=3), "the diff did not give the room"
+    assert row.evaluate(TOP) == pytest.approx(before, abs=2), "the line being read moved"
+    assert page.evaluate("() => document.activeElement.classList.contains('cra-split')")
+
+    # from the keyboard: the arrows move it by 16 px (64 with Shift), and j still moves the cursor
+    dragged = width(page)
+    page.keyboard.press("ArrowLeft")
+    assert width(page) == pytest.approx(dragged - 16, abs=1)
+    page.keyboard.press("Shift+ArrowRight")
+    assert width(page) == pytest.approx(dragged + 48, abs=1)
+    assert page.locator(".cra-split").get_attribute("aria-valuenow") == str(round(width(page)))
+    chosen = width(page)
+
+    # never more than half the review, however far it is dragged
+    drag_split(page, body)
+    assert width(page) <= body / 2 + 1
+    page.keyboard.press("End")
+    assert width(page) <= body / 2 + 1
+    page.keyboard.press("Home")
+    assert width(page) == pytest.approx(180, abs=1)
+    drag_split(page, chosen - 180)
+    assert width(page) == pytest.approx(chosen, abs=2)
+
+    # Full width has its own width; the cell's comes back with the cell
+    page.locator(".cra-root button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root.cra-full")
+    full_default = width(page)
+    assert abs(full_default - chosen) > 4, "Full width took the cell's width"
+    drag_split(page, 60)
+    assert width(page) == pytest.approx(full_default + 60, abs=2)
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".cra-root:not(.cra-full)")
+    assert width(page) == pytest.approx(chosen, abs=2)
+
+    # a re-run paints a new view: it opens at the learner's width
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    wait_for(lambda: page.locator(".cra-root[data-ready=true]").count() == 1, what="the new view")
+    page.wait_for_selector(".cra-root[data-settled=true]")
+    wait_for(lambda: abs(width(page) - chosen) <= 2, what=f"the side panel at {chosen} px after the re-run")
+
+    # a double-click on the bar puts the default back, and keeps it through the next re-run
+    page.locator(".cra-split").dblclick()
+    assert width(page) == pytest.approx(default, abs=2)
+    stored = page.evaluate("() => JSON.parse(localStorage.getItem('cra-side-width'))")
+    assert "cell" not in stored and "full" in stored, stored
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_bar_is_not_in_a_narrow_review_where_the_side_panel_is_above_the_diff(lab, new_page):
+    write_comfort(lab)
+    page, log = new_page(viewport=(640, 800))
+    page.add_init_script("localStorage.setItem('cra-side-width', JSON.stringify({cell: 300}))")
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    assert not page.locator(".cra-split").is_visible()
+    # above the diff, the side panel takes the review's width, whatever width was kept
+    assert width(page) == pytest.approx(width(page, ".cra-body"), abs=2)
+    assert not unexpected_errors(log, lab.app), log.errors
