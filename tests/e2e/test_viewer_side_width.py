@@ -48,8 +48,8 @@ def test_the_side_panel_is_resized_with_the_mouse_and_keys_and_keeps_its_width(l
     assert page.locator(".cra-split").get_attribute("role") == "separator"
 
     # the learner reads line 67 of the long file, then drags the bar 120 px to the right
-    page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 67])
-    row = line(page, LONG_INDEX, new=67)
+    page.locator(".cra-main").evaluate(UNDER_HEADER, [LONG_INDEX, 17])
+    row = line(page, LONG_INDEX, new=17)
     before = row.evaluate(TOP)
     diff_before = width(page, ".cra-main")
     drag_split(page, 120)
@@ -110,4 +110,25 @@ def test_the_bar_is_not_in_a_narrow_review_where_the_side_panel_is_above_the_dif
     assert not page.locator(".cra-split").is_visible()
     # above the diff, the side panel takes the review's width, whatever width was kept
     assert width(page) == pytest.approx(width(page, ".cra-body"), abs=2)
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_full_width_and_back_keep_a_line_read_under_its_files_stuck_header(lab, new_page):
+    """Walk-through 22 lost its reading place once going to or back from Full width: with no cursor,
+    the place kept was the first thing at the area's top, the file's header stuck there, so the
+    view came back at that file's first line."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    main = page.locator(".cra-main")
+    main.evaluate(UNDER_HEADER, [LONG_INDEX, 17])
+    row = line(page, LONG_INDEX, new=17)
+    offset = "(r) => r.getBoundingClientRect().top - document.querySelector('.cra-main').getBoundingClientRect().top"
+    before = row.evaluate(offset)
+    page.locator(".cra-root button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root.cra-full")
+    assert row.evaluate(offset) == pytest.approx(before, abs=2), "Full width lost the line being read"
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".cra-root:not(.cra-full)")
+    assert row.evaluate(offset) == pytest.approx(before, abs=2), "back in the cell, the line being read was lost"
     assert not unexpected_errors(log, lab.app), log.errors
