@@ -175,7 +175,10 @@ def test_submitting_with_an_unsaved_finding_open_says_it_is_left_out(lab, new_pa
     wait_for(lambda: "viewercart/cart.py:10-11 is not saved" in ask.inner_text(), what="the ask's new range")
     page.wait_for_timeout(300)
     assert root.locator(".cra-score-value").count() == 0
-    root.locator("button.cra-submit-anyway").click()  # without the draft: then the verdict is asked
+    root.locator("button.cra-submit-anyway").click()  # without the draft: then the unread file is asked
+    root.locator(".cra-unread-ask").wait_for()
+    assert "viewercart/cart.py" in root.locator(".cra-unread-ask").inner_text()
+    root.locator("button.cra-submit-anyway").click()  # then the verdict
     root.locator(".cra-verdict-ask").wait_for()
     root.locator("button.cra-submit-anyway").click()
     page.locator(".cra-score-value").wait_for()

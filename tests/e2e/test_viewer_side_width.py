@@ -132,3 +132,21 @@ def test_full_width_and_back_keep_a_line_read_under_its_files_stuck_header(lab, 
     page.wait_for_selector(".cra-root:not(.cra-full)")
     assert row.evaluate(offset) == pytest.approx(before, abs=2), "back in the cell, the line being read was lost"
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_each_level_of_the_file_tree_steps_in_by_16_px_and_draws_its_guide(lab, new_page):
+    """Walk-through 23: at 10 px a step, a file listed after a folder's files read as one of them."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    left = lambda i: page.locator(f".cra-tree-file[data-file='{i}'] input").evaluate(  # noqa: E731
+        "e => e.getBoundingClientRect().left"
+    )
+    # README.md (top level), services/billing/api.py (one folder in), the long file (two in)
+    assert left(1) - left(0) == pytest.approx(16, abs=1)
+    assert left(LONG_INDEX) - left(1) == pytest.approx(16, abs=1)
+    guides = page.locator(f".cra-tree-file[data-file='{LONG_INDEX}']").evaluate(
+        "li => [getComputedStyle(li).backgroundImage, getComputedStyle(li).backgroundSize]"
+    )
+    assert "gradient" in guides[0] and guides[1].startswith("32px"), guides
+    assert not unexpected_errors(log, lab.app), log.errors

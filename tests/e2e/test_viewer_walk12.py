@@ -351,3 +351,69 @@ def test_the_keyboard_reads_the_diff_page_by_page_with_lines_beyond_the_cursor(l
     page.wait_for_timeout(500)
     assert page.evaluate("() => document.querySelector('.cra-root').contains(document.activeElement)")
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_submitting_with_files_not_read_names_them_and_follows_the_viewed_boxes(public_bank_lab, new_page):
+    """Walk-through 22 submitted the warm-up with "0 / 4 files viewed" and was told nothing; the
+    score then showed every answer. Files neither ticked Viewed nor flagged are named first."""
+    page, log, root = open_warmup(public_bank_lab, new_page, "unread")
+    paths = [e.get_attribute("title") for e in root.locator(".cra-tree-file .cra-tree-name").all()]
+    assert len(paths) >= 2
+    page.locator("table[data-file='0'] tr.cra-line").first.click()  # a finding in the first file: it was read
+    form = root.locator(".cra-form")
+    save_finding(form, "read this one")
+    form.wait_for(state="detached")
+    root.locator("button.cra-submit").click()
+    ask = root.locator(".cra-unread-ask")
+    ask.wait_for()
+    names = [e.inner_text() for e in ask.locator("button.cra-link").all()]
+    assert names == paths[1:], names
+    assert f"{len(paths) - 1} of {len(paths)} files are not ticked Viewed" in ask.inner_text()
+    assert page.evaluate("() => document.activeElement.closest('.cra-unread-ask') !== null")
+    page.wait_for_timeout(300)  # nothing was sent to be scored
+    assert root.locator(".cra-score-value").count() == 0
+
+    ask.locator("button.cra-link").last.click()  # a name goes to its file
+    last = len(paths) - 1
+    wait_for(
+        lambda: (
+            page.evaluate("() => document.querySelector('.cra-cursor')?.closest('table')?.dataset.file") == str(last)
+        ),
+        what="the cursor in the last file",
+    )
+    for i in range(1, len(paths) - 1):  # ticked Viewed, one by one: the ask follows
+        root.locator(f".cra-tree-file[data-file='{i}'] input[type=checkbox]").check()
+        left = len(paths) - 1 - i
+        wait_for(lambda left=left: ask.locator("button.cra-link").count() == left, what=f"{left} files named")
+    assert "1 file is not ticked Viewed" in ask.inner_text()
+    root.locator(f".cra-tree-file[data-file='{last}'] input[type=checkbox]").check()
+    ask.wait_for(state="detached")  # all read: nothing left to ask about it
+
+    root.locator("button.cra-submit").click()
+    root.locator(".cra-verdict-ask").wait_for()  # the verdict is still asked
+    assert root.locator(".cra-unread-ask").count() == 0
+    root.locator("button.cra-submit-anyway").click()
+    page.locator(".cra-score-value").wait_for()
+    assert not unexpected_errors(log, public_bank_lab.app), log.errors
+
+
+def test_back_to_the_place_read_leaves_no_strip_of_the_score_above_the_file(lab, new_page):
+    """Walk-through 23: "Back to ..., where you were reading" put the first file's header 14 px
+    under the area's top, over half a line of the score (new above the diff since the place was
+    kept). The file's top goes to the area's top; the line read moves up by the strip."""
+    page, log, root = open_warmup(lab, new_page, "strip")
+    main = page.locator(".cra-main")
+    first = page.locator("section.cra-file[data-file='0']")
+    main.evaluate(  # the learner reads the first file with 14 px of the description above it
+        "(m, s) => { m.scrollTop += s.getBoundingClientRect().top - m.getBoundingClientRect().top - 14; }",
+        first.element_handle(),
+    )
+    page.wait_for_timeout(300)
+    assert top(first) - main.bounding_box()["y"] == pytest.approx(14, abs=1)
+    submit_review(root)
+    page.locator(".cra-score-value").wait_for()
+    root.locator(".cra-back-to-diff button").click()
+    wait_for(lambda: abs(top(first) - main.bounding_box()["y"]) <= 1, what="the file's top at the area's top")
+    page.wait_for_timeout(300)
+    assert abs(top(first) - main.bounding_box()["y"]) <= 1, "a strip of the score shows above the file"
+    assert not unexpected_errors(log, lab.app), log.errors

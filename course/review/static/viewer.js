@@ -534,6 +534,7 @@ function render({ model, el }) {
     const findings = model.get("findings") || [];
     const verdict = model.get("verdict");
     if (verdict && st.ask && st.ask.kind === "verdict") st.ask = null;
+    if (st.ask && st.ask.kind === "unread" && !unreadFiles().length) st.ask = null;
     const choices = model.get("choices") || {};
     const pr = model.get("pr") || {};
     const practice = model.get("practice") || {};
@@ -572,11 +573,23 @@ function render({ model, el }) {
     );
   }
 
+  /** The files a review would be submitted without reading, as far as the viewer can tell: not
+   * ticked Viewed, and no finding in them (walk-through 22 submitted with "0 / 4 files viewed"
+   * and nothing said so; the score then gives the answers away). */
+  function unreadFiles() {
+    const viewed = new Set(model.get("viewed") || []);
+    const flagged = new Set((model.get("findings") || []).map((f) => f.path));
+    return (model.get("files") || []).filter((f) => !viewed.has(f.path) && !flagged.has(f.path));
+  }
+
   /** Submit, unless something is worth a word first: an unsaved finding (left out of the
-   * review), then no verdict. Each is asked once; its button submits without it. */
+   * review), files neither ticked Viewed nor flagged, then no verdict. Each is asked once; its
+   * button submits without it. */
   function trySubmit(skip) {
     if (st.form && !skip.includes("draft")) {
       st.ask = { kind: "draft", skip };
+    } else if (unreadFiles().length && !skip.includes("unread")) {
+      st.ask = { kind: "unread", skip };
     } else if (!(st.verdictSent ?? model.get("verdict")) && !skip.includes("verdict")) {
       // (a verdict clicked a moment ago counts before the kernel's answer: Submit pressed right
       // after it used to ask, and the ask then vanished with the answer, submitting nothing)
@@ -587,9 +600,11 @@ function render({ model, el }) {
     }
     paintToolbar();
     if (st.ask.kind === "verdict") ui.toolbar.querySelector(".cra-verdict button")?.focus();
+    if (st.ask.kind === "unread") ui.toolbar.querySelector(".cra-unread-ask .cra-link")?.focus();
   }
 
   function askBar(ask) {
+    if (ask.kind === "unread") return unreadBar(ask);
     const where = formWhere(st.form);
     ask.where = where;
     const [text, label] = ask.kind === "draft"
@@ -598,6 +613,21 @@ function render({ model, el }) {
     return h("div", { className: `cra-alert cra-alert-warn cra-submit-ask cra-${ask.kind}-ask`, attrs: { role: "alert" } },
       h("span", { textContent: text }),
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: label, onclick: () => trySubmit([...ask.skip, ask.kind]) }));
+  }
+
+  /** The unread files by name, each a link to the file; the list follows the Viewed boxes and
+   * the findings while it shows, and the ask goes when none is left. */
+  function unreadBar(ask) {
+    const files = unreadFiles();
+    const all = (model.get("files") || []).length;
+    const some = files.length === 1 ? "1 file is" : `${files.length} of ${all} files are`;
+    const links = files.flatMap((f, i) => [i ? ", " : "", h("button", {
+      type: "button", className: "cra-link", title: f.path, textContent: f.path, onclick: () => jumpToFile(f.index),
+    })]);
+    return h("div", { className: "cra-alert cra-alert-warn cra-submit-ask cra-unread-ask", attrs: { role: "alert" } },
+      h("span", {}, `${some} not ticked Viewed and hold no finding: `, ...links,
+        ". A review reads every file, and the score shows the answers: read them and tick each one Viewed (its header or the file list), or "),
+      h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: "Submit without reading them", onclick: () => trySubmit([...ask.skip, ask.kind]) }));
   }
 
   /** Where the learner was reading the feedback when a place link took them into the diff
@@ -1323,20 +1353,17 @@ function render({ model, el }) {
     else if (bottom > box.bottom) ui.main.scrollTop += bottom - box.bottom;
   }
 
-  /** After a jump to `el`: when all that shows of a file at the area's top is a sliver (its
-   * sticky header squeezed to a strip, walk-through 14: 12 px of it in Full width), the next
-   * file's top goes to the area's top instead; `el` moves up by the sliver, and stays in sight. */
+  /** After a jump to `el`: when all that shows above `el`'s file at the area's top is a sliver
+   * (another file's sticky header squeezed to a strip, walk-through 14: 12 px of it in Full
+   * width; half a line of the score, walk-through 23: 14 px after ] and after "Back to ..."),
+   * the file's top goes to the area's top instead; `el` moves up by the sliver, and stays in sight. */
   function noSliverAbove(el) {
-    if (!el?.isConnected) return;
+    const section = el?.isConnected ? el.closest("section.cra-file") : null;
+    if (!section) return;
     const top = ui.main.getBoundingClientRect().top;
-    const cut = [...ui.files.querySelectorAll(":scope > section.cra-file")].find((sec) => {
-      const r = sec.getBoundingClientRect();
-      return r.top < top - 0.5 && r.bottom > top + 0.5;
-    });
-    if (!cut || cut.contains(el)) return;
-    const shows = cut.getBoundingClientRect().bottom - top;
-    const sliver = (cut.querySelector(".cra-filehead")?.offsetHeight || 0) + 20;
-    if (shows < sliver && el.getBoundingClientRect().top - shows >= top) ui.main.scrollTop += shows;
+    const shows = section.getBoundingClientRect().top - top;
+    const sliver = (section.querySelector(".cra-filehead")?.offsetHeight || 0) + 20;
+    if (shows > 0.5 && shows < sliver && el.getBoundingClientRect().top - shows >= top) ui.main.scrollTop += shows;
   }
 
   /** The cursor's line in sight with a few lines beyond it (walk-through 14: j kept the line read
@@ -1833,7 +1860,7 @@ function render({ model, el }) {
           name += `/${only[0].name}`;
           children = only[0].children;
         }
-        list.append(h("li", { className: "cra-tree-dir", title: name, style: `padding-left:${0.8 * depth}em` },
+        list.append(h("li", { className: "cra-tree-dir", title: name, style: `--depth:${depth}` },
           h("span", { className: "cra-tree-dirname" }, ...breakable(`${name}/`))));
         walk(children, depth + 1);
       }
@@ -1853,7 +1880,7 @@ function render({ model, el }) {
     const n = perFile.get(f.index) || 0;
     return h("li", {
       className: `cra-tree-file${viewed.has(f.path) ? " cra-viewed" : ""}`,
-      style: `padding-left:${0.8 * depth}em`,
+      style: `--depth:${depth}`,
       dataset: { file: String(f.index), findings: String(n) },
     },
       h("input", {
@@ -1964,7 +1991,9 @@ function render({ model, el }) {
     else target = step > 0 ? starts.find((i) => i > at) : starts.findLast((i) => i < at);
     if (target === undefined) return;
     placeCursor(target);
-    scrollMain(st.rowEls[st.cursor.file]?.[st.cursor.row], "center");
+    const el = st.rowEls[st.cursor.file]?.[st.cursor.row];
+    scrollMain(el, "center");
+    noSliverAbove(el);
   }
 
   /** } and {: to the first line shown of the next (previous) file. */
@@ -2163,6 +2192,7 @@ function render({ model, el }) {
         const el = st.rowEls[at.file]?.[at.row];
         if (!el || !el.isConnected) return;
         ui.main.scrollTop += el.getBoundingClientRect().top - (ui.main.getBoundingClientRect().top + at.offset);
+        noSliverAbove(el); // (the score, new above the diff, can show as a strip where the place was)
         st.cursor = { file: at.file, row: at.row };
         paintSelection();
       },
