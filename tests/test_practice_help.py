@@ -217,6 +217,7 @@ def test_drills_due_says_how_each_patterns_defects_fared_last_time(folder):
     assert (ov.last_time("injection"), ov.last_time("boundary-off-by-one")) == ("found", "found with help")
     html = drills_due(ov)
     assert "submissions with it" in html and "found with help, or miscategorised" not in html
+    assert "<th>its defects in your latest of them</th>" in html  # not a running total (walk-through 23)
     assert ">found with help<" in html
     # two defects of one pattern that fared differently
     record.append(attempt(3, 0.5, a("found"), a("missed", id="a2"), b("miscategorised")))

@@ -331,7 +331,8 @@ def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
         ]
         for c in all_cards
     ]
-    parts.append(_table(("pattern", "submissions with it", "last time", "next drill"), rows))
+    # (walk-through 23 read "last time: 1 of 2 found; 1 of 2 found with help" as a running total)
+    parts.append(_table(("pattern", "submissions with it", "its defects in your latest of them", "next drill"), rows))
     return "".join(parts)
 
 

@@ -150,3 +150,28 @@ def test_each_level_of_the_file_tree_steps_in_by_16_px_and_draws_its_guide(lab, 
     )
     assert "gradient" in guides[0] and guides[1].startswith("32px"), guides
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_with_a_form_open_the_side_panel_shows_the_findings_under_it(lab, new_page):
+    """Walks 22 and 23: the form at the top of the side panel pushed the findings under the file
+    tree out of sight, so the learner wrote a finding without seeing the others."""
+    write_comfort(lab)
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, f"{SLUG}.ipynb")
+    aside = page.locator(".cra-aside")
+    heading = aside.locator("h4").last
+    items = aside.locator(".cra-findinglist > li")
+    assert heading.inner_text().lower() == "findings" and items.count() == 3
+    in_aside = """e => { const a = document.querySelector('.cra-aside').getBoundingClientRect();
+                         const r = e.getBoundingClientRect(); return r.top >= a.top - 1 && r.bottom <= a.bottom + 1; }"""
+    line(page, LONG_INDEX, new=67).locator("td.cra-code").click()
+    page.locator(".cra-dock .cra-form").wait_for()
+    assert heading.evaluate(in_aside), "the findings' heading is out of the side panel's sight"
+    assert items.first.evaluate(in_aside), "the first finding is out of the side panel's sight"
+    page.locator(".cra-form textarea").fill("the window")
+    main = page.locator(".cra-main").bounding_box()
+    page.mouse.move(main["x"] + main["width"] / 2, main["y"] + main["height"] / 2)
+    page.mouse.wheel(0, 400)  # reading on in the diff: the tree's current file does not pull the list away
+    page.wait_for_timeout(300)
+    assert heading.evaluate(in_aside) and items.first.evaluate(in_aside)
+    assert not unexpected_errors(log, lab.app), log.errors

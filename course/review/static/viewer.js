@@ -1144,9 +1144,23 @@ function render({ model, el }) {
       } else {
         st.dockDraft = form.draft;
         ui.dockForm.replaceChildren(formEl());
+        findingsInSight();
       }
     }
     if (root.isConnected) dockInSight();
+  }
+
+  /** With a form open, the side panel under it shows the learner's findings rather than the file
+   * tree above them (walks 22, 23: writing a finding, the others were pushed out of sight):
+   * scrolled as far as needed for the whole list, never past its heading. The tree stays a
+   * scroll away, and stops following the diff while the form is open (markCurrentFile). */
+  function findingsInSight() {
+    const heading = ui.aside.querySelector(":scope > h4:last-of-type");
+    const list = heading?.nextElementSibling;
+    if (!list) return;
+    const a = ui.aside.getBoundingClientRect();
+    const by = Math.min(heading.getBoundingClientRect().top - a.top, list.getBoundingClientRect().bottom - a.bottom);
+    if (by > 0.5) ui.aside.scrollTop += by;
   }
 
   /** The review's top can be above the notebook's view (the notebook scrolled down into the
@@ -1937,7 +1951,7 @@ function render({ model, el }) {
       li.classList.toggle("cra-tree-current", on);
       if (on) li.setAttribute("aria-current", "true");
       else li.removeAttribute("aria-current");
-      if (on) {
+      if (on && !st.form) {
         const a = ui.aside.getBoundingClientRect();
         const r = li.getBoundingClientRect();
         if (r.top < a.top) ui.aside.scrollTop += r.top - a.top;
