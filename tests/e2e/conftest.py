@@ -68,6 +68,19 @@ def jupyter_server_factory(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def servers(jupyter_server_factory):
+    """One server per front end for a module, started when a test first asks for it."""
+    started = {}
+
+    def get(app: str):
+        if app not in started:
+            started[app] = jupyter_server_factory(app)
+        return started[app]
+
+    return get
+
+
+@pytest.fixture(scope="module")
 def public_bank_lab(jupyter_server_factory):
     """A JupyterLab whose kernels find the course's own bank (exercises/) through COURSE_BANK, as
     a learner's checkout does, whatever folder the notebooks are in."""

@@ -93,19 +93,6 @@ SCROLLERS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def servers(jupyter_server_factory):
-    """One server per front end for this module, started when a test first asks for it."""
-    started = {}
-
-    def get(app: str):
-        if app not in started:
-            started[app] = jupyter_server_factory(app)
-        return started[app]
-
-    return get
-
-
 @pytest.fixture
 def server(servers):
     return servers("lab")

@@ -175,3 +175,29 @@ def test_with_a_form_open_the_side_panel_shows_the_findings_under_it(lab, new_pa
     page.wait_for_timeout(300)
     assert heading.evaluate(in_aside) and items.first.evaluate(in_aside)
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+@pytest.mark.parametrize("app", ["notebook", "lab"])
+def test_back_from_full_width_the_whole_review_is_in_the_notebooks_view(app, servers, new_page):
+    """Walk-through 23, Notebook 7 at 1280x720: back in the cell, the review's last 25 px (the
+    key legend among them) were under the window's edge."""
+    server = servers(app)
+    write_comfort(server)
+    page, log = new_page(viewport=(1280, 720))
+    open_and_run(page, server, f"{SLUG}.ipynb")
+    root = page.locator(".cra-root")
+    # the notebook scrolled so that the review starts 300 px down: its bottom is under the window
+    root.evaluate(
+        """r => { let a = r.parentElement;
+                  while (a && !(/auto|scroll/.test(getComputedStyle(a).overflowY) && a.scrollHeight > a.clientHeight)) a = a.parentElement;
+                  a.scrollTop += r.getBoundingClientRect().top - 300; }"""
+    )
+    assert root.bounding_box()["y"] + root.bounding_box()["height"] > 720
+    root.locator("button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root.cra-full")
+    root.locator("button.cra-fullwidth").click()  # "Back to the cell"
+    page.wait_for_selector(".cra-root:not(.cra-full)")
+    box = root.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 720 + 1, f"the review is at {box} in a 720 px window"
+    assert root.locator(".cra-help").evaluate("e => e.getBoundingClientRect().bottom") <= 720 + 1
+    assert not unexpected_errors(log, server.app), log.errors

@@ -1842,6 +1842,9 @@ function render({ model, el }) {
     if (caret && focused.isConnected) focused.setSelectionRange(caret[0], caret[1]);
     // an open form stays in sight; else what the learner was reading stays at the same height
     // from the area's top, as far as the new height allows (it used to jump to the cursor)
+    // back in its cell, the whole review in the notebook's view (walk-through 23, Notebook 7:
+    // its last 25 px, the key legend among them, were left under the window's edge)
+    if (!on) wholeInNotebook();
     if (st.form) showFormLines("center");
     else if (place && place.el.isConnected) {
       const offset = Math.min(place.offset, ui.main.clientHeight / 2);
