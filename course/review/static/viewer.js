@@ -1713,9 +1713,7 @@ function render({ model, el }) {
     return r.bottom > box.top && r.top < box.bottom ? cursor : null;
   }
 
-  /** What the learner is reading, to keep in place as the review changes places: the cursor's
-   * line while it shows, else the first thing starting at the top of the review's area (the
-   * score, an explanation, a line), with its distance from that top. */
+  // the side panel's width (ui.split): the browser keeps the learner's choice, per mode
   const SIDE_KEY = "cra-side-width";
   const SIDE_MIN = 180;
 
@@ -1749,9 +1747,12 @@ function render({ model, el }) {
     return w;
   }
 
+  /** Keeps the width `w` for this mode in the browser, or forgets it (null: the default again). */
   function keepSideWidth(w) {
     const all = sideWidths();
-    all[st.full ? "full" : "cell"] = w;
+    const mode = st.full ? "full" : "cell";
+    if (w === null) delete all[mode];
+    else all[mode] = w;
     try { window.localStorage.setItem(SIDE_KEY, JSON.stringify(all)); } catch { /* this page only */ }
   }
 
@@ -1794,12 +1795,12 @@ function render({ model, el }) {
   }
 
   function onSplitReset() {
-    setSideWidth(null);
-    const all = sideWidths();
-    delete all[st.full ? "full" : "cell"];
-    try { window.localStorage.setItem(SIDE_KEY, JSON.stringify(all)); } catch { /* this page only */ }
+    keepSideWidth(setSideWidth(null));
   }
 
+  /** What the learner is reading, to keep in place as the review changes places: the cursor's
+   * line while it shows, else the first thing starting at the top of the review's area (the
+   * score, an explanation, a line), with its distance from that top. */
   function readingPlace() {
     const box = ui.main.getBoundingClientRect();
     const cursor = cursorInSight();
@@ -1840,11 +1841,11 @@ function render({ model, el }) {
     paintToolbar();
     (focused.isConnected ? focused : root).focus({ preventScroll: true });
     if (caret && focused.isConnected) focused.setSelectionRange(caret[0], caret[1]);
-    // an open form stays in sight; else what the learner was reading stays at the same height
-    // from the area's top, as far as the new height allows (it used to jump to the cursor)
     // back in its cell, the whole review in the notebook's view (walk-through 23, Notebook 7:
     // its last 25 px, the key legend among them, were left under the window's edge)
     if (!on) wholeInNotebook();
+    // an open form stays in sight; else what the learner was reading stays at the same height
+    // from the area's top, as far as the new height allows (it used to jump to the cursor)
     if (st.form) showFormLines("center");
     else if (place && place.el.isConnected) {
       const offset = Math.min(place.offset, ui.main.clientHeight / 2);
