@@ -534,7 +534,6 @@ function render({ model, el }) {
     const findings = model.get("findings") || [];
     const verdict = model.get("verdict");
     if (verdict && st.ask && st.ask.kind === "verdict") st.ask = null;
-    if (st.ask && st.ask.kind === "unread" && !unreadFiles().length) st.ask = null;
     const choices = model.get("choices") || {};
     const pr = model.get("pr") || {};
     const practice = model.get("practice") || {};
@@ -571,6 +570,10 @@ function render({ model, el }) {
       }) : null,
       pr.practice && st.ask ? askBar(st.ask) : null,
     );
+    // the unread files' bar keeps the tallest height it had while it shows: ticked off, names
+    // leave it, and a shorter bar moved the side panel under the pointer
+    const bar = ui.toolbar.querySelector(".cra-unread-ask");
+    if (bar && st.ask) st.ask.minH = Math.max(st.ask.minH || 0, bar.getBoundingClientRect().height);
   }
 
   /** The files a review would be submitted without reading, as far as the viewer can tell: not
@@ -616,18 +619,29 @@ function render({ model, el }) {
   }
 
   /** The unread files by name, each a link to the file; the list follows the Viewed boxes and
-   * the findings while it shows, and the ask goes when none is left. */
+   * the findings while it shows. When none is left the bar stays, saying so, with the Submit
+   * that goes on: it vanished as the last box was ticked, and the side panel under it jumped up
+   * 72 px under the pointer (walk-through 24's next clicks landed in the findings). */
   function unreadBar(ask) {
     const files = unreadFiles();
+    if (!files.length) {
+      return h("div", { className: "cra-alert cra-alert-info cra-submit-ask cra-unread-ask cra-unread-done", style: barHeight(ask), attrs: { role: "status" } },
+        h("span", { textContent: "Every file is now ticked Viewed or holds a finding. " }),
+        h("button", { type: "button", className: "cra-btn cra-primary cra-submit-anyway", textContent: "Submit review", onclick: () => trySubmit([...ask.skip, ask.kind]) }));
+    }
     const all = (model.get("files") || []).length;
     const some = files.length === 1 ? "1 file is" : `${files.length} of ${all} files are`;
     const links = files.flatMap((f, i) => [i ? ", " : "", h("button", {
       type: "button", className: "cra-link", title: f.path, textContent: f.path, onclick: () => jumpToFile(f.index),
     })]);
-    return h("div", { className: "cra-alert cra-alert-warn cra-submit-ask cra-unread-ask", attrs: { role: "alert" } },
+    return h("div", { className: "cra-alert cra-alert-warn cra-submit-ask cra-unread-ask", style: barHeight(ask), attrs: { role: "alert" } },
       h("span", {}, `${some} not ticked Viewed and hold no finding: `, ...links,
         ". A review reads every file, and the score shows the answers: read them and tick each one Viewed (its header or the file list), or "),
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: "Submit without reading them", onclick: () => trySubmit([...ask.skip, ask.kind]) }));
+  }
+
+  function barHeight(ask) {
+    return ask.minH ? `box-sizing: border-box; min-height: ${ask.minH}px` : undefined;
   }
 
   /** Where the learner was reading the feedback when a place link took them into the diff
@@ -1585,6 +1599,19 @@ function render({ model, el }) {
     if (e.shiftKey && e.button === 0 && e.target instanceof Element && e.target.closest("tr.cra-line")) e.preventDefault();
   }
 
+  /** A press on the review's chrome (the key legend, the header, the toolbar's and side panel's
+   * background, the dock around the form) leaves the focus in the open form (walk-through 24: a
+   * Shift+click meant for the diff's last line landed on the key legend, the focus went to the
+   * review, the comment typed next ran as keys, and a Space pressed the Approve button that Tab
+   * had reached). Controls, the diff's area and the scroll bars take a press as ever. */
+  function onChromeDown(e) {
+    if (!st.form || e.button !== 0 || !(e.target instanceof Element)) return;
+    if (!ui.dockForm.contains(document.activeElement)) return;
+    if (e.target === ui.aside || e.target.closest(".cra-main")) return;
+    if (e.target.closest("button, input, select, textarea, a, label, [tabindex]:not(.cra-root)")) return;
+    e.preventDefault();
+  }
+
   /** The lines moved under a pointer that did not (JupyterLab scrolls a cell into view as it
    * becomes active, between the press and the release): the click then lands elsewhere or
    * nowhere. The line pressed is the one meant, so it is taken now and that click is ignored. */
@@ -1713,16 +1740,17 @@ function render({ model, el }) {
     return r.bottom > box.top && r.top < box.bottom ? cursor : null;
   }
 
-  // the side panel's width (ui.split): the browser keeps the learner's choice, per mode
+  // The side panel's width (ui.split): the browser keeps the learner's choice, one for the cell
+  // and Full width (walk-through 24 set it in the cell and had to set it again in Full width).
   const SIDE_KEY = "cra-side-width";
   const SIDE_MIN = 180;
 
-  /** The widths the learner chose ({cell, full}, in px), or none. */
-  function sideWidths() {
+  /** The width the learner chose, in px, or null. */
+  function keptSideWidth() {
     try {
       const w = JSON.parse(window.localStorage.getItem(SIDE_KEY) || "null");
-      return w && typeof w === "object" ? w : {};
-    } catch { return {}; }
+      return typeof w === "number" && Number.isFinite(w) ? w : null;
+    } catch { return null; }
   }
 
   /** The widest the side panel may be: the diff keeps at least half of the review. */
@@ -1730,11 +1758,11 @@ function render({ model, el }) {
     return Math.max(SIDE_MIN, Math.round(body.getBoundingClientRect().width / 2));
   }
 
-  /** Sets the side panel's width for this mode (cell or Full width), or back to the style sheet's
-   * default with none; the line the learner reads stays where it was as the diff's lines rewrap. */
+  /** Sets the side panel's width, or back to the style sheet's default with none; the line the
+   * learner reads stays where it was as the diff's lines rewrap. */
   function setSideWidth(px, keep = true) {
     const place = keep ? readingPlace() : null;
-    // (the style sheet caps it at half the review too, for a width kept from a wider window)
+    // (the style sheet caps it at half the review too, for a width kept from a wider view)
     const w = px === null ? null : Math.round(Math.max(SIDE_MIN, keep ? Math.min(sideMax(), px) : px));
     ui.side.style.flexBasis = w === null ? "" : `${w}px`;
     ui.split.setAttribute("aria-valuemin", String(SIDE_MIN));
@@ -1747,19 +1775,17 @@ function render({ model, el }) {
     return w;
   }
 
-  /** Keeps the width `w` for this mode in the browser, or forgets it (null: the default again). */
+  /** Keeps the width `w` in the browser, or forgets it (null: the default again). */
   function keepSideWidth(w) {
-    const all = sideWidths();
-    const mode = st.full ? "full" : "cell";
-    if (w === null) delete all[mode];
-    else all[mode] = w;
-    try { window.localStorage.setItem(SIDE_KEY, JSON.stringify(all)); } catch { /* this page only */ }
+    try {
+      if (w === null) window.localStorage.removeItem(SIDE_KEY);
+      else window.localStorage.setItem(SIDE_KEY, JSON.stringify(w));
+    } catch { /* this page only */ }
   }
 
-  /** The width kept for this mode, applied (after a re-run, a reload, or a switch of mode). */
+  /** The width kept, applied (after a re-run, a reload, or a switch to or from Full width). */
   function applySideWidth() {
-    const w = sideWidths()[st.full ? "full" : "cell"];
-    setSideWidth(typeof w === "number" && Number.isFinite(w) ? w : null, false);
+    setSideWidth(keptSideWidth(), false);
   }
 
   function onSplitDown(e) {
@@ -2488,6 +2514,7 @@ function render({ model, el }) {
   ui.files.addEventListener("click", onClick);
   ui.files.addEventListener("pointerdown", onPress);
   ui.files.addEventListener("mousedown", onMouseDown);
+  root.addEventListener("mousedown", onChromeDown);
   window.addEventListener("pointerup", onRelease, true);
   // the notebook scrolled, or the window resized, with a form open: the dock keeps in sight
   document.addEventListener("scroll", onPageScroll, { capture: true, passive: true });
