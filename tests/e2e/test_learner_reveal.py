@@ -370,8 +370,16 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
     assert "defect earns" not in " ".join(costs.values()), costs
     # (walk-through 19 found "the first finding that lands on a decoy or claims more than a minor
     # note costs nothing" hard to parse)
-    assert "is free: on a correct change a finding on a decoy or more serious" in costs[f"{CART}:13"]
-    assert "costs 0.5 of the score: on a correct change the right verdict earns all of it" in costs[f"{CART}:14"]
+    # (walk-through 24: the arithmetic behind 0% could not be followed; now in percentages)
+    assert "is free: the first finding on a decoy or above minor costs nothing" in costs[f"{CART}:13"]
+    assert "takes 50% off the score" in costs[f"{CART}:14"]
+    # and the score as a sum: this key expects changes requested, so Approve earns nothing
+    assert "verdict: yours approve, expected request-changes" in line_text
+    assert root.locator(".cra-correct-sum").inner_text() == (
+        "This change has no defects, so the verdict is the answer: Request changes earns 100%, any other"
+        " verdict 0%. Yours, Approve, earned 0%; 1 finding on a decoy or above minor, after the first, took 50%"
+        " off. Score 0% (a score is never below 0%)."
+    )
     assert "a minor note on a correct change costs nothing" in costs[f"{CART}:3"]
     # a finding on a decoy is told which lines the decoy is, and whether it is on them or next to them
     told = " ".join(root.locator(".cra-why-fine").all_inner_texts())

@@ -2182,6 +2182,7 @@ function render({ model, el }) {
           ? h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` })
           : h("span", { className: "cra-no-defects", textContent: " \u00b7 no defects to find in this change" }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
+      (p.defects || []).length ? null : correctSum(p),
       backToDiff(),
       p.drill_note ? h("div", { className: "cra-alert cra-alert-info cra-drill-note", attrs: { role: "status" }, textContent: p.drill_note }) : null,
       p.outdated ? h("div", { className: "cra-alert cra-alert-warn", textContent: "Your review changed since you submitted it: submit again to rescore." }) : null,
@@ -2270,10 +2271,25 @@ function render({ model, el }) {
         ? ` costs ${fp.cost} of the credit (a minor defect earns 1, a blocker 3): each finding that hits no defect after the first does`
         : " is free: the first finding that hits no defect costs nothing";
     }
+    // walks 19 and 24 could not follow the arithmetic: said in percentages of the score
     if (fp.note) return " is free: a minor note on a correct change costs nothing";
+    const off = `${Math.round(100 * fp.cost)}%`;
     return fp.cost
-      ? ` costs ${fp.cost} of the score: on a correct change the right verdict earns all of it, and each finding on a decoy or more serious than a minor note costs that, from the second on`
-      : " is free: on a correct change a finding on a decoy or more serious than a minor note costs some of the score, from the second on";
+      ? ` takes ${off} off the score: each finding on a decoy or above minor does, after the first`
+      : " is free: the first finding on a decoy or above minor costs nothing; each one after it takes 50% off the score";
+  }
+
+  /** A correct change's score as a sum (walk-through 24 got 0% and could not work out why): the
+   * verdict earns all or nothing, then what the findings took off. */
+  function correctSum(p) {
+    const pct = (x) => `${Math.round(100 * x)}%`;
+    const yours = VERDICT_LABEL[p.verdict] || "no verdict";
+    const charged = (p.false_positives || []).filter((fp) => fp.cost > 0).length;
+    const expected = VERDICT_LABEL[p.verdict_expected] || "Approve";
+    const off = charged ? `; ${charged} finding${charged === 1 ? "" : "s"} on a decoy or above minor, after the first, took ${pct(p.penalty)} off` : "";
+    const floor = p.credit - p.penalty < 0 ? " (a score is never below 0%)" : "";
+    return h("div", { className: "cra-note cra-correct-sum", textContent:
+      `This change has no defects, so the verdict is the answer: ${expected} earns 100%, any other verdict 0%. Yours, ${yours}, earned ${pct(p.credit / (p.total_weight || 1))}${off}. Score ${pct(p.score)}${floor}.` });
   }
 
   // a revealed defect: its words as Markdown, its lines marked in the diff, its fix ----------------
