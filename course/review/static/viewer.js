@@ -1386,11 +1386,25 @@ function render({ model, el }) {
    * width; half a line of the score, walk-through 23: 14 px after ] and after "Back to ..."),
    * the file's top goes to the area's top instead; `el` moves up by the sliver, and stays in sight. */
   function noSliverAbove(el) {
-    const section = el?.isConnected ? el.closest("section.cra-file") : null;
-    if (!section) return;
+    if (!el?.isConnected) return;
     const top = ui.main.getBoundingClientRect().top;
-    const shows = section.getBoundingClientRect().top - top;
-    const sliver = (section.querySelector(".cra-filehead")?.offsetHeight || 0) + 20;
+    const cut = [...ui.files.querySelectorAll(":scope > section.cra-file")].find((sec) => {
+      const r = sec.getBoundingClientRect();
+      return r.top < top - 0.5 && r.bottom > top + 0.5;
+    });
+    let shows;
+    let head;
+    if (cut) {
+      if (cut.contains(el)) return;
+      shows = cut.getBoundingClientRect().bottom - top; // another file's strip
+      head = cut.querySelector(".cra-filehead");
+    } else {
+      const section = el.closest("section.cra-file"); // no file cut: the score's or description's strip
+      if (!section) return;
+      shows = section.getBoundingClientRect().top - top;
+      head = section.querySelector(".cra-filehead");
+    }
+    const sliver = (head?.offsetHeight || 0) + 20;
     if (shows > 0.5 && shows < sliver && el.getBoundingClientRect().top - shows >= top) ui.main.scrollTop += shows;
   }
 
