@@ -331,7 +331,6 @@ def drills_due(ov: Overview, now: _dt.datetime | None = None) -> str:
         ]
         for c in all_cards
     ]
-    # (walk-through 23 read "last time: 1 of 2 found; 1 of 2 found with help" as a running total)
     parts.append(_table(("pattern", "submissions with it", "its defects in your latest of them", "next drill"), rows))
     return "".join(parts)
 
