@@ -43,6 +43,11 @@ function fill(node, ...children) {
   node.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
 }
 
+/** A share (0 to 1) as a whole percentage: "75%". */
+function percent(x) {
+  return `${Math.round(100 * x)}%`;
+}
+
 /** A value from one of this file's fixed tables; never a string from the model. */
 function pick(table, key) {
   return Object.hasOwn(table, key) ? table[key] : "";
@@ -707,10 +712,6 @@ function render({ model, el }) {
     markCurrentFile();
   }
 
-  /** "a/b/c.py:43-44 (old)" as "c.py:43-44 (old)", on a line of its own: the side panel is
-   * narrow. A long name wraps only after "/", "_" or "-", and " (old)" may go to the next line;
-   * the name's last part keeps its lines (walk-through 18 read "reserva" / "tions.py:51-52 (old)"
-   * when the name's last 8 characters were kept with them instead). */
   /** A whole "path:lines" label that breaks after "/", "_" or "-" in the path, never inside its
    * line numbers (walk-through 22: "search.py:4" / "3" in the side panel's form). */
   function wherePath(label) {
@@ -721,6 +722,10 @@ function render({ model, el }) {
       h("span", { className: "cra-where-lines cra-nowrap", textContent: text.slice(colon) }));
   }
 
+  /** "a/b/c.py:43-44 (old)" as "c.py:43-44 (old)", on a line of its own: the side panel is
+   * narrow. A long name wraps only after "/", "_" or "-", and " (old)" may go to the next line;
+   * the name's last part keeps its lines (walk-through 18 read "reserva" / "tions.py:51-52 (old)"
+   * when the name's last 8 characters were kept with them instead). */
   function whereEl(label) {
     const text = String(label || "");
     const colon = text.lastIndexOf(":");
@@ -2121,7 +2126,6 @@ function render({ model, el }) {
   function paintPracticeNow() {
     const p = model.get("practice") || {};
     if (!p.enabled || !p.submitted) { fill(ui.practice, ); return; }
-    const pct = (x) => `${Math.round(100 * x)}%`;
     const items = (p.defects || []).map((d) => {
       const head = h("div", { className: "cra-defect-head" },
         h("span", { className: `cra-result cra-result-${d.status}`, textContent: STATUS_LABEL[d.status] || d.status }),
@@ -2189,11 +2193,11 @@ function render({ model, el }) {
     // review on, and the toolbar's score button brings it back.
     const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
       h("summary", { className: "cra-score" },
-        h("strong", { className: "cra-score-value", textContent: `Score ${pct(p.score)}${p.with_help ? " with help" : ""}` }),
+        h("strong", { className: "cra-score-value", textContent: `Score ${percent(p.score)}${p.with_help ? " with help" : ""}` }),
         helped && typeof p.unaided_score === "number"
-          ? h("span", { className: "cra-unaided", textContent: ` (${pct(p.unaided_score)} without the ${helped} defect${helped === 1 ? "" : "s"} found with help)` }) : null,
+          ? h("span", { className: "cra-unaided", textContent: ` (${percent(p.unaided_score)} without the ${helped} defect${helped === 1 ? "" : "s"} found with help)` }) : null,
         (p.defects || []).length
-          ? h("span", { textContent: ` precision ${pct(p.precision)}, recall ${pct(p.recall)}` })
+          ? h("span", { textContent: ` precision ${percent(p.precision)}, recall ${percent(p.recall)}` })
           : h("span", { className: "cra-no-defects", textContent: " \u00b7 no defects to find in this change" }),
         h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
       (p.defects || []).length ? null : correctSum(p),
@@ -2296,14 +2300,13 @@ function render({ model, el }) {
   /** A correct change's score as a sum (walk-through 24 got 0% and could not work out why): the
    * verdict earns all or nothing, then what the findings took off. */
   function correctSum(p) {
-    const pct = (x) => `${Math.round(100 * x)}%`;
     const yours = VERDICT_LABEL[p.verdict] || "no verdict";
     const charged = (p.false_positives || []).filter((fp) => fp.cost > 0).length;
     const expected = VERDICT_LABEL[p.verdict_expected] || "Approve";
-    const off = charged ? `; ${charged} finding${charged === 1 ? "" : "s"} on a decoy or above minor, after the first, took ${pct(p.penalty)} off` : "";
+    const off = charged ? `; ${charged} finding${charged === 1 ? "" : "s"} on a decoy or above minor, after the first, took ${percent(p.penalty)} off` : "";
     const floor = p.credit - p.penalty < 0 ? " (a score is never below 0%)" : "";
     return h("div", { className: "cra-note cra-correct-sum", textContent:
-      `This change has no defects, so the verdict is the answer: ${expected} earns 100%, any other verdict 0%. Yours, ${yours}, earned ${pct(p.credit / (p.total_weight || 1))}${off}. Score ${pct(p.score)}${floor}.` });
+      `This change has no defects, so the verdict is the answer: ${expected} earns 100%, any other verdict 0%. Yours, ${yours}, earned ${percent(p.credit / (p.total_weight || 1))}${off}. Score ${percent(p.score)}${floor}.` });
   }
 
   // a revealed defect: its words as Markdown, its lines marked in the diff, its fix ----------------
