@@ -490,13 +490,6 @@ def test_the_keys_keep_working_after_a_toolbar_button(review):
     page.wait_for_selector(".cra-root:not(.cra-full)")
 
 
-PAGE_STATE = """() => ({
-  current: window.jupyterapp?.shell?.currentWidget?.context?.path,
-  roots: [...document.querySelectorAll('.cra-root')].map((r) => [r.dataset.ready, r.dataset.draftRestored, r.getBoundingClientRect().height]),
-  forms: [...document.querySelectorAll('.cra-form')].map((f) => [f.getBoundingClientRect().height, !!f.closest('.cra-hidden'), !!f.closest('.cra-root')]),
-})"""
-
-
 def test_after_a_reopened_draft_is_saved_with_the_mouse_the_keys_go_on_from_its_line(lab, new_page):
     """Walk-through 11: Save clicked on a draft reopened after a reload left no cursor, and k
     jumped to the end of the review."""
@@ -508,20 +501,8 @@ def test_after_a_reopened_draft_is_saved_with_the_mouse_the_keys_go_on_from_its_
     page, _ = new_page()
     draft_reopened(page, lab, "cursor.ipynb")
     save = page.locator(".cra-form button.cra-save")
-    seen = []
-    for _ in range(2):
-        # In some CI rehearsals (never alone, nor in the module alone) the reopened form's Save, or
-        # the banner's "Show it", stayed "not visible" for 30 s; what the page held then is kept for
-        # the message, and the page is reopened once more, as a learner would reload.
-        try:
-            page.locator(".cra-root button.cra-to-draft").click(timeout=15_000)  # the banner's "Show it"
-            save.wait_for(state="visible", timeout=15_000)
-            break
-        except Exception:
-            seen.append(page.evaluate(PAGE_STATE))
-            reopen(page, lab, "cursor.ipynb")
-            page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
-    assert save.is_visible(), f"the reopened draft's Save never showed: {seen}"
+    page.locator(".cra-root button.cra-to-draft").click()  # the banner's "Show it"
+    save.wait_for(state="visible")
     save.click()
     wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
     page.locator(".cra-form").wait_for(state="detached")
