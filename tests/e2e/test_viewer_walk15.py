@@ -446,3 +446,37 @@ def test_a_wrapped_code_line_goes_on_under_a_hanging_indent(lab, new_page):
     assert len(starts) >= 2, "the line did not wrap: the test proves nothing"
     assert all(abs(s - (starts[0] + 2 * char)) < 1.5 for s in starts[1:]), (starts, char)
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_link_marked_in_the_diff_shows_its_lines_in_full_width_with_every_file_viewed(lab, new_page):
+    """Walks 24 and 25, Full width at 1440x757 with every file ticked Viewed: "Marked in the diff:
+    catalogsearch/search.py:43-44" left line 43 7 px (and once 97 px) under the diff's area. The
+    file, opened for the jump, stood at its 800 px placeholder, so the area ended short of line 43."""
+    page, log, root = open_warmup(lab, new_page, "marked", WIDE)
+    for box in root.locator(".cra-filehead input[type=checkbox]").all():
+        box.check()
+    root.locator("button.cra-fullwidth").click()
+    page.wait_for_selector(".cra-root.cra-full")
+    submit_review(root)
+    item = root.locator(".cra-defect[data-defect='0']")
+    while item.locator("button.cra-reveal").count() == 0:
+        hints = item.locator(".cra-hints li").count()
+        item.locator("button.cra-hint").click()
+        wait_for(lambda n=hints: item.locator(".cra-hints li").count() > n, what="another hint")
+    item.locator("button.cra-reveal").click()
+    place = item.locator(".cra-defect-place").first
+    place.wait_for()
+    assert place.inner_text() == "catalogsearch/search.py:43-44"
+    place.click()
+    marks = page.locator("tr.cra-defect-mark")
+    wait_for(lambda: marks.count() == 2, what="lines 43 and 44 marked")
+    for _ in range(3):  # and they stay in sight once the browser has shown the file
+        where = marks.evaluate_all(
+            """rows => { const box = document.querySelector('.cra-main').getBoundingClientRect();
+                         return rows.map(r => { const b = r.getBoundingClientRect(); return [b.top - box.top, box.bottom - b.bottom]; }); }"""
+        )
+        assert all(up >= 0 and down >= 0 for up, down in where), (
+            f"(px under the area's top, px above its bottom): {where}"
+        )
+        page.wait_for_timeout(250)
+    assert not unexpected_errors(log, lab.app), log.errors

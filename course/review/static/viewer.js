@@ -1352,8 +1352,12 @@ function render({ model, el }) {
 
   /** Scroll the review's own scroll area (never the notebook around it) so `el` shows:
    * "nearest" (the least move), "start" (at the top) or "center". A line is kept clear of its
-   * file's sticky header. */
-  function scrollMain(el, block = "nearest", margin = 0) {
+   * file's sticky header. A file body the browser has not shown yet stands at its 800 px
+   * placeholder (see laidOutDownTo), so the area could end above a line far down in it: the
+   * scroll stopped short (walk-throughs 24 and 25: "Marked in the diff" in Full width, with every
+   * file ticked Viewed, left its lines 7 px and 97 px under the area). Then the files are laid
+   * out and the line measured again. */
+  function scrollMain(el, block = "nearest", margin = 0, laidOut = false) {
     if (!el || !ui.main.contains(el)) return;
     const box = ui.main.getBoundingClientRect();
     const r = el.getBoundingClientRect();
@@ -1365,7 +1369,13 @@ function render({ model, el }) {
     else if (block === "center") delta = r.top + r.height / 2 - (top + box.bottom) / 2;
     else if (r.top < top + margin) delta = r.top - top - margin;
     else if (r.bottom > box.bottom - margin) delta = Math.min(r.bottom - box.bottom + margin, r.top - top - margin);
-    if (delta) ui.main.scrollTop += delta;
+    if (!delta) return;
+    const was = ui.main.scrollTop;
+    ui.main.scrollTop += delta;
+    if (!laidOut && Math.abs(ui.main.scrollTop - was - delta) > 1 && el.closest(".cra-filebody")) {
+      laidOutDownTo(el);
+      scrollMain(el, block, margin, true);
+    }
   }
 
   /** Scroll the review's area so the row of a form or card shows whole with the lines it is
