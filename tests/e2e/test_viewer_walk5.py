@@ -513,3 +513,33 @@ def test_after_a_reopened_draft_is_saved_with_the_mouse_the_keys_go_on_from_its_
     assert cursor_line(page) == [1, 9]
     page.keyboard.press("k")
     wait_for(lambda: cursor_line(page) == [1, above], what="k to go up one row from line 9")
+
+
+def test_show_it_brings_a_reopened_drafts_line_into_the_notebooks_view(lab, new_page):
+    """Walk-throughs 24 and 25: after a reload, the banner's "Show it" scrolled the review's area
+    to the draft's line, but the review ran 197 px below the notebook's view, and only 4 px of
+    the line showed. The notebook scrolls too, as far as the whole review needs. (The draft is on
+    the diff's last lines, which cannot come to the area's middle: they stay low in it.)"""
+    comfort_between(lab, "showit.ipynb", 20, nbformat.v4.new_markdown_cell("After.\n\n" * 30))
+    page, log = new_page(viewport=(1440, 1000))  # an area taller than the form
+    open_and_run(page, lab, "showit.ipynb")
+    line(page, LONG_INDEX, new=133).locator("td.cra-code").click()
+    page.locator(".cra-form select.cra-category").select_option("logic")
+    page.locator(".cra-form textarea").fill("a draft at the end of the diff")
+    reopen(page, lab, "showit.ipynb")
+    page.wait_for_selector(".cra-root[data-draft-restored=true]", timeout=30_000)
+    # the notebook where the learner left it: the review's top 400 px down, its bottom out of view
+    page.evaluate(
+        """() => { const sc = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+                   const r = document.querySelector('.cra-root').getBoundingClientRect();
+                   sc.scrollTop += r.top - sc.getBoundingClientRect().top - 400; }"""
+    )
+    page.wait_for_timeout(200)
+    assert not in_notebook_view(page.locator(".cra-root")), "the review's bottom is below the notebook's view"
+    page.locator(".cra-root button.cra-to-draft").click()
+    page.wait_for_timeout(300)
+    target = line(page, LONG_INDEX, new=133)
+    assert in_view(target, ".cra-main"), "the draft's line is out of the review's area"
+    assert in_notebook_view(target), "the draft's line is out of the notebook's view"
+    assert in_notebook_view(page.locator(".cra-form")), "the form is out of the notebook's view"
+    assert not unexpected_errors(log, lab.app), log.errors

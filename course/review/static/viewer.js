@@ -473,7 +473,10 @@ function render({ model, el }) {
       items.push(h("div", { className: "cra-alert cra-alert-info cra-draft-note" },
         h("span", { textContent: `Your unsaved finding at ${where} is open again: save it or cancel it. ` }),
         h("button", { type: "button", className: "cra-link cra-to-draft", textContent: "Show it", onclick: () => {
-          // the form in sight, and the keys in its comment (walk-through 17: they stayed on the link)
+          // the form in sight, and the keys in its comment (walk-through 17: they stayed on the link);
+          // the whole review in the notebook's view first (walk-through 25: the line was centred in
+          // the review's area, and the area ran under the notebook's edge)
+          wholeInNotebook();
           showFormLines("center");
           root.querySelector(".cra-form .cra-comment-input")?.focus({ preventScroll: true });
         } })));
