@@ -480,3 +480,22 @@ def test_a_link_marked_in_the_diff_shows_its_lines_in_full_width_with_every_file
         )
         page.wait_for_timeout(250)
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_the_tree_marks_the_file_read_at_the_diffs_end_not_a_folded_one_under_it(lab, new_page):
+    """Walk-through 25: reading the end of search.py, with test_search.py ticked Viewed (folded to
+    its header) under it, the tree marked test_search.py as the file being read."""
+    page, log, root = open_warmup(lab, new_page, "treeend", WIDE)
+    for box in root.locator(".cra-filehead input[type=checkbox]").all():
+        box.check()
+    search = root.locator("section.cra-file[data-file='1']")
+    assert "catalogsearch/search.py" in search.locator(".cra-filehead").inner_text()
+    search.locator("button.cra-chevron").click()  # open again, to read
+    line(page, 1, new=50).wait_for()
+    main = root.locator(".cra-main")
+    main.evaluate("m => { m.scrollTop = m.scrollHeight; }")
+    current = root.locator(".cra-tree-current")
+    wait_for(lambda: current.count() == 1 and "search.py" in current.inner_text(), what="a file marked")
+    page.wait_for_timeout(300)
+    assert current.get_attribute("data-file") == "1", current.inner_text()
+    assert not unexpected_errors(log, lab.app), log.errors

@@ -1981,9 +1981,11 @@ function render({ model, el }) {
     const sections = [...ui.files.querySelectorAll(":scope > section.cra-file")];
     const m = ui.main;
     if (m.scrollHeight > m.clientHeight && m.scrollTop + m.clientHeight >= m.scrollHeight - 2) {
+      // (not a file folded to its header: walk-through 25, reading the end of search.py, saw the
+      // folded test_search.py under it marked as the file being read)
       const starts = sections.filter((sec) => {
         const r = sec.getBoundingClientRect();
-        return r.top >= box.top - 1 && r.top < box.bottom;
+        return r.top >= box.top - 1 && r.top < box.bottom && !sec.querySelector(".cra-filebody.cra-hidden");
       });
       if (starts.length) return Number(starts[starts.length - 1].dataset.file);
     }
