@@ -363,9 +363,14 @@ def test_submitting_with_files_not_read_names_them_and_follows_the_viewed_boxes(
     form = root.locator(".cra-form")
     save_finding(form, "read this one")
     form.wait_for(state="detached")
+    row = page.locator("table[data-file='0'] tr.cra-line").nth(3)
+    before = top(row)
     root.locator("button.cra-submit").click()
     ask = root.locator(".cra-unread-ask")
     ask.wait_for()
+    # the ask comes in above the diff, and the diff scrolls by its height: no line moves (walk
+    # 25: the diff moved 72 px down under the learner's eyes)
+    assert abs(top(row) - before) < 1, f"line moved from {before} to {top(row)}"
     names = [e.inner_text() for e in ask.locator("button.cra-link").all()]
     assert names == paths[1:], names
     assert f"{len(paths) - 1} of {len(paths)} files are not ticked Viewed" in ask.inner_text()

@@ -545,6 +545,7 @@ function render({ model, el }) {
     const choices = model.get("choices") || {};
     const pr = model.get("pr") || {};
     const practice = model.get("practice") || {};
+    const areaTop = root.isConnected ? ui.main.getBoundingClientRect().top : null;
     const nViewed = files.filter((f) => viewed.has(f.path)).length;
     const pct = files.length ? Math.round((100 * nViewed) / files.length) : 0;
     const verdicts = h("div", { className: "cra-verdict", attrs: { role: "radiogroup", "aria-label": "Verdict" } },
@@ -582,6 +583,18 @@ function render({ model, el }) {
     // leave it, and a shorter bar moved the side panel under the pointer
     const bar = ui.toolbar.querySelector(".cra-unread-ask");
     if (bar && st.ask) st.ask.minH = Math.max(st.ask.minH || 0, bar.getBoundingClientRect().height);
+    holdUnderToolbar(areaTop);
+  }
+
+  /** A bar that comes or goes in the toolbar (Submit's asks) moves the diff and the side panel
+   * under it: both scroll by as much, so no line moves (walk-through 25: the unread files' ask
+   * pushed the diff 72 px down under the learner's eyes). */
+  function holdUnderToolbar(was) {
+    if (was === null) return;
+    const moved = ui.main.getBoundingClientRect().top - was;
+    if (Math.abs(moved) < 0.5) return;
+    ui.main.scrollTop += moved;
+    ui.aside.scrollTop += moved;
   }
 
   /** The files a review would be submitted without reading, as far as the viewer can tell: not
@@ -679,8 +692,8 @@ function render({ model, el }) {
   function submitReview() {
     st.ask = null;
     st.feedbackAt = null; // a new score: its feedback is read from the top
+    paintToolbar(); // (the ask goes first, and the diff with it: the place is measured where it then is)
     st.beforeSubmit = diffPlace();
-    paintToolbar();
     send({ type: "submit" }, (ack) => {
       if (!ack.ok) return;
       // the review was scored without the deleted finding: its Undo no longer applies (walk-through 12)
