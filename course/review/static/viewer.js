@@ -2159,13 +2159,18 @@ function render({ model, el }) {
         h("span", { className: `cra-result cra-result-${d.status}`, textContent: STATUS_LABEL[d.status] || d.status }),
         d.helped ? h("span", { className: "cra-helped", title: "its hints or explanation were shown before you flagged it", textContent: "with help" }) : null,
         h("span", { className: `cra-sev cra-sev-${d.severity}`, textContent: d.severity }),
-        h("span", { className: "cra-defect-title" }, ...inlineCode(d.title || `Defect ${d.n + 1}`)),
-        d.finding ? h("span", { className: "cra-muted", textContent: ` your finding: ${d.finding}` }) : null,
+        h("span", { className: "cra-defect-title" }, ...inlineCode(d.title || `Defect ${d.n + 1}`)));
+      // the learner's finding on a line of its own, under the title (walk-through 25: beside it, it
+      // wrapped for one defect and not the next)
+      const sub = [
+        d.finding ? h("span", { className: "cra-muted", textContent: `your finding: ${d.finding}` }) : null,
         Array.isArray(d.expected) && d.expected.length
           ? h("span", { className: "cra-cat-diff", textContent: `the key files it under ${d.expected.join(" or ")}` }) : null,
         d.finding && d.finding_severity && d.finding_severity !== d.severity
-          ? h("span", { className: "cra-sev-diff", textContent: `you said ${d.finding_severity}, the key says ${d.severity} (it does not change the score)` }) : null);
-      const box = h("li", { className: "cra-defect", dataset: { defect: String(d.n) } }, head);
+          ? h("span", { className: "cra-sev-diff", textContent: `you said ${d.finding_severity}, the key says ${d.severity} (it does not change the score)` }) : null,
+      ].filter(Boolean);
+      const box = h("li", { className: `cra-defect cra-fb cra-fb-${d.status}`, dataset: { defect: String(d.n) } }, head,
+        sub.length ? h("div", { className: "cra-defect-sub" }, ...sub) : null);
       // the buttons above the hints: the next hint comes under the last, and "Another hint" stays
       // under the pointer (walk-through 14: it moved down a hint's height at each click)
       const actions = h("div", { className: "cra-defect-actions" });
@@ -2208,14 +2213,14 @@ function render({ model, el }) {
       }
       return box;
     });
-    const fps = (p.false_positives || []).map((fp) => h("li", null,
+    const fps = (p.false_positives || []).map((fp) => h("li", { className: `cra-fb ${fp.cost ? "cra-fb-cost" : "cra-fb-free"}` },
       h("span", { className: "cra-where", textContent: fp.finding }),
       h("span", { className: "cra-fp-cost", textContent: fpCost(fp, (p.defects || []).length > 0) }),
-      fp.why_fine ? h("div", { className: "cra-muted cra-why-fine" },
-        h("span", { textContent: fp.decoy_where ? `It lies ${fp.decoy_near ? "next to" : "on"} ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
+      fp.why_fine ? h("div", { className: "cra-why-fine" },
+        h("span", { className: "cra-why-label", textContent: fp.decoy_where ? `It lies ${fp.decoy_near ? "next to" : "on"} ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
         keyMarkdown(fp.why_fine_md, fp.why_fine))
         // walk-through 15: with no decoy there, the learner could not tell noise from a fair point
-        : h("div", { className: "cra-muted cra-fp-nothing", textContent: "The key has nothing on these lines, neither a defect nor a decoy: it may be a fair point this exercise does not teach, or a misreading. Compare it with the defects above." })));
+        : h("div", { className: "cra-muted cra-fp-nothing", textContent: `The key has nothing on these lines, neither a defect nor a decoy: it may be a fair point this exercise does not teach, or a misreading.${(p.defects || []).length ? " Compare it with the defects above." : ""}` })));
     const helped = (p.defects || []).filter((d) => d.helped).length; // defects found with help
     // The score line is the summary of a <details>: the learner folds the feedback away to
     // review on, and the toolbar's score button brings it back.
@@ -2236,7 +2241,7 @@ function render({ model, el }) {
       // walk-through 19: told "expected approve", the learner flipped it and My Progress said "passed"
       p.verdict_told ? h("div", { className: "cra-note cra-help-note cra-verdict-told", textContent: "Your verdict was put right after the score before this one showed the expected verdict (marked \"with help\"). It counts for this score, not for passing the exercise in My Progress." }) : null,
       h("ol", { className: "cra-defects" }, ...items),
-      fps.length ? h("div", null, h("h4", { textContent: "Findings that hit no defect" }), h("ul", null, ...fps)) : null,
+      fps.length ? h("div", { className: "cra-fps" }, h("h4", { textContent: "Findings that hit no defect" }), h("ul", { className: "cra-fbs" }, ...fps)) : null,
       decoysLeftAlone(p.decoys_left_alone));
     panel.addEventListener("toggle", () => { st.scoreOpen = panel.open; });
     fill(ui.practice, panel); // a button pressed here keeps the keys working: see keepingFocus
@@ -2303,9 +2308,10 @@ function render({ model, el }) {
     return h("div", { className: "cra-decoys" },
       h("h4", { textContent: "Left alone, rightly" }),
       h("p", { className: "cra-muted", textContent: `You did not flag ${n}:` }),
-      h("ul", null, ...items.map((d) => h("li", null,
+      // (each is fine, as the line above says: no "looks suspicious, but is fine" on every card)
+      h("ul", { className: "cra-fbs" }, ...items.map((d) => h("li", { className: "cra-fb cra-fb-fine" },
         h("button", { type: "button", className: "cra-link cra-where cra-decoy-place", textContent: d.where, title: "Show these lines in the diff", onclick: () => jumpToSpan(d.span) }),
-        h("div", { className: "cra-muted cra-why-fine" }, h("span", { textContent: "Looks suspicious, but is fine:" }), keyMarkdown(d.why_fine_md, d.why_fine))))));
+        h("div", { className: "cra-why-fine" }, keyMarkdown(d.why_fine_md, d.why_fine))))));
   }
 
   /** What a finding that hit no defect cost, and why. A correct change has no defect to earn
