@@ -388,6 +388,7 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
     # a finding on nothing in the key says so, rather than nothing (walk-through 15)
     (nothing,) = root.locator(".cra-fp-nothing").all_inner_texts()
     assert "The key has nothing on these lines, neither a defect nor a decoy" in nothing
+    assert "defects above" not in nothing  # (walk-through 25: a correct change has none above)
     where = root.locator(".cra-practice li", has=page.locator(".cra-fp-nothing")).locator(".cra-where")
     assert where.inner_text() == f"{CART}:3"
     assert not unexpected_errors(log, lab.app), log.errors
