@@ -103,8 +103,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Two workers: the browser tests on one, one at a time; the rest shared out (tests/conftest.py).
 test: $(STAMP) chromium sandbox toolchains hub-deps lite lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 check: $(STAMP) toolchains
 	$(BIN)/course check

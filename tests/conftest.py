@@ -9,6 +9,16 @@ import pytest
 from support.tiny_exercise import write_exercise
 
 
+# `make test` runs the suite in two pytest-xdist workers (--dist loadgroup). The browser tests go
+# together to one worker, one at a time as before: they measure pixels after frames, and two
+# Chromiums with two Jupyter servers on a two-core machine would make each the other's load. The
+# rest is shared out between both workers as they come free.
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture
 def tiny_bank(tmp_path) -> Path:
     bank = tmp_path / "exercises"

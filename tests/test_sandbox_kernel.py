@@ -78,23 +78,9 @@ def survivors(marker: str) -> list[psutil.Process]:
     return found
 
 
-def leftovers() -> set[str]:
-    """This module's temporary folders and pids cgroups."""
-    names = {p.name for p in Path(tempfile_dir()).glob("course-kernel-*")}
-    names |= {p.name for p in Path(tempfile_dir()).glob("course-sandbox-nb-*")}
-    for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
-        if root.is_dir():
-            names |= {p.name for p in root.glob("course-sandbox-*")}
-    return names
-
-
-def tempfile_dir() -> str:
-    import tempfile
-
-    return tempfile.gettempdir()
-
-
-# --- the same as nbgrader's Execute ----------------------------------------------------------------
+def leftovers(tmp: Path) -> set[str]:
+    """This module's temporary folders under `tmp`."""
+    return {p.name for p in tmp.glob("course-kernel-*")} | {p.name for p in tmp.glob("course-sandbox-nb-*")}
 
 
 def test_outputs_are_those_of_plain_execute(folder: Path) -> None:
@@ -267,10 +253,15 @@ def test_a_double_forked_process_is_dead_when_preprocess_returns(folder: Path) -
     assert survivors(marker) == []
 
 
-def test_the_kernel_manager_leaves_nothing_after_shutdown() -> None:
-    """Directly, without nbclient: ipc sockets, no TCP; shutdown kills all, cleanup deletes all."""
+def test_the_kernel_manager_leaves_nothing_after_shutdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Directly, without nbclient: ipc sockets, no TCP; shutdown kills all, cleanup deletes all.
+    Its temporary folders go to a folder of its own, and its pids cgroup (when the host is root)
+    is the one looked at, so a sandbox another test runs meanwhile is not taken for its."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     marker = f"sandbox-kernel-km-{uuid.uuid4().hex}"
-    before = leftovers()
+    before = leftovers(tmp_path)
     km = SandboxedKernelManager()
     code = (
         "import subprocess, sys\n"
@@ -278,8 +269,13 @@ def test_the_kernel_manager_leaves_nothing_after_shutdown() -> None:
         "start_new_session=True)\n"
     )
 
+    made: set[str] = set()
+    cgroups: list[Path] = []
+
     async def session() -> tuple[str, list[psutil.Process]]:
         await km.start_kernel()
+        made.update(leftovers(tmp_path) - before)
+        cgroups.extend([km._cgroup.path] if km._cgroup is not None else [])
         kc = km.client()
         kc.start_channels()
         try:
@@ -297,7 +293,10 @@ def test_the_kernel_manager_leaves_nothing_after_shutdown() -> None:
     assert status == "ok" and running, "the detached process never ran: the test proves nothing"
     assert transport == "ipc"
     assert survivors(marker) == []
-    assert leftovers() <= before
+    assert any(name.startswith("course-kernel-") for name in made), f"nothing was made: {made}"
+    assert leftovers(tmp_path) & made == set()
+    assert [c for c in cgroups if c.exists()] == []
+    assert os.geteuid() != 0 or cgroups, "as root the kernel runs in a pids cgroup"
 
 
 async def _with_transport(km: SandboxedKernelManager, session: Any) -> Any:
