@@ -101,6 +101,13 @@ def test_practice_score_hints_and_reveals_survive_a_kernel_restart(lab, new_page
     assert "saved on the new side as viewercart/cart.py:5-6" in note.inner_text()
     line(page, 0, new=6).locator("td.cra-code").click()  # one side only: no note
     wait_for(lambda: note.count() == 0, what="the note to go")
+    # an unchanged line and a removed one: the removed line is what it points at (walk 25's
+    # deleted test, flagged with the line beside it, went to the new side's lines there)
+    line(page, 0, new=4).locator("td.cra-code").click()
+    line(page, 0, old=5).locator("td.cra-code").click(modifiers=["Shift"])
+    wait_for(lambda: note.count() == 1, what="the note on the removed lines")
+    assert page.locator(".cra-form .cra-where").inner_text() == "viewercart/cart.py:5 (old)"
+    assert "saved on the removed lines, as viewercart/cart.py:5 (old)" in note.inner_text()
     assert not unexpected_errors(log, "lab"), log.errors
 
 

@@ -1082,12 +1082,16 @@ function render({ model, el }) {
 
   // the form -----------------------------------------------------------------------------------
 
-  /** Rows lo..hi of file fi hold both removed and added lines (a finding has one side). */
+  /** Rows lo..hi of file fi hold removed lines and others (a finding has one side): "new" when
+   * some are added (the removed ones are left out), "old" when none is (the unchanged ones are),
+   * else null. As Python's span_for_rows decides. */
   function mixedSides(fi, lo, hi) {
     const f = (model.get("files") || [])[fi];
-    if (!f) return false;
+    if (!f) return null;
     const picked = f.rows.slice(lo, hi + 1);
-    return picked.some((r) => r.k === "remove") && picked.some((r) => r.k === "add" || r.k === "context");
+    if (!picked.some((r) => r.k === "remove")) return null;
+    if (picked.some((r) => r.k === "add")) return "new";
+    return picked.some((r) => r.k === "context") ? "old" : null;
   }
 
   function spanLabel(fi, lo, hi) {
@@ -1096,7 +1100,8 @@ function render({ model, el }) {
     const picked = f.rows.slice(lo, hi + 1).filter((r) => r.k !== "hunk");
     const news = picked.filter((r) => r.k !== "remove").map((r) => r.n);
     const olds = picked.filter((r) => r.k === "remove").map((r) => r.o);
-    const [nums, side] = news.length ? [news, ""] : [olds, " (old)"];
+    const onOld = olds.length && !picked.some((r) => r.k === "add");
+    const [nums, side] = onOld || !news.length ? [olds, " (old)"] : [news, ""];
     if (!nums.length) return f.path;
     const a = Math.min(...nums);
     const b = Math.max(...nums);
@@ -1147,7 +1152,7 @@ function render({ model, el }) {
         : "Shift+click a line to take it in or end the range there";
     // A finding points at one side of the diff (as Python's span_for_rows decides): say so
     // rather than drop the removed lines of a mixed range without a word.
-    const mixed = !!form.rows && mixedSides(form.file, form.rows[0], form.rows[1]);
+    const mixed = form.rows ? mixedSides(form.file, form.rows[0], form.rows[1]) : null;
     return [
       h("div", { className: "cra-form-head" },
         h("strong", { textContent: form.mode === "new" ? "New finding" : "Edit finding" }),
@@ -1155,7 +1160,9 @@ function render({ model, el }) {
         hint ? h("span", { className: "cra-muted cra-form-points", textContent: hint }) : null),
       mixed ? h("div", {
         className: "cra-note cra-mixed", attrs: { role: "note" },
-        textContent: `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`,
+        textContent: mixed === "new"
+          ? `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`
+          : `This range holds removed and unchanged lines; a finding points at one side, so it is saved on the removed lines, as ${where}.`,
       }) : null,
     ];
   }
