@@ -42,4 +42,14 @@ def test_the_start_notebook_opens_without_the_unsaved_mark(jupyter_server_factor
     page.wait_for_timeout(3000)  # kernel_info and the spec are written asynchronously after idle
     state = page.evaluate(STATE, START)
     assert state == {"kernel": "idle", "model": False, "tab": False}, state
+    # the rules in full and "more about the viewer" are folds whose Markdown renders (walk 25
+    # read about 1,000 words before the first click; the short rules stay open above them)
+    folds = page.locator(".jp-RenderedMarkdown details")
+    assert folds.count() == 2
+    assert [f.evaluate("d => d.open") for f in folds.all()] == [False, False]
+    folds.first.locator("summary").click()
+    rules = folds.first.locator("li")
+    rules.first.wait_for()
+    assert rules.first.locator("strong").first.inner_text() == "Categories."
+    assert "**" not in folds.first.inner_text()
     assert not log.errors, log.errors
