@@ -62,6 +62,16 @@ def test_exercises_come_easiest_first(path):
     assert ranks == sorted(ranks), f"{path.name}: exercises out of order {levels}"
 
 
+def test_the_start_notebook_sends_experienced_reviewers_to_reviews_that_are_expert():
+    """00.00 says the last review of 01.00 to 04.00 is expert (walk 25 scored 100% on three easy
+    and medium reviews and wanted the hard ones signposted)."""
+    start = "\n".join(c.source for c in nbformat.read(FOLDER / "00.00-Start-Here.ipynb", as_version=4).cells)
+    assert "go to the last review of 01.00 to 04.00, each one *expert*" in " ".join(start.split())
+    for path in (p for p in LESSONS if p.name[:5] in ("01.00", "02.00", "03.00", "04.00")):
+        last = practised_in_order(path)[-1][1]
+        assert exercise(last).difficulty == "expert", f"{path.name}: its last review, {last}, is not expert"
+
+
 @pytest.mark.parametrize(
     "path", [p for p in LESSONS if p.name[:5] in ("01.00", "02.00", "03.00", "04.00")], ids=lambda p: p.stem[:5]
 )
