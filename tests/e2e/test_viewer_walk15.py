@@ -231,7 +231,8 @@ def open_with_notebook_below(lab, new_page, name: str):
 
 def test_the_wheel_over_the_diff_stops_at_its_end_and_leaves_the_notebook_still(lab, new_page):
     """Walk-through 15: twelve flicks over the diff reached its end, then scrolled the notebook
-    1,500 px and the review left the screen."""
+    1,500 px and the review left the screen. The flicks stop at the end; a wheel after a pause
+    moves the notebook."""
     page, log, main, outer = open_with_notebook_below(lab, new_page, "wheel")
     box = main.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -242,6 +243,12 @@ def test_the_wheel_over_the_diff_stops_at_its_end_and_leaves_the_notebook_still(
     page.wait_for_timeout(500)
     assert main.evaluate("m => m.scrollTop + m.clientHeight >= m.scrollHeight - 2"), "the diff did not reach its end"
     assert outer.evaluate("o => o.scrollTop") == before, "the wheel carried on into the notebook"
+    # a new movement over the diff, after a pause, with the diff at its end: the notebook has it
+    # (walk 25: five wheel steps at the end moved nothing, the notebook a narrow margin away)
+    page.mouse.wheel(0, 300)
+    wait_for(lambda: outer.evaluate("o => o.scrollTop") > before, what="the notebook moved by the wheel")
+    page.wait_for_timeout(200)
+    before = outer.evaluate("o => o.scrollTop")
     # off the review, the wheel scrolls the notebook
     page.mouse.move(box["x"] + box["width"] / 2, outer.bounding_box()["y"] + outer.bounding_box()["height"] - 20)
     page.mouse.wheel(0, 300)

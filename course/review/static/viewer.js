@@ -18,6 +18,7 @@ const DESC_PREFIX = "cra-description:"; // the description folded or shown whole
 const CURSOR_CONTEXT = 3; // lines kept in sight beyond the cursor's as j/k move it (showCursorLine)
 const SAVED_CARD_LINE = 30; // px of a just-saved card kept in sight: its first line (showSavedHead)
 const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
+const WHEEL_PAUSE_MS = 300; // a wheel event this long after the last one starts a new movement (onWheel)
 
 /** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
 function h(tag, props, ...children) {
@@ -227,6 +228,7 @@ function render({ model, el }) {
     descWhole: false, // the whole description shown, not only its first lines
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
+    wheel: { at: -Infinity, toNotebook: false }, // the wheel's last event, and where its movement goes
     stopShowing: null, // ends showWhenRun's watch
     holdRow: null, // {file, row}: the line held still while an opened fold is painted
     feedbackAt: null, // {sel, offset}: the feedback item read before a place link (rememberFeedback)
@@ -1625,18 +1627,42 @@ function render({ model, el }) {
   /** The wheel over the review's header, toolbar, side panel or legend scrolls the diff, as it
    * does over the diff (walk-through 18: over the side panel it scrolled the notebook, and the
    * toolbar went off the screen). A part that scrolls itself (the side panel, a comment box)
-   * keeps the wheel while it can move; once the diff is at its end, the notebook has it. */
+   * keeps the wheel while it can move; once the diff is at its end, the notebook has it.
+   * Over the diff the wheel stops at its ends (overscroll-behavior: contain; walk-through 15's
+   * flicks carried on into the notebook and took the review off the screen), but a movement
+   * that starts with the diff already at its end, after a pause, moves the notebook (walk 25:
+   * five wheel steps at the end moved nothing, the notebook a narrow margin away). */
   function onWheel(e) {
-    if (e.ctrlKey || !(e.target instanceof Element) || ui.main.contains(e.target)) return;
+    if (e.ctrlKey || !(e.target instanceof Element)) return;
     const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * ui.main.clientHeight : e.deltaY;
-    if (!dy || Math.abs(e.deltaX) > Math.abs(dy)) return;
     const canMove = (el) => (dy > 0 ? el.scrollTop + el.clientHeight < el.scrollHeight - 1 : el.scrollTop > 0);
+    if (ui.main.contains(e.target)) { wheelOverDiff(e, dy, canMove); return; }
+    if (!dy || Math.abs(e.deltaX) > Math.abs(dy)) return;
     for (let a = e.target; a && a !== root; a = a.parentElement) {
       if (/auto|scroll/.test(getComputedStyle(a).overflowY) && canMove(a)) return;
     }
     if (!canMove(ui.main)) return;
     e.preventDefault();
     ui.main.scrollTop += dy;
+  }
+
+  function wheelOverDiff(e, dy, canMove) {
+    const w = st.wheel;
+    const now = performance.now();
+    if (now - w.at > WHEEL_PAUSE_MS) {
+      // a new movement: the notebook's if the diff cannot go that way (nor a part of it that
+      // scrolls itself), and the review is in its cell (Full width has nothing behind it)
+      let inner = false;
+      for (let a = e.target; a && a !== ui.main; a = a.parentElement) {
+        if (/auto|scroll/.test(getComputedStyle(a).overflowY) && canMove(a)) inner = true;
+      }
+      w.toNotebook = !!dy && Math.abs(dy) >= Math.abs(e.deltaX) && !inner && !canMove(ui.main) && !st.full;
+    }
+    w.at = now;
+    const outer = w.toNotebook ? root.closest(".jp-WindowedPanel-outer") || notebookScroller() : null;
+    if (!outer || !dy) return;
+    e.preventDefault();
+    outer.scrollTop += dy;
   }
 
   /** A press on a line, remembered with where the pointer was on the screen. */
