@@ -12,7 +12,9 @@ from support.tiny_exercise import write_exercise
 # `make test` runs the suite in two pytest-xdist workers (--dist loadgroup). The browser tests go
 # together to one worker, one at a time as before: they measure pixels after frames, and two
 # Chromiums with two Jupyter servers on a two-core machine would make each the other's load. The
-# rest is shared out between both workers as they come free.
+# rest is shared out between both workers as they come free. (tryfirst: xdist reads the group
+# in its own collection hook, which would otherwise run before this one.)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
