@@ -1627,11 +1627,8 @@ function render({ model, el }) {
   /** The wheel over the review's header, toolbar, side panel or legend scrolls the diff, as it
    * does over the diff (walk-through 18: over the side panel it scrolled the notebook, and the
    * toolbar went off the screen). A part that scrolls itself (the side panel, a comment box)
-   * keeps the wheel while it can move; once the diff is at its end, the notebook has it.
-   * Over the diff the wheel stops at its ends (overscroll-behavior: contain; walk-through 15's
-   * flicks carried on into the notebook and took the review off the screen), but a movement
-   * that starts with the diff already at its end, after a pause, moves the notebook (walk 25:
-   * five wheel steps at the end moved nothing, the notebook a narrow margin away). */
+   * keeps the wheel while it can move; once the diff is at its end, the notebook has it. Over
+   * the diff itself: wheelOverDiff. */
   function onWheel(e) {
     if (e.ctrlKey || !(e.target instanceof Element)) return;
     const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * ui.main.clientHeight : e.deltaY;
@@ -1646,6 +1643,11 @@ function render({ model, el }) {
     ui.main.scrollTop += dy;
   }
 
+  /** Over the diff the wheel stops at its ends (overscroll-behavior: contain; walk-through 15's
+   * flicks carried on into the notebook and took the review off the screen), but a movement
+   * that starts with the diff already at its end, after a pause (WHEEL_PAUSE_MS), moves the
+   * notebook (walk 25: five wheel steps at the end moved nothing, the notebook a narrow margin
+   * away). */
   function wheelOverDiff(e, dy, canMove) {
     const w = st.wheel;
     const now = performance.now();
