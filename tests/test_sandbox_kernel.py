@@ -16,6 +16,7 @@ import textwrap
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,9 @@ def survivors(marker: str) -> list[psutil.Process]:
 def leftovers(tmp: Path) -> set[str]:
     """This module's temporary folders under `tmp`."""
     return {p.name for p in tmp.glob("course-kernel-*")} | {p.name for p in tmp.glob("course-sandbox-nb-*")}
+
+
+# --- the same as nbgrader's Execute ----------------------------------------------------------------
 
 
 def test_outputs_are_those_of_plain_execute(folder: Path) -> None:
@@ -253,13 +257,23 @@ def test_a_double_forked_process_is_dead_when_preprocess_returns(folder: Path) -
     assert survivors(marker) == []
 
 
-def test_the_kernel_manager_leaves_nothing_after_shutdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def own_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A temporary folder of the test's own, as tempfile's default: short, as a unix socket's
+    path must be (pytest's tmp_path under an xdist worker came within 2 characters of the limit)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="cra-km-", dir="/tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_kernel_manager_leaves_nothing_after_shutdown(own_tmp: Path) -> None:
     """Directly, without nbclient: ipc sockets, no TCP; shutdown kills all, cleanup deletes all.
     Its temporary folders go to a folder of its own, and its pids cgroup (when the host is root)
     is the one looked at, so a sandbox another test runs meanwhile is not taken for its."""
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    tmp_path = own_tmp
     marker = f"sandbox-kernel-km-{uuid.uuid4().hex}"
     before = leftovers(tmp_path)
     km = SandboxedKernelManager()
