@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 from test_viewer_comfort import AFTER, BEFORE, LONG, LONG_INDEX, write_comfort
-from test_viewer_layout import WIDE
+from test_viewer_layout import WIDE, in_view
 from test_viewer_walk12 import code_lines_in_sight, open_comfort, open_warmup, top
 from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
@@ -505,4 +505,27 @@ def test_the_tree_marks_the_file_read_at_the_diffs_end_not_a_folded_one_under_it
     wait_for(lambda: current.count() == 1 and "search.py" in current.inner_text(), what="a file marked")
     page.wait_for_timeout(300)
     assert current.get_attribute("data-file") == "1", current.inner_text()
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_folded_file_opens_when_its_name_or_one_of_its_findings_is_clicked(lab, new_page):
+    """Walk-through 26: with the files ticked Viewed (folded to their headers), a click on a name
+    in the file tree, or on a finding in the side panel, left the file a 29 px header: nothing to
+    see happened. The file opens there; its Viewed tick stays."""
+    _page, log, root = open_warmup(
+        lab, new_page, "folded", WIDE, "review.flag('catalogsearch/search.py', 41, 'edge-case', 'LIKE wildcards')"
+    )
+    for box in root.locator(".cra-filehead input[type=checkbox]").all():
+        box.check()
+    bodies = root.locator(".cra-filebody.cra-hidden")
+    wait_for(lambda: bodies.count() == 3, what="the three files folded")
+    root.locator(".cra-finding-link").first.click()  # the finding in search.py
+    card = root.locator(".cra-files .cra-card").first
+    wait_for(lambda: card.is_visible(), what="the finding's card shown")
+    assert in_view(card, ".cra-main")
+    assert root.locator("section.cra-file[data-file='1'] .cra-filebody.cra-hidden").count() == 0
+    root.locator(".cra-tree-file[data-file='0'] .cra-tree-name").click()  # handlers.py, by name
+    first = root.locator("section.cra-file[data-file='0'] tr.cra-line").first
+    wait_for(lambda: first.is_visible(), what="handlers.py's lines shown")
+    assert root.locator(".cra-filehead input[type=checkbox]:checked").count() == 3, "the Viewed ticks stay"
     assert not unexpected_errors(log, lab.app), log.errors

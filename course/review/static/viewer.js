@@ -1495,6 +1495,8 @@ function render({ model, el }) {
   function focusFinding(id, scroll) {
     st.current = id;
     for (const c of root.querySelectorAll(".cra-card")) c.classList.toggle("cra-current", c.dataset.finding === id);
+    const f = (model.get("findings") || []).find((x) => x.id === id);
+    if (scroll && f && typeof f.file === "number") openIfFolded(f.file);
     const el = cardOf(id);
     if (el) {
       el.focus({ preventScroll: true });
@@ -2076,8 +2078,18 @@ function render({ model, el }) {
     if (!st.scrollFrame) st.scrollFrame = requestAnimationFrame(markCurrentFile);
   }
 
+  /** A file folded to its header (ticked Viewed, or folded by hand) opens when the learner asks
+   * to go into it: its name in the tree, one of its findings, a place in the feedback
+   * (walk-through 26: a click on the name or on a finding did nothing to see, the file stayed a
+   * 29 px header). Its Viewed tick stays. */
+  function openIfFolded(fi) {
+    const body = ui.files.querySelector(`section[data-file="${fi}"] .cra-filebody`);
+    if (body && body.classList.contains("cra-hidden")) toggleLocal(fi);
+  }
+
   /** The file's header to the top of the diff, the cursor on its first line shown. */
   function jumpToFile(fi) {
+    openIfFolded(fi);
     const i = st.nav.findIndex(([f]) => f === fi);
     if (i >= 0) placeCursor(i);
     scrollToFile(fi);
@@ -2453,7 +2465,7 @@ function render({ model, el }) {
       if (fold && !retried) send({ type: "expand", file: at.file, fold: fold.id }, (ack) => { if (ack.ok) jumpToSpan(span, true); });
       return;
     }
-    if (tr.closest(".cra-hidden")) toggleLocal(at.file);
+    openIfFolded(at.file);
     scrollMain(tr, "center");
     for (const r of at.rows) (st.rowEls[at.file] || [])[r]?.classList.add("cra-defect-flash");
     setTimeout(() => { for (const el of root.querySelectorAll(".cra-defect-flash")) el.classList.remove("cra-defect-flash"); }, 1600);
