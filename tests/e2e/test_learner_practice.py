@@ -133,6 +133,26 @@ def test_submitting_with_no_verdict_asks_for_one_first(lab, new_page):
     assert not unexpected_errors(log, lab.app), log.errors
 
 
+def test_an_ask_submitted_past_is_not_asked_again_at_the_next_submit(lab, new_page):
+    """Walk-through 26: Submit with a file unread and no verdict; "Submit without reading them",
+    then the verdict's ask; a verdict chosen and Submit pressed, the unread file was asked about
+    again."""
+    page, log, root = open_practice(lab, new_page, "asked")
+    root.locator("button.cra-submit").click()
+    root.locator(".cra-unread-ask button.cra-submit-anyway").click()
+    root.locator(".cra-verdict-ask").wait_for()
+    root.locator("button.cra-verdict-request-changes").click()
+    root.locator(".cra-verdict-ask").wait_for(state="detached")
+    root.locator("button.cra-submit").click()
+    page.locator(".cra-score-value").wait_for()
+    assert root.locator(".cra-submit-ask").count() == 0
+    # a submission forgets it: Submit again asks about the unread file once more
+    root.locator("button.cra-verdict-approve").click()
+    root.locator("button.cra-submit").click()
+    root.locator(".cra-unread-ask").wait_for()
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
 def test_a_defect_found_after_its_hint_is_scored_with_help(lab, new_page):
     """Walk-through 4: after hints, a retry that flags the hinted line scored a plain "Score 100%"."""
     page, log, root = open_practice(

@@ -229,6 +229,7 @@ function render({ model, el }) {
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
     wheel: { at: -Infinity, toNotebook: false }, // the wheel's last event, and where its movement goes
+    skipped: [], // the asks the learner chose to submit without, until the review is submitted (trySubmit)
     stopShowing: null, // ends showWhenRun's watch
     holdRow: null, // {file, row}: the line held still while an opened fold is painted
     feedbackAt: null, // {sel, offset}: the feedback item read before a place link (rememberFeedback)
@@ -577,7 +578,7 @@ function render({ model, el }) {
       pr.practice ? h("button", {
         type: "button", className: "cra-btn cra-primary cra-submit",
         textContent: practice.submitted ? "Submit again" : "Submit review",
-        onclick: () => trySubmit([]),
+        onclick: () => trySubmit(st.skipped),
       }) : null,
       pr.practice && st.ask ? askBar(st.ask) : null,
     );
@@ -612,6 +613,10 @@ function render({ model, el }) {
    * review), files neither ticked Viewed nor flagged, then no verdict. Each is asked once; its
    * button submits without it. */
   function trySubmit(skip) {
+    // what the learner chose to submit without is kept until the review is submitted: a verdict
+    // chosen at the verdict's ask, the next Submit asked about the unread files again (walk 26).
+    // (Not an unsaved finding: another one may be open by then.)
+    st.skipped = skip.filter((k) => k !== "draft");
     if (st.form && !skip.includes("draft")) {
       st.ask = { kind: "draft", skip };
     } else if (unreadFiles().length && !skip.includes("unread")) {
@@ -693,6 +698,7 @@ function render({ model, el }) {
 
   function submitReview() {
     st.ask = null;
+    st.skipped = [];
     st.feedbackAt = null; // a new score: its feedback is read from the top
     paintToolbar(); // (the ask goes first, and the diff with it: the place is measured where it then is)
     st.beforeSubmit = diffPlace();
@@ -1500,7 +1506,6 @@ function render({ model, el }) {
     const el = cardOf(id);
     if (el) {
       el.focus({ preventScroll: true });
-      const f = (model.get("findings") || []).find((x) => x.id === id);
       // the card with the lines it flags (it used to show under the file's header, its lines
       // above, out of sight: walk-through 8)
       if (scroll) {
