@@ -234,14 +234,19 @@ def test_selection_of_removed_lines_only_is_on_the_old_side(review):
     assert span_for_rows(gone, 0, 2) == ("old", 1, 2)  # the hunk header row is skipped
 
 
-def test_selection_of_removed_and_unchanged_lines_is_on_the_old_side_its_removed_lines(review):
+def test_selection_of_removed_and_unchanged_lines_is_on_the_side_of_most_of_them(review):
     """Walk-through 25 flagged a deleted test with the blank line beside it: the finding went to
-    the new side's lines there, another test. The unchanged lines are what is left out."""
+    the new side's lines there, another test. With removed lines at least as many as the
+    unchanged ones, the unchanged lines are what is left out."""
     _, f = rows_of(review.viewer, "pkg/long.py")
     r = row_with(f, "remove", o=20)
     before = r - 1
     assert f["rows"][before]["k"] == "context"
     assert span_for_rows(f, before, r) == ("old", 20, 20)
+    # more unchanged lines than removed ones: their side (a range shrunk by one line onto a
+    # removed one stays where it was)
+    assert f["rows"][before - 1]["k"] == "context"
+    assert span_for_rows(f, before - 1, r) == ("new", f["rows"][before - 1]["n"], f["rows"][before]["n"])
     a = row_with(f, "add", n=21)  # with an added line in it, the new side, as before
     assert span_for_rows(f, before, max(a, r)) == ("new", f["rows"][before]["n"], 21)
 

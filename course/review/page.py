@@ -138,18 +138,20 @@ def finding_anchor(index: Index, path: str, side: str, start: int, end: int) -> 
 def span_for_rows(file: dict, first: int, last: int) -> tuple[str, int, int]:
     """The (side, start, end) a selection of rows first..last flags.
 
-    Unchanged and added lines are addressed on the new side, removed lines on the old. A
-    selection with removed lines and no added ones is on the old side, its removed lines: the
-    unchanged lines around them are what it leaves out (walk-through 25 flagged a deleted test
-    with the blank line beside it, and the finding went to the new side's lines there, another
-    test). With added lines it is on the new side. Hunk headers inside the selection are skipped.
+    Unchanged and added lines are addressed on the new side, removed lines on the old. With an
+    added line a selection is on the new side. With none, it is on the old side, its removed
+    lines, when they are at least as many as the unchanged ones (walk-through 25 flagged a
+    deleted test with the blank line beside it, and the finding went to the new side's lines
+    there, another test); else on the new side, its unchanged lines (a range shrunk by a line
+    onto a removed one stays where it was). Hunk headers inside the selection are skipped.
     """
     rows = file["rows"]
     if not (0 <= first <= last < len(rows)):
         raise ValueError(f"rows {first}..{last} are not in {file['path']}")
     picked = [rows[r] for r in range(first, last + 1) if rows[r]["k"] != "hunk"]
     old = [r["o"] for r in picked if r["k"] == "remove"]
-    if old and not any(r["k"] == "add" for r in picked):
+    kept = sum(1 for r in picked if r["k"] == "context")
+    if old and len(old) >= kept and not any(r["k"] == "add" for r in picked):
         return "old", min(old), max(old)
     new = [r["n"] for r in picked if r["k"] in ("add", "context")]
     if new:

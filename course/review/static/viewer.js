@@ -1090,16 +1090,24 @@ function render({ model, el }) {
 
   // the form -----------------------------------------------------------------------------------
 
-  /** Rows lo..hi of file fi hold removed lines and others (a finding has one side): "new" when
-   * some are added (the removed ones are left out), "old" when none is (the unchanged ones are),
-   * else null. As Python's span_for_rows decides. */
+  /** The side rows lo..hi of file fi point at, as Python's span_for_rows decides: "old" (their
+   * removed lines) when there is no added line and the removed ones are at least as many as the
+   * unchanged ones, else "new". */
+  function sideOfRows(f, lo, hi) {
+    const picked = f.rows.slice(lo, hi + 1);
+    const removed = picked.filter((r) => r.k === "remove").length;
+    const kept = picked.filter((r) => r.k === "context").length;
+    return removed && removed >= kept && !picked.some((r) => r.k === "add") ? "old" : "new";
+  }
+
+  /** Rows lo..hi of file fi hold removed lines and others (a finding has one side): the side it
+   * is saved on, which leaves the others out; null when nothing is left out. */
   function mixedSides(fi, lo, hi) {
     const f = (model.get("files") || [])[fi];
     if (!f) return null;
     const picked = f.rows.slice(lo, hi + 1);
-    if (!picked.some((r) => r.k === "remove")) return null;
-    if (picked.some((r) => r.k === "add")) return "new";
-    return picked.some((r) => r.k === "context") ? "old" : null;
+    if (!picked.some((r) => r.k === "remove") || !picked.some((r) => r.k === "add" || r.k === "context")) return null;
+    return sideOfRows(f, lo, hi);
   }
 
   function spanLabel(fi, lo, hi) {
@@ -1108,8 +1116,7 @@ function render({ model, el }) {
     const picked = f.rows.slice(lo, hi + 1).filter((r) => r.k !== "hunk");
     const news = picked.filter((r) => r.k !== "remove").map((r) => r.n);
     const olds = picked.filter((r) => r.k === "remove").map((r) => r.o);
-    const onOld = olds.length && !picked.some((r) => r.k === "add");
-    const [nums, side] = onOld || !news.length ? [olds, " (old)"] : [news, ""];
+    const [nums, side] = sideOfRows(f, lo, hi) === "old" || !news.length ? [olds, " (old)"] : [news, ""];
     if (!nums.length) return f.path;
     const a = Math.min(...nums);
     const b = Math.max(...nums);
@@ -1169,7 +1176,7 @@ function render({ model, el }) {
       mixed ? h("div", {
         className: "cra-note cra-mixed", attrs: { role: "note" },
         textContent: mixed === "new"
-          ? `This range holds removed and added lines; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`
+          ? `This range holds removed lines and others; a finding points at one side, so it is saved on the new side as ${where}. To point at a removed line, flag it on its own (it is then marked "(old)").`
           : `This range holds removed and unchanged lines; a finding points at one side, so it is saved on the removed lines, as ${where}.`,
       }) : null,
     ];
