@@ -77,16 +77,20 @@ def test_the_side_panel_is_resized_with_the_mouse_and_keys_and_keeps_its_width(l
     drag_split(page, chosen - 180)
     assert width(page) == pytest.approx(chosen, abs=2)
 
-    # Full width opens at the learner's width too (walk-through 24 had to set it a second time)
+    # Full width opens at the learner's share of the review too (walk-through 24 had to set it a
+    # second time), and the cell at the share set in Full width, not at as many px (walk-through
+    # 26: set wide in Full width, the panel squeezed the diff in the cell)
     page.locator(".cra-root button.cra-fullwidth").click()
     page.wait_for_selector(".cra-root.cra-full")
-    assert width(page) == pytest.approx(chosen, abs=2), "Full width did not keep the learner's width"
+    full = width(page, ".cra-body")
+    assert full > body + 100
+    assert width(page) == pytest.approx(chosen * full / body, abs=3), "Full width did not keep the learner's share"
     drag_split(page, 60)
-    assert width(page) == pytest.approx(chosen + 60, abs=2)
-    chosen = width(page)
+    wide = width(page)
     page.keyboard.press("Escape")
     page.wait_for_selector(".cra-root:not(.cra-full)")
-    assert width(page) == pytest.approx(chosen, abs=2)
+    assert width(page) == pytest.approx(wide * body / full, abs=3), "the cell did not open at Full width's share"
+    chosen = width(page)
 
     # a re-run paints a new view: it opens at the learner's width
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")

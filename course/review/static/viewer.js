@@ -1839,11 +1839,15 @@ function render({ model, el }) {
   const SIDE_KEY = "cra-side-width";
   const SIDE_MIN = 180;
 
-  /** The width the learner chose, in px, or null. */
+  /** The side panel's width the learner chose: {share} of the review's width, or {px} as an
+   * earlier version kept it, or null. One share for the cell and Full width: set in the cell,
+   * Full width opens at it too (walk-through 24 set it twice); set wide in Full width, it no
+   * longer opens as many px in the narrower cell, squeezing the diff (walk-through 26). */
   function keptSideWidth() {
     try {
       const w = JSON.parse(window.localStorage.getItem(SIDE_KEY) || "null");
-      return typeof w === "number" && Number.isFinite(w) ? w : null;
+      if (typeof w === "number" && Number.isFinite(w)) return { px: w };
+      return w && typeof w.share === "number" && w.share > 0 && w.share < 1 ? { share: w.share } : null;
     } catch { return null; }
   }
 
@@ -1859,9 +1863,7 @@ function render({ model, el }) {
     // (the style sheet caps it at half the review too, for a width kept from a wider view)
     const w = px === null ? null : Math.round(Math.max(SIDE_MIN, keep ? Math.min(sideMax(), px) : px));
     ui.side.style.flexBasis = w === null ? "" : `${w}px`;
-    ui.split.setAttribute("aria-valuemin", String(SIDE_MIN));
-    ui.split.setAttribute("aria-valuemax", String(sideMax()));
-    ui.split.setAttribute("aria-valuenow", String(Math.round(ui.side.getBoundingClientRect().width)));
+    sideAria();
     if (place && place.el.isConnected) {
       ui.main.scrollTop += place.el.getBoundingClientRect().top - ui.main.getBoundingClientRect().top - place.offset;
     }
@@ -1871,15 +1873,28 @@ function render({ model, el }) {
 
   /** Keeps the width `w` in the browser, or forgets it (null: the default again). */
   function keepSideWidth(w) {
+    const whole = body.getBoundingClientRect().width;
     try {
       if (w === null) window.localStorage.removeItem(SIDE_KEY);
-      else window.localStorage.setItem(SIDE_KEY, JSON.stringify(w));
+      else if (whole > 0) window.localStorage.setItem(SIDE_KEY, JSON.stringify({ share: Math.round((1e4 * w) / whole) / 1e4 }));
     } catch { /* this page only */ }
   }
 
-  /** The width kept, applied (after a re-run, a reload, or a switch to or from Full width). */
+  function sideAria() {
+    ui.split.setAttribute("aria-valuemin", String(SIDE_MIN));
+    ui.split.setAttribute("aria-valuemax", String(sideMax()));
+    ui.split.setAttribute("aria-valuenow", String(Math.round(ui.side.getBoundingClientRect().width)));
+  }
+
+  /** The width kept, applied (after a re-run, a reload, or a switch to or from Full width): a
+   * share is a percentage of the review's width, which the browser works out as the review is
+   * laid out and resized. */
   function applySideWidth() {
-    setSideWidth(keptSideWidth(), false);
+    const kept = keptSideWidth();
+    if (kept && kept.share) {
+      ui.side.style.flexBasis = `max(${SIDE_MIN}px, ${(100 * kept.share).toFixed(2)}%)`;
+      sideAria();
+    } else setSideWidth(kept ? kept.px : null, false);
   }
 
   function onSplitDown(e) {
