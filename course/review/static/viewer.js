@@ -799,8 +799,8 @@ function render({ model, el }) {
         h("span", { className: "cra-path" }, ...breakable(f.path)),
         f.old_path ? h("span", { className: "cra-oldpath", textContent: `from ${f.old_path}` }) : null,
         h("span", { className: "cra-stat" },
-          h("span", { className: "cra-plus", textContent: `+${f.additions}` }), " ",
-          h("span", { className: "cra-minus", textContent: `\u2212${f.deletions}` })),
+          h("span", { className: `cra-plus${f.additions ? "" : " cra-zero"}`, textContent: `+${f.additions}` }), " ",
+          h("span", { className: `cra-minus${f.deletions ? "" : " cra-zero"}`, textContent: `\u2212${f.deletions}` })),
         h("label", { className: "cra-viewed-toggle" },
           h("input", {
             type: "checkbox", checked: viewed.has(f.path),
@@ -2045,8 +2045,8 @@ function render({ model, el }) {
       // the findings count keeps to the +/- counts when they wrap under the name
       h("span", { className: "cra-tree-counts" },
         h("span", { className: "cra-tree-stat" },
-          h("span", { className: "cra-plus", textContent: `+${num(f.additions)}` }), " ",
-          h("span", { className: "cra-minus", textContent: `\u2212${num(f.deletions)}` })),
+          h("span", { className: `cra-plus${f.additions ? "" : " cra-zero"}`, textContent: `+${num(f.additions)}` }), " ",
+          h("span", { className: `cra-minus${f.deletions ? "" : " cra-zero"}`, textContent: `\u2212${num(f.deletions)}` })),
         n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null));
   }
 
