@@ -2110,8 +2110,8 @@ function render({ model, el }) {
    * (walk-through 26: a click on the name or on a finding did nothing to see, the file stayed a
    * 29 px header). Its Viewed tick stays. */
   function openIfFolded(fi) {
-    const body = ui.files.querySelector(`section[data-file="${fi}"] .cra-filebody`);
-    if (body && body.classList.contains("cra-hidden")) toggleLocal(fi);
+    const fileBody = ui.files.querySelector(`section[data-file="${fi}"] .cra-filebody`);
+    if (fileBody && fileBody.classList.contains("cra-hidden")) toggleLocal(fi);
   }
 
   /** The file's header to the top of the diff, the cursor on its first line shown. */
