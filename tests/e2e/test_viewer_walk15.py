@@ -455,13 +455,18 @@ def test_a_wrapped_code_line_goes_on_under_a_hanging_indent(lab, new_page):
     assert not unexpected_errors(log, lab.app), log.errors
 
 
+def tick_every_file_viewed(root) -> None:
+    """Every file's Viewed box ticked, in its header: each file folds to its header."""
+    for box in root.locator(".cra-filehead input[type=checkbox]").all():
+        box.check()
+
+
 def test_a_link_marked_in_the_diff_shows_its_lines_in_full_width_with_every_file_viewed(lab, new_page):
     """Walks 24 and 25, Full width at 1440x757 with every file ticked Viewed: "Marked in the diff:
     catalogsearch/search.py:43-44" left line 43 7 px (and once 97 px) under the diff's area. The
     file, opened for the jump, stood at its 800 px placeholder, so the area ended short of line 43."""
     page, log, root = open_warmup(lab, new_page, "marked", WIDE)
-    for box in root.locator(".cra-filehead input[type=checkbox]").all():
-        box.check()
+    tick_every_file_viewed(root)
     root.locator("button.cra-fullwidth").click()
     page.wait_for_selector(".cra-root.cra-full")
     submit_review(root)
@@ -493,8 +498,7 @@ def test_the_tree_marks_the_file_read_at_the_diffs_end_not_a_folded_one_under_it
     """Walk-through 25: reading the end of search.py, with test_search.py ticked Viewed (folded to
     its header) under it, the tree marked test_search.py as the file being read."""
     page, log, root = open_warmup(lab, new_page, "treeend", WIDE)
-    for box in root.locator(".cra-filehead input[type=checkbox]").all():
-        box.check()
+    tick_every_file_viewed(root)
     search = root.locator("section.cra-file[data-file='1']")
     assert "catalogsearch/search.py" in search.locator(".cra-filehead").inner_text()
     search.locator("button.cra-chevron").click()  # open again, to read
@@ -515,8 +519,7 @@ def test_a_folded_file_opens_when_its_name_or_one_of_its_findings_is_clicked(lab
     _page, log, root = open_warmup(
         lab, new_page, "folded", WIDE, "review.flag('catalogsearch/search.py', 41, 'edge-case', 'LIKE wildcards')"
     )
-    for box in root.locator(".cra-filehead input[type=checkbox]").all():
-        box.check()
+    tick_every_file_viewed(root)
     bodies = root.locator(".cra-filebody.cra-hidden")
     wait_for(lambda: bodies.count() == 3, what="the three files folded")
     root.locator(".cra-finding-link").first.click()  # the finding in search.py

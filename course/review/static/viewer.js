@@ -501,13 +501,19 @@ function render({ model, el }) {
    * it shorter than the view. Keys only: a click never moves what is under the pointer. */
   function wholeInNotebook() {
     if (root.classList.contains("cra-full")) return;
-    const view = root.closest(".jp-WindowedPanel-outer") || notebookScroller();
+    const view = notebookView();
     if (!view) return;
     const v = view.getBoundingClientRect();
     const bottom = visibleBottom();
     const r = root.getBoundingClientRect();
     if (r.bottom > bottom + 1) view.scrollTop += Math.min(r.bottom - bottom, r.top - v.top);
     else if (r.top < v.top - 1) view.scrollTop += r.top - v.top;
+  }
+
+  /** The notebook's view of its cells around the review: JupyterLab's and Notebook 7's
+   * windowed panel, else the nearest ancestor that scrolls. */
+  function notebookView() {
+    return root.closest(".jp-WindowedPanel-outer") || notebookScroller();
   }
 
   /** The box the notebook scrolls in around the review (JupyterLab's and Notebook 7's view of
@@ -571,7 +577,7 @@ function render({ model, el }) {
       fullWidthButton(),
       practice.enabled && practice.submitted ? h("button", {
         type: "button", className: "cra-btn cra-to-score",
-        textContent: `Score ${Math.round(100 * (practice.score || 0))}%${practice.with_help ? " with help" : ""}${practice.outdated ? " (old)" : ""}`,
+        textContent: `Score ${percent(practice.score || 0)}${practice.with_help ? " with help" : ""}${practice.outdated ? " (old)" : ""}`,
         title: "Show the score and the feedback on each defect",
         onclick: () => { if (!backToFeedback()) showSection(ui.practice, "score"); },
       }) : null,
@@ -1649,10 +1655,7 @@ function render({ model, el }) {
     const canMove = (el) => (dy > 0 ? el.scrollTop + el.clientHeight < el.scrollHeight - 1 : el.scrollTop > 0);
     if (ui.main.contains(e.target)) { wheelOverDiff(e, dy, canMove); return; }
     if (!dy || Math.abs(e.deltaX) > Math.abs(dy)) return;
-    for (let a = e.target; a && a !== root; a = a.parentElement) {
-      if (/auto|scroll/.test(getComputedStyle(a).overflowY) && canMove(a)) return;
-    }
-    if (!canMove(ui.main)) return;
+    if (movesItself(e.target, root, canMove) || !canMove(ui.main)) return;
     e.preventDefault();
     ui.main.scrollTop += dy;
   }
@@ -1668,17 +1671,22 @@ function render({ model, el }) {
     if (now - w.at > WHEEL_PAUSE_MS) {
       // a new movement: the notebook's if the diff cannot go that way (nor a part of it that
       // scrolls itself), and the review is in its cell (Full width has nothing behind it)
-      let inner = false;
-      for (let a = e.target; a && a !== ui.main; a = a.parentElement) {
-        if (/auto|scroll/.test(getComputedStyle(a).overflowY) && canMove(a)) inner = true;
-      }
-      w.toNotebook = !!dy && Math.abs(dy) >= Math.abs(e.deltaX) && !inner && !canMove(ui.main) && !st.full;
+      w.toNotebook = !!dy && Math.abs(dy) >= Math.abs(e.deltaX) && !movesItself(e.target, ui.main, canMove) && !canMove(ui.main) && !st.full;
     }
     w.at = now;
-    const outer = w.toNotebook ? root.closest(".jp-WindowedPanel-outer") || notebookScroller() : null;
+    const outer = w.toNotebook ? notebookView() : null;
     if (!outer || !dy) return;
     e.preventDefault();
     outer.scrollTop += dy;
+  }
+
+  /** Something between `from` and `stop` (not `stop`) scrolls itself and can still move the
+   * wheel's way (the side panel, a comment box): it keeps the wheel. */
+  function movesItself(from, stop, canMove) {
+    for (let a = from; a && a !== stop; a = a.parentElement) {
+      if (/auto|scroll/.test(getComputedStyle(a).overflowY) && canMove(a)) return true;
+    }
+    return false;
   }
 
   /** A press on a line, remembered with where the pointer was on the screen. */
@@ -2399,7 +2407,7 @@ function render({ model, el }) {
     }
     // walks 19 and 24 could not follow the arithmetic: said in percentages of the score
     if (fp.note) return " is free: a minor note on a correct change costs nothing";
-    const off = `${Math.round(100 * fp.cost)}%`;
+    const off = percent(fp.cost);
     return fp.cost
       ? ` takes ${off} off the score: each finding on a decoy or above minor does, after the first`
       : " is free: the first finding on a decoy or above minor costs nothing; each one after it takes 50% off the score";
