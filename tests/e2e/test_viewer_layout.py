@@ -335,6 +335,7 @@ def contrast_in_theme(theme, server, new_page, tmp_path) -> None:
                 low[sel] = round(ratio, 2)
 
     check(root, selectors)
+    tree_boxes_on_their_lines(root)
     # a message bar: the review changed since it was submitted
     line(page, 0, new=5).locator("td.cra-code").click()
     page.locator(".cra-form select.cra-category").select_option("logic")
@@ -350,3 +351,18 @@ def contrast_in_theme(theme, server, new_page, tmp_path) -> None:
     assert low == {}, f"{theme}: below 4.5:1: {low}"
     assert not unexpected_errors(folds_log, server.app), folds_log.errors
     assert not unexpected_errors(log, server.app), log.errors
+
+
+def tree_boxes_on_their_lines(root) -> None:
+    """A file's box in the tree sits on its name's line."""
+    # each box in the file tree is centred on its name's first line (it stood 2 px high)
+    offsets = root.locator(".cra-tree-file").evaluate_all(
+        """lis => lis.map((li) => {
+          const box = li.querySelector(':scope > input').getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(li.querySelector('.cra-tree-name'));
+          const first = range.getClientRects()[0];
+          return (box.top + box.height / 2) - (first.top + first.height / 2);
+        })"""
+    )
+    assert offsets and all(abs(d) <= 1.5 for d in offsets), offsets

@@ -125,6 +125,10 @@ def test_the_warm_up_opens_with_code_in_sight_and_the_whole_description_a_click_
     assert code_lines_in_sight(page) >= 12, code_lines_in_sight(page)
     whole = desc.locator("button.cra-desc-whole")
     assert whole.is_visible() and "whole description" in whole.inner_text()
+    # it reads as a link, in the link colour of "Description" above it (it was the text's colour)
+    link = root.locator(".cra-meta .cra-to-desc")
+    colour = "e => getComputedStyle(e).color"
+    assert whole.evaluate(colour) == link.evaluate(colour) != desc.locator(".cra-md").evaluate(colour)
     last = desc.locator(".cra-md > *").last
     assert "All tests pass locally" in last.inner_text() and not in_area(last)
     whole.click()
