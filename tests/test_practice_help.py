@@ -95,6 +95,31 @@ def test_a_hint_for_a_defect_still_missed_is_not_help_with_the_score(tmp_path):
     assert [d["helped"] for d in state["defects"]] == [False, False]
 
 
+def test_help_for_one_defect_leaves_another_found_alone_unhelped(tmp_path):
+    """Walk-through 28: a defect found under another category, left as it was, read "with help"
+    after hints for another defect and a resubmit (and My Progress drilled its pattern)."""
+    review = practice(SLUG, bank=BANK, directory=tmp_path)
+    first, second = Bank(BANK).get(SLUG).key.defects
+    other = "concurrency"  # neither its category nor one it also accepts
+    review.flag(second.file, second.lines[0], other, "wildcards", side=second.side)
+    review.submit()
+    assert [d["status"] for d in review.practice_state()["defects"]] == ["missed", "miscategorised"]
+    review.next_hint(0)
+    flag(review, first, "after a hint")
+    review.submit()
+    state = review.practice_state()
+    assert [(d["status"], d["helped"]) for d in state["defects"]] == [("found", True), ("miscategorised", False)]
+    alone = [f for f in review.findings if f.comment != "after a hint"]
+    assert state["with_help"] and state["unaided_score"] == score(alone, Bank(BANK).get(SLUG).key, None).score > 0
+    (last,) = LearnerRecord(tmp_path).read().attempts[-1:]
+    assert [(d.status, d.helped) for d in last.defects] == [("found", True), ("miscategorised", False)]
+    # told its category, the learner now files it there: that one is found with help
+    (mine,) = [f for f in review.findings if f.comment == "wildcards"]
+    review.edit(mine.id, category=second.category)
+    review.submit()
+    assert [d["helped"] for d in review.practice_state()["defects"]] == [True, True]
+
+
 @pytest.mark.parametrize("helped", [None, "all", [1, None], {"x": 1}])
 def test_an_old_or_bad_help_value_in_the_progress_file_reads_as_no_help(tmp_path, helped):
     review = practice(SLUG, bank=BANK, directory=tmp_path)
