@@ -360,7 +360,9 @@ def test_the_keyboard_reads_the_diff_page_by_page_with_lines_beyond_the_cursor(l
 def test_submitting_with_files_not_read_names_them_and_follows_the_viewed_boxes(public_bank_lab, new_page):
     """Walk-through 22 submitted the warm-up with "0 / 4 files viewed" and was told nothing; the
     score then showed every answer. Files neither ticked Viewed nor flagged are named first."""
-    page, log, root = open_warmup(public_bank_lab, new_page, "unread")
+    # ten findings in the first file: the side panel is long enough to scroll
+    notes = [f"review.flag('catalogsearch/handlers.py', {n}, 'logic', 'note {n}')" for n in range(22, 32)]
+    page, log, root = open_warmup(public_bank_lab, new_page, "unread", WIDE, *notes)
     paths = [e.get_attribute("title") for e in root.locator(".cra-tree-file .cra-tree-name").all()]
     assert len(paths) >= 2
     page.locator("table[data-file='0'] tr.cra-line").first.click()  # a finding in the first file: it was read
@@ -368,10 +370,16 @@ def test_submitting_with_files_not_read_names_them_and_follows_the_viewed_boxes(
     save_finding(form, "read this one")
     form.wait_for(state="detached")
     row = page.locator("table[data-file='0'] tr.cra-line").nth(3)
+    aside = root.locator(".cra-aside")
+    aside.evaluate("a => { a.scrollTop = 0; }")
+    assert aside.evaluate("a => a.scrollHeight > a.clientHeight + 40"), "the side panel cannot scroll"
     before = top(row)
     root.locator("button.cra-submit").click()
     ask = root.locator(".cra-unread-ask")
     ask.wait_for()
+    # the side panel at its top stays there: its "Files" heading is not cut (walk 28: by 22 px)
+    assert aside.evaluate("a => a.scrollTop") == 0
+    assert top(aside.locator("h4").first) >= top(aside), "the side panel's heading is cut"
     # the ask comes in above the diff, and the diff scrolls by its height: no line moves (walk
     # 25: the diff moved 72 px down under the learner's eyes)
     assert abs(top(row) - before) < 1, f"line moved from {before} to {top(row)}"

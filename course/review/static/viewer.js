@@ -18,7 +18,7 @@ const DESC_PREFIX = "cra-description:"; // the description folded or shown whole
 const CURSOR_CONTEXT = 3; // lines kept in sight beyond the cursor's as j/k move it (showCursorLine)
 const SAVED_CARD_LINE = 30; // px of a just-saved card kept in sight: its first line (showSavedHead)
 const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
-const WHEEL_PAUSE_MS = 300; // a wheel event this long after the last one starts a new movement (onWheel)
+const WHEEL_PAUSE_MS = 700; // a wheel event this long after the last one starts a new movement (onWheel; walk 28 read notch by notch, 300 ms apart)
 
 /** Create an element; `props` sets properties (textContent, className, ...), never innerHTML. */
 function h(tag, props, ...children) {
@@ -230,6 +230,7 @@ function render({ model, el }) {
     scrollFrame: 0,
     wheel: { at: -Infinity, toNotebook: false }, // the wheel's last event, and where its movement goes
     skipped: [], // the asks the learner chose to submit without, until the review is submitted (trySubmit)
+    unreadPast: new Set(), // the files a review was submitted without reading: not asked about again (trySubmit)
     stopShowing: null, // ends showWhenRun's watch
     holdRow: null, // {file, row}: the line held still while an opened fold is painted
     feedbackAt: null, // {sel, offset}: the feedback item read before a place link (rememberFeedback)
@@ -597,13 +598,14 @@ function render({ model, el }) {
 
   /** A bar that comes or goes in the toolbar (Submit's asks) moves the diff and the side panel
    * under it: both scroll by as much, so no line moves (walk-through 25: the unread files' ask
-   * pushed the diff 72 px down under the learner's eyes). */
+   * pushed the diff 72 px down under the learner's eyes). The side panel at its top stays there,
+   * its "Files" heading in sight (walk-through 28 saw it cut by the bar's 22 px). */
   function holdUnderToolbar(was) {
     if (was === null) return;
     const moved = ui.main.getBoundingClientRect().top - was;
     if (Math.abs(moved) < 0.5) return;
     ui.main.scrollTop += moved;
-    ui.aside.scrollTop += moved;
+    if (ui.aside.scrollTop > 0) ui.aside.scrollTop += moved;
   }
 
   /** The files a review would be submitted without reading, as far as the viewer can tell: not
@@ -617,7 +619,8 @@ function render({ model, el }) {
 
   /** Submit, unless something is worth a word first: an unsaved finding (left out of the
    * review), files neither ticked Viewed nor flagged, then no verdict. Each is asked once; its
-   * button submits without it. */
+   * button submits without it. Files a review was submitted without are not asked about at the
+   * next Submit (walk-through 28: every "Submit again" asked about the same files). */
   function trySubmit(skip) {
     // what the learner chose to submit without is kept until the review is submitted: a verdict
     // chosen at the verdict's ask, the next Submit asked about the unread files again (walk 26).
@@ -625,7 +628,7 @@ function render({ model, el }) {
     st.skipped = skip.filter((k) => k !== "draft");
     if (st.form && !skip.includes("draft")) {
       st.ask = { kind: "draft", skip };
-    } else if (unreadFiles().length && !skip.includes("unread")) {
+    } else if (unreadFiles().some((f) => !st.unreadPast.has(f.path)) && !skip.includes("unread")) {
       st.ask = { kind: "unread", skip };
     } else if (!(st.verdictSent ?? model.get("verdict")) && !skip.includes("verdict")) {
       // (a verdict clicked a moment ago counts before the kernel's answer: Submit pressed right
@@ -703,6 +706,7 @@ function render({ model, el }) {
   }
 
   function submitReview() {
+    if (st.skipped.includes("unread")) for (const f of unreadFiles()) st.unreadPast.add(f.path);
     st.ask = null;
     st.skipped = [];
     st.feedbackAt = null; // a new score: its feedback is read from the top
@@ -1664,7 +1668,8 @@ function render({ model, el }) {
    * flicks carried on into the notebook and took the review off the screen), but a movement
    * that starts with the diff already at its end, after a pause (WHEEL_PAUSE_MS), moves the
    * notebook (walk 25: five wheel steps at the end moved nothing, the notebook a narrow margin
-   * away). */
+   * away). Steps closer than the pause are one movement: walk 28, reading the diff's end a notch
+   * every 300 ms, saw each step scroll the notebook (800 px, the review off the screen). */
   function wheelOverDiff(e, dy, canMove) {
     const w = st.wheel;
     const now = performance.now();
