@@ -339,6 +339,7 @@ class PracticeReview(Review):
                 "revealed": revealed,
                 "helped": d.id in helped,
                 "finding": labels.get(r.finding_id) if r.finding_id else None,
+                "finding_id": r.finding_id or None,  # the viewer links "your finding" to it
                 # the learner's severity beside the key's: a blocker called minor is a lesson too
                 "finding_severity": severities.get(r.finding_id) if r.finding_id else None,
             }
@@ -381,6 +382,7 @@ class PracticeReview(Review):
             "false_positives": [
                 {
                     "finding": where(fp.finding.path, fp.finding.side, fp.finding.start, fp.finding.end),
+                    "finding_id": fp.finding.id,
                     "why_fine": fp.decoy.why_fine if fp.decoy is not None else None,
                     "why_fine_md": render_markdown(fp.decoy.why_fine) if fp.decoy is not None else None,
                     # the decoy's own lines: the finding may be about another concern (walk-through 15)

@@ -685,7 +685,7 @@ function render({ model, el }) {
    * (walk-through 18: the toolbar's Score then went to the top of the feedback, not back to the
    * explanation being read): the item, and its distance from the area's top. */
   function rememberFeedback(e) {
-    const link = e.target instanceof Element ? e.target.closest(".cra-defect-place, .cra-decoy-place") : null;
+    const link = e.target instanceof Element ? e.target.closest(".cra-defect-place, .cra-decoy-place, .cra-finding-place") : null;
     const item = link?.closest("li.cra-defect, .cra-decoys li");
     if (!item) return;
     const decoys = [...ui.practice.querySelectorAll(".cra-decoys li")];
@@ -763,7 +763,7 @@ function render({ model, el }) {
   function whereEl(label) {
     const text = String(label || "");
     const colon = text.lastIndexOf(":");
-    const name = text.slice(text.lastIndexOf("/", colon >= 0 ? colon : text.length) + 1, colon >= 0 ? colon : text.length);
+    const name = shortName(text.slice(0, colon >= 0 ? colon : text.length));
     const pieces = breakable(name);
     const lines = colon >= 0 ? text.slice(colon) : "";
     const side = lines.indexOf(" (");
@@ -771,6 +771,30 @@ function render({ model, el }) {
       ...pieces.slice(0, -1),
       h("span", { className: "cra-where-lines", textContent: pieces[pieces.length - 1] + (side >= 0 ? lines.slice(0, side) : lines) }),
       side >= 0 ? lines.slice(side) : null);
+  }
+
+  /** The shortest end of `path` (its name, then with its folders one by one) that no other file
+   * of the review ends with: "http.mjs", or "server/http.mjs" beside client/http.mjs
+   * (walk-through 28 read "http.mjs:20" and "http.mjs:51-53" as one file). */
+  function shortName(path) {
+    const parts = String(path).split("/");
+    const others = (model.get("files") || []).map((f) => f.path).filter((p) => p !== path);
+    for (let n = 1; n < parts.length; n++) {
+      const end = parts.slice(-n).join("/");
+      if (!others.some((p) => p === end || p.endsWith(`/${end}`))) return end;
+    }
+    return String(path);
+  }
+
+  /** A finding the feedback names ("your finding: ..."): a link to it in the diff while it is
+   * still in the review (walk-through 28: plain text beside the place links), else its place. */
+  function findingRef(id, label) {
+    const f = id ? (model.get("findings") || []).find((x) => x.id === id) : null;
+    if (!f) return h("span", { className: "cra-where", textContent: label });
+    return h("button", {
+      type: "button", className: "cra-link cra-where cra-finding-place", textContent: label,
+      title: "Show this finding in the diff", onclick: () => focusFinding(f.id, true),
+    });
   }
 
   // the diff ---------------------------------------------------------------------------------
@@ -2250,7 +2274,7 @@ function render({ model, el }) {
       // the learner's finding on a line of its own, under the title (walk-through 25: beside it, it
       // wrapped for one defect and not the next)
       const sub = [
-        d.finding ? h("span", { className: "cra-muted", textContent: `your finding: ${d.finding}` }) : null,
+        d.finding ? h("span", { className: "cra-muted" }, "your finding: ", findingRef(d.finding_id, d.finding)) : null,
         Array.isArray(d.expected) && d.expected.length
           ? h("span", { className: "cra-cat-diff", textContent: `the key files it under ${d.expected.join(" or ")}` }) : null,
         d.finding && d.finding_severity && d.finding_severity !== d.severity
@@ -2301,7 +2325,7 @@ function render({ model, el }) {
       return box;
     });
     const fps = (p.false_positives || []).map((fp) => h("li", { className: `cra-fb ${fp.cost ? "cra-fb-cost" : "cra-fb-free"}` },
-      h("span", { className: "cra-where", textContent: fp.finding }),
+      findingRef(fp.finding_id, fp.finding),
       h("span", { className: "cra-fp-cost", textContent: fpCost(fp, (p.defects || []).length > 0) }),
       fp.why_fine ? h("div", { className: "cra-why-fine" },
         h("span", { className: "cra-why-label", textContent: fp.decoy_where ? `It lies ${fp.decoy_near ? "next to" : "on"} ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
