@@ -16,7 +16,16 @@ from pygments.token import STANDARD_TYPES
 
 from .model import FileDiff
 
-__all__ = ["highlight_file_diff", "highlight_lines", "highlight_runs", "lexer_for", "stylesheet"]
+__all__ = [
+    "contrast",
+    "fit",
+    "grounds",
+    "highlight_file_diff",
+    "highlight_lines",
+    "highlight_runs",
+    "lexer_for",
+    "stylesheet",
+]
 
 LIGHT_STYLE = "default"
 DARK_STYLES = ("github-dark", "monokai")  # the first one this Pygments has
@@ -162,13 +171,66 @@ def _declarations(spec: dict) -> dict[str, str]:
     return decl
 
 
-def _style_rules(name: str) -> dict[str, dict[str, str]]:
+# The grounds a token is read on: the theme's page (JupyterLab's --jp-layout-color0), and that page
+# under viewer.css's translucent tints of an added, a removed and a selected line (the same
+# numbers as --cra-add-bg, --cra-del-bg and --cra-sel-bg; tests/test_highlight.py holds them
+# equal). Pygments' own styles are made for a plain page: on the tints 'default' fell to 3.95:1
+# (walk-through 28 measured it) and 'github-dark' to 3.1:1 on a selected line.
+TINTS = {"add": ((46, 160, 67), 0.16), "del": ((248, 81, 73), 0.16), "sel": ((255, 196, 0), 0.28)}
+PAGES = {"light": (255, 255, 255), "dark": (17, 17, 17)}
+MIN_CONTRAST = 4.5  # WCAG 2 AA for text
+
+
+def _over(tint: tuple[int, int, int], alpha: float, page: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(alpha * t + (1 - alpha) * b for t, b in zip(tint, page))
+
+
+def grounds(theme: str) -> list[tuple[float, ...]]:
+    """The colours a token of `theme` ("light" or "dark") may be read on."""
+    page = PAGES[theme]
+    return [page, *(_over(tint, alpha, page) for tint, alpha in TINTS.values())]
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def linear(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG 2's contrast ratio of two colours."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _hex(rgb: tuple[float, ...]) -> str:
+    return "#" + "".join(f"{round(v):02x}" for v in rgb)
+
+
+def fit(color: str, theme: str) -> str:
+    """`color` ("#rrggbb"), or the nearest mix of it with black (light) or white (dark) that reads
+    at MIN_CONTRAST on every ground of `theme`."""
+    rgb = tuple(float(int(color.lstrip("#")[i : i + 2], 16)) for i in (0, 2, 4))
+    toward = (0.0, 0.0, 0.0) if theme == "light" else (255.0, 255.0, 255.0)
+    for step in range(21):
+        mixed = _over(toward, step / 20, rgb)
+        if min(contrast(mixed, g) for g in grounds(theme)) >= MIN_CONTRAST:
+            return color.lower() if step == 0 else _hex(mixed)
+    return _hex(toward)
+
+
+def _style_rules(name: str, theme: str) -> dict[str, dict[str, str]]:
     rules = {}
     for ttype, spec in get_style_by_name(name):
         css = STANDARD_TYPES.get(ttype)
         if css is None or css in PLAIN:
             continue
         decl = _declarations(spec)
+        if "color" in decl:
+            decl["color"] = fit(decl["color"], theme)
         if decl:
             rules[css] = decl
     return rules
@@ -192,10 +254,11 @@ def _block(selector: str, decl: dict[str, str]) -> str:
 @lru_cache(maxsize=16)
 def stylesheet(scope: str = ".cra-code") -> str:
     """CSS for the tok-* classes inside `scope`: a light Pygments style by default, and a
-    dark one when JupyterLab says its theme is dark (`data-jp-theme-light="false"`)."""
+    dark one when JupyterLab says its theme is dark (`data-jp-theme-light="false"`), each colour
+    darkened (lightened) where needed to read at MIN_CONTRAST on the diff's tints (`fit`)."""
     available = set(get_all_styles())
     dark_name = next((n for n in DARK_STYLES if n in available), LIGHT_STYLE)
-    light, dark = _style_rules(LIGHT_STYLE), _style_rules(dark_name)
+    light, dark = _style_rules(LIGHT_STYLE, "light"), _style_rules(dark_name, "dark")
     out = [f"/* Pygments '{LIGHT_STYLE}' (light) and '{dark_name}' (dark) for {scope} */"]
     for css in sorted(light):
         out.append(_block(f"{scope} .tok-{css}", light[css]))
