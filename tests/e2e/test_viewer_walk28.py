@@ -31,7 +31,7 @@ IN_AREA = """e => {
 
 
 def test_your_finding_in_the_feedback_is_a_link_to_it_in_the_diff(lab, new_page):
-    page, log, root = open_practice(
+    _page, log, root = open_practice(
         lab,
         new_page,
         "finding-link",
@@ -68,7 +68,9 @@ def test_two_files_of_one_name_are_told_apart_in_the_findings(lab, new_page):
         "server/http.mjs": "export const b = 2;\n",
         "server/app.mjs": "export const app = 1;\n",
     }
-    text = render_bundle("two-https", "Two of one name", "bot (AI-assisted)", "Bumps both.", unified_diff(before, after))
+    text = render_bundle(
+        "two-https", "Two of one name", "bot (AI-assisted)", "Bumps both.", unified_diff(before, after)
+    )
     (lab.root / "two-https").mkdir()
     (lab.root / "two-https" / "two-https.diff").write_text(text, encoding="utf-8")
     lab.write_notebook(
