@@ -181,7 +181,7 @@ PAGES = {"light": (255, 255, 255), "dark": (17, 17, 17)}
 MIN_CONTRAST = 4.5  # WCAG 2 AA for text
 
 
-def _over(tint: tuple[int, int, int], alpha: float, page: tuple[float, ...]) -> tuple[float, ...]:
+def _over(tint: tuple[float, ...], alpha: float, page: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(alpha * t + (1 - alpha) * b for t, b in zip(tint, page))
 
 
