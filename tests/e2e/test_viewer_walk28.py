@@ -6,12 +6,16 @@
 2. Two files of one name in two folders (client/http.mjs, server/http.mjs) gave two findings
    the side panel named "http.mjs:20" and "http.mjs:51-53", read as one file: each name is the
    shortest end of its path that no other file of the review ends with.
+3. A reload (or a re-run of the cell) opened the diff at its top: the line being read is kept in
+   the browser for the review, and the diff opens there again.
 """
 
 from __future__ import annotations
 
 import pytest
 from test_learner_practice import open_practice
+from test_viewer_comfort import SLUG as LONG_SLUG
+from test_viewer_walk12 import open_comfort
 from viewer_flow import open_and_run, submit_review, unexpected_errors, wait_for
 
 from course.diff import render_bundle, unified_diff
@@ -86,4 +90,44 @@ def test_two_files_of_one_name_are_told_apart_in_the_findings(lab, new_page):
     open_and_run(page, lab, "two-https/r.ipynb")
     names = page.locator(".cra-findinglist .cra-where").all_inner_texts()
     assert sorted(names) == ["app.mjs:1", "client/http.mjs:1", "server/http.mjs:1"], names
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+# The first line wholly under its file's header at the diff area's top: its file, row, and
+# distance from the area's top.
+READING = """() => {
+  const m = document.querySelector('.cra-main'), box = m.getBoundingClientRect();
+  for (const tr of m.querySelectorAll('tr.cra-line')) {
+    const r = tr.getBoundingClientRect();
+    const head = tr.closest('section.cra-file').querySelector('.cra-filehead').getBoundingClientRect().bottom;
+    if (r.height > 0 && r.top >= Math.max(box.top, head) - 1) {
+      return [tr.closest('table').dataset.file, tr.dataset.row, Math.round(r.top - box.top)];
+    }
+  }
+  return null;
+}"""
+
+
+def test_a_reload_opens_the_diff_where_the_learner_was_reading(lab, new_page):
+    page, log = open_comfort(lab, new_page)
+    main = page.locator(".cra-root .cra-main")
+    box = main.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(6):
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(900)  # the place is kept once the diff stops scrolling
+    place = page.evaluate(READING)
+    assert place is not None and main.evaluate("m => m.scrollTop") > 500, place
+    open_and_run(page, lab, f"{LONG_SLUG}.ipynb")  # a reload, and the cell run again
+    page.locator(".cra-root[data-place-restored=true]").wait_for()
+    now = page.evaluate(READING)
+    assert now[:2] == place[:2] and abs(now[2] - place[2]) <= 2, (place, now)
+    # back at the top, nothing is kept: the next reload opens at the top
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    main.evaluate("m => { m.scrollTop = 0; }")
+    page.wait_for_timeout(900)
+    open_and_run(page, lab, f"{LONG_SLUG}.ipynb")
+    page.wait_for_timeout(500)
+    assert main.evaluate("m => m.scrollTop") == 0
     assert not unexpected_errors(log, lab.app), log.errors

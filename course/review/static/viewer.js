@@ -15,6 +15,8 @@ const PROOF_WORD = { fails: "fails", passes: "passes", error: "could not run (se
 // brings the open form back as it was. It is removed when the finding is saved or cancelled.
 const DRAFT_PREFIX = "cra-draft:";
 const DESC_PREFIX = "cra-description:"; // the description folded or shown whole, per review (draft_key)
+const PLACE_PREFIX = "cra-place:"; // the line being read in the diff, per review (keepPlace)
+const PLACE_KEEP_MS = 400; // the place is written this long after the diff stops scrolling
 const CURSOR_CONTEXT = 3; // lines kept in sight beyond the cursor's as j/k move it (showCursorLine)
 const SAVED_CARD_LINE = 30; // px of a just-saved card kept in sight: its first line (showSavedHead)
 const COUNTER_WARN = 0.1; // the comment counter warns when less than this share of the limit is left
@@ -2140,6 +2142,41 @@ function render({ model, el }) {
 
   function onMainScroll() {
     if (!st.scrollFrame) st.scrollFrame = requestAnimationFrame(markCurrentFile);
+    clearTimeout(st.keepTimer);
+    if (st.placeRestored) st.keepTimer = setTimeout(keepPlace, PLACE_KEEP_MS);
+  }
+
+  /** The line being read, kept in this browser per review, so a reload or a re-run of the cell
+   * opens the diff there (walk-throughs 26 to 28: the findings came back, the place did not).
+   * At the area's top (the description, the score) nothing is kept. */
+  function keepPlace() {
+    const key = perReview(model, PLACE_PREFIX);
+    if (!key || !root.isConnected || !ui.main.clientHeight) return;
+    const at = ui.main.scrollTop > 4 ? diffPlace() : null;
+    try {
+      if (at) localStorage.setItem(key, JSON.stringify({ file: at.file, row: at.row, offset: Math.round(at.offset) }));
+      else localStorage.removeItem(key);
+    } catch { /* storage off or full: the place lives in this page only */ }
+  }
+
+  /** Back to the kept place, as untrusted input: a line of this diff, in a file not folded, and
+   * not when a restored draft shows its own lines ("Show it"). */
+  function restorePlace(tries) {
+    if (!root.isConnected || !ui.main.clientHeight) {
+      if (tries > 0) { st.placeTimer = setTimeout(() => restorePlace(tries - 1), 100); return; }
+    }
+    st.placeRestored = true;
+    if (st.form && st.form.restored) return;
+    const key = perReview(model, PLACE_PREFIX);
+    let d = null;
+    try { d = key ? JSON.parse(localStorage.getItem(key) || "null") : null; } catch { return; }
+    if (!d || typeof d !== "object" || !validRange(d.file, [d.row, d.row])) return;
+    const el = st.rowEls[d.file]?.[d.row];
+    if (!el || !el.isConnected || el.closest(".cra-filebody.cra-hidden")) return;
+    const offset = Number.isFinite(d.offset) ? Math.max(0, Math.min(d.offset, ui.main.clientHeight - 40)) : 0;
+    scrollMain(el, "start");
+    ui.main.scrollTop += el.getBoundingClientRect().top - (ui.main.getBoundingClientRect().top + offset);
+    root.dataset.placeRestored = "true"; // for tests
   }
 
   /** A file folded to its header (ticked Viewed, or folded by hand) opens when the learner asks
@@ -2726,6 +2763,7 @@ function render({ model, el }) {
   };
   st.copyTimer = setTimeout(() => findCopy(15), 0);
   setTimeout(() => showRestoredDraft(20), 0);
+  st.placeTimer = setTimeout(() => restorePlace(20), 0);
   setTimeout(() => showWhenRun(10), 0);
   st.fitTimer = setTimeout(() => fitToNotebook(10), 0);
   root.dataset.ready = "true";
@@ -2741,6 +2779,8 @@ function render({ model, el }) {
     window.removeEventListener("resize", onPageScroll);
     cancelAnimationFrame(st.dockFrame);
     clearTimeout(st.copyTimer);
+    clearTimeout(st.placeTimer);
+    clearTimeout(st.keepTimer);
     st.savedCopy?.classList.remove("cra-static-hidden");
     cancelAnimationFrame(st.scrollFrame);
     st.stopShowing?.();
