@@ -3,6 +3,8 @@
 1. "your finding: path:lines" in the feedback was plain text beside the links of the defects'
    and decoys' places: it is a link to the finding in the diff, in "Findings that hit no defect"
    too.
+   After a score, each finding's card and its entry in the side panel say what the score made
+   of it (the defect it found, a decoy, no defect), until the review changes.
 2. Two files of one name in two folders (client/http.mjs, server/http.mjs) gave two findings
    the side panel named "http.mjs:20" and "http.mjs:51-53", read as one file: each name is the
    shortest end of its path that no other file of the review ends with.
@@ -16,7 +18,7 @@ import pytest
 from test_learner_practice import open_practice
 from test_viewer_comfort import SLUG as LONG_SLUG
 from test_viewer_walk12 import open_comfort
-from viewer_flow import open_and_run, submit_review, unexpected_errors, wait_for
+from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 from course.diff import render_bundle, unified_diff
 
@@ -35,7 +37,7 @@ IN_AREA = """e => {
 
 
 def test_your_finding_in_the_feedback_is_a_link_to_it_in_the_diff(lab, new_page):
-    _page, log, root = open_practice(
+    page, log, root = open_practice(
         lab,
         new_page,
         "finding-link",
@@ -51,6 +53,12 @@ def test_your_finding_in_the_feedback_is_a_link_to_it_in_the_diff(lab, new_page)
     colour = "e => getComputedStyle(e).color"
     assert link.evaluate(colour) == root.locator(".cra-meta .cra-to-desc").evaluate(colour)
     card = root.locator(".cra-files .cra-card").filter(has_text="empty cart")
+    # what the score made of each finding, on its card and in the side panel (walk 28: the cards
+    # did not say which findings hit)
+    decoy_card = root.locator(".cra-files .cra-card").filter(has_text="rounds down")
+    assert card.locator(".cra-outcome").inner_text() == "\u2713 Defect 2"
+    assert decoy_card.locator(".cra-outcome").inner_text() == "a decoy"
+    assert root.locator(".cra-findinglist .cra-outcome").all_inner_texts() == ["\u2713 Defect 2", "a decoy"]
     link.click()
     wait_for(lambda: card.evaluate(IN_AREA), what="the finding's card in the diff's area")
     assert "cra-current" in card.get_attribute("class")
@@ -60,8 +68,14 @@ def test_your_finding_in_the_feedback_is_a_link_to_it_in_the_diff(lab, new_page)
     other.wait_for()
     assert other.inner_text() == "viewercart/cart.py:14"
     other.click()
-    decoy_card = root.locator(".cra-files .cra-card").filter(has_text="rounds down")
     wait_for(lambda: decoy_card.evaluate(IN_AREA), what="the decoy finding's card in the diff's area")
+    # the review changed since the score: the labels go, as they could be stale
+    line(page, 0, new=5).locator("td.cra-code").click()
+    form = root.locator(".cra-form")
+    form.locator("select.cra-category").select_option("logic")
+    form.locator("select.cra-severity").select_option("major")
+    form.locator("button.cra-save").click()
+    wait_for(lambda: root.locator(".cra-outcome").count() == 0, what="the outcome labels gone")
     assert not unexpected_errors(log, lab.app), log.errors
 
 

@@ -732,7 +732,7 @@ function render({ model, el }) {
     for (const f of findings) if (f.file !== null) perFile.set(f.file, (perFile.get(f.file) || 0) + 1);
     const fileList = fileTree(files, viewed, perFile);
     const findingList = findings.length
-      ? h("ol", { className: "cra-findinglist" }, ...findings.map((f) => h("li", null,
+      ? h("ol", { className: "cra-findinglist" }, ...findings.map((f) => h("li", { dataset: { finding: f.id } },
         h("button", {
           type: "button", className: "cra-link cra-finding-link", onclick: () => focusFinding(f.id, true),
           title: f.comment ? `${f.label}\n${f.comment}` : f.label,
@@ -741,7 +741,8 @@ function render({ model, el }) {
           h("span", { className: "cra-finding-line" },
             h("span", { className: `cra-sev cra-sev-${f.severity}`, textContent: f.severity }),
             h("span", { className: "cra-cat", textContent: f.category }),
-            whereEl(f.label)),
+            whereEl(f.label),
+            outcomeBadge(f.id)),
           f.comment ? h("span", { className: "cra-snippet", textContent: f.comment }) : null))))
       : h("p", { className: "cra-empty", textContent: "No findings yet." });
     fill(ui.aside, h("h4", { textContent: "Files" }), fileList, h("h4", { textContent: "Findings" }), findingList);
@@ -1086,6 +1087,45 @@ function render({ model, el }) {
     if (shown < SAVED_CARD_LINE) ui.main.scrollTop += SAVED_CARD_LINE - shown;
   }
 
+  /** What the last score made of finding `id`, as a small label on its card and in the side
+   * panel: the defect it found (numbered as in the feedback), found under another category, a
+   * decoy, or nothing in the key (walk-through 28: after scoring, the cards did not say which
+   * findings hit). None before a score, nor once the review changed since it (the label could
+   * be stale). */
+  function outcomeBadge(id) {
+    const p = model.get("practice") || {};
+    if (!p.enabled || !p.submitted || p.outdated) return null;
+    const d = (p.defects || []).find((x) => x.finding_id === id);
+    if (d) {
+      const found = d.status === "found";
+      return h("span", {
+        className: `cra-outcome cra-outcome-${found ? "found" : "other"}`,
+        title: found ? "the score counts this finding for this defect" : "this finding is on the defect's lines, under another category than the key's",
+        textContent: found ? `\u2713 Defect ${d.n + 1}` : `Defect ${d.n + 1}, other category`,
+      });
+    }
+    const fp = (p.false_positives || []).find((x) => x.finding_id === id);
+    if (!fp) return null;
+    return h("span", {
+      className: "cra-outcome cra-outcome-none",
+      title: "this finding hit no defect: see Findings that hit no defect in the score",
+      textContent: fp.decoy_where ? "a decoy" : "no defect",
+    });
+  }
+
+  /** The labels again, on the cards and list as drawn, when a score comes or goes. */
+  function markOutcomes() {
+    for (const el of root.querySelectorAll(".cra-card[data-finding], .cra-findinglist li[data-finding]")) {
+      el.querySelector(".cra-outcome")?.remove();
+      const badge = outcomeBadge(el.dataset.finding);
+      if (!badge) continue;
+      const where = el.matches(".cra-card") ? el.querySelector(".cra-card-head > .cra-where") : el.querySelector(".cra-finding-line");
+      if (!where) continue;
+      if (el.matches(".cra-card")) where.after(badge);
+      else where.append(badge);
+    }
+  }
+
   /** The card of finding `id` in the diff (or among those off it), if it is drawn. */
   function cardOf(id) {
     return [...ui.files.querySelectorAll(".cra-card")].find((c) => c.dataset.finding === id) || null;
@@ -1102,6 +1142,7 @@ function render({ model, el }) {
         h("span", { className: `cra-sev cra-sev-${f.severity}`, textContent: f.severity }),
         h("span", { className: "cra-cat", textContent: f.category }),
         h("span", { className: "cra-where", textContent: f.label }),
+        outcomeBadge(f.id),
         h("span", { className: "cra-spacer" }),
         h("button", { type: "button", className: "cra-btn cra-edit", textContent: "Edit", onclick: () => startEdit(f.id) }),
         h("button", {
@@ -2716,7 +2757,7 @@ function render({ model, el }) {
     "change:viewed": () => { paintViewed(); paintAside(); paintToolbar(); },
     "change:status": () => paintBanner(),
     "change:notice": () => paintBanner(),
-    "change:practice": () => { paintPractice(); paintToolbar(); },
+    "change:practice": () => { paintPractice(); paintToolbar(); markOutcomes(); },
     "msg:custom": onCustom,
   };
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
