@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -136,3 +137,15 @@ def test_practice_notebooks_only_name_exercises_that_exist(notebook):
         return
     assert slugs, f"{notebook.name} opens no practice exercise (list it in NO_PRACTICE if that is right)"
     assert slugs <= set(SLUGS), f"{notebook.name} names unknown exercises {sorted(slugs - set(SLUGS))}"
+
+
+def test_a_descriptions_bold_heading_is_a_line_of_its_own():
+    """Walk-through 28: "**Testing**" followed straight by its text renders as one paragraph, the
+    heading running into it, where every other section of the description has a heading line."""
+    run_on = {
+        slug: m.group(0)
+        for slug in SLUGS
+        for m in [re.search(r"^\*\*[^*\n]+\*\*\n(?![-*\n]|\d+\.)", BANK.get(slug).description, re.M)]
+        if m
+    }
+    assert run_on == {}, run_on
