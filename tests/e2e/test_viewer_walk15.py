@@ -243,15 +243,20 @@ def test_the_wheel_over_the_diff_stops_at_its_end_and_leaves_the_notebook_still(
     page.wait_for_timeout(500)
     assert main.evaluate("m => m.scrollTop + m.clientHeight >= m.scrollHeight - 2"), "the diff did not reach its end"
     assert outer.evaluate("o => o.scrollTop") == before, "the wheel carried on into the notebook"
-    # read notch by notch at the end, a step every 450 ms, the wheel still stays with the diff
-    # (walk 28: steps 300 ms apart each scrolled the notebook, and the review left the screen)
-    for _ in range(3):
+    # read notch by notch to the end and on, a step every 300 ms, the wheel stays with the diff
+    # (walk 28: steps 300 ms apart each scrolled the notebook once at the end, and the review
+    # left the screen). (From 150 px before the end, after a pause: the steps are one movement
+    # that began while the diff could still scroll.)
+    main.evaluate("m => { m.scrollTop = m.scrollHeight - m.clientHeight - 150; }")
+    page.wait_for_timeout(1200)
+    for _ in range(5):
         page.mouse.wheel(0, 100)
-        page.wait_for_timeout(450)
+        page.wait_for_timeout(300)
+    assert main.evaluate("m => m.scrollTop + m.clientHeight >= m.scrollHeight - 2"), "the notches did not reach the end"
     assert outer.evaluate("o => o.scrollTop") == before, "a notch at the diff's end scrolled the notebook"
     # a new movement over the diff, after a pause, with the diff at its end: the notebook has it
     # (walk 25: five wheel steps at the end moved nothing, the notebook a narrow margin away)
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(1200)
     page.mouse.wheel(0, 300)
     wait_for(lambda: outer.evaluate("o => o.scrollTop") > before, what="the notebook moved by the wheel")
     page.wait_for_timeout(200)
