@@ -10,6 +10,8 @@
    shortest end of its path that no other file of the review ends with.
 3. A reload (or a re-run of the cell) opened the diff at its top: the line being read is kept in
    the browser for the review, and the diff opens there again.
+4. (Walk-through 29.) In Full width, Esc after "Run the proof" did nothing: the focus had fallen
+   to the page.
 """
 
 from __future__ import annotations
@@ -144,4 +146,24 @@ def test_a_reload_opens_the_diff_where_the_learner_was_reading(lab, new_page):
     open_and_run(page, lab, f"{LONG_SLUG}.ipynb")
     page.wait_for_timeout(500)
     assert main.evaluate("m => m.scrollTop") == 0
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_esc_leaves_full_width_after_run_the_proof(lab, new_page):
+    """Walk-through 29: in Full width, "Run the proof" was clicked, then Esc twice did nothing: the
+    button, disabled while the proof ran, had dropped the focus to the page."""
+    page, log, root = open_practice(
+        lab, new_page, "proof-esc", "review.flag('viewercart/cart.py', 10, 'edge-case', 'empty cart')"
+    )
+    submit_review(root)
+    found = root.locator(".cra-defect[data-defect='1']")
+    found.locator("button.cra-reveal").click()
+    button = found.locator(".cra-proof button.cra-prove")
+    button.wait_for()
+    root.locator("button.cra-fullwidth").click()
+    wait_for(lambda: root.get_attribute("data-full") == "true", what="Full width")
+    button.click()
+    found.locator(".cra-proof-run").wait_for(timeout=30_000)  # two pytest runs in the kernel
+    page.keyboard.press("Escape")
+    wait_for(lambda: root.get_attribute("data-full") == "false", what="Esc to leave Full width")
     assert not unexpected_errors(log, lab.app), log.errors

@@ -166,6 +166,15 @@ function render({ model, el }) {
     }
   };
   window.addEventListener("keydown", onKeyCapture, true);
+  // In Full width the review is all there is on the page: a key that reaches the page's body (the
+  // focus fell there, as when a focused button went away or was disabled) is the review's.
+  // Walk-through 29 pressed Esc after "Run the proof" and stayed in Full width.
+  const onStrayKey = (e) => {
+    if (!st.full || e.defaultPrevented || (document.activeElement && document.activeElement !== document.body)) return;
+    root.focus({ preventScroll: true });
+    onKey(e);
+  };
+  window.addEventListener("keydown", onStrayKey);
   el.append(root);
 
   const ui = {
@@ -2382,7 +2391,8 @@ function render({ model, el }) {
             type: "button", className: "cra-btn cra-prove", textContent: "Run the proof",
             onclick: (e) => {
               const btn = e.currentTarget;
-              btn.disabled = true;
+              btn.disabled = true; // (a disabled button drops the focus: the review keeps it, for Esc)
+              root.focus({ preventScroll: true });
               btn.textContent = "Running\u2026";
               st.showProof = d.n; // its result is brought into sight when it comes (showProofRun)
               send({ type: "prove", defect: d.n }, (ack) => { if (!ack.ok) { btn.disabled = false; btn.textContent = "Run the proof"; } });
@@ -2815,6 +2825,7 @@ function render({ model, el }) {
     document.removeEventListener("visibilitychange", onVisible);
     clearTimeout(st.refreshTimer);
     window.removeEventListener("keydown", onKeyCapture, true);
+    window.removeEventListener("keydown", onStrayKey);
     window.removeEventListener("pointerup", onRelease, true);
     document.removeEventListener("scroll", onPageScroll, { capture: true });
     window.removeEventListener("resize", onPageScroll);
