@@ -667,15 +667,16 @@ function render({ model, el }) {
   }
 
   /** The unread files by name, each a link to the file; the list follows the Viewed boxes and
-   * the findings while it shows. When none is left the bar stays, saying so, with the Submit
-   * that goes on: it vanished as the last box was ticked, and the side panel under it jumped up
-   * 72 px under the pointer (walk-through 24's next clicks landed in the findings). */
+   * the findings while it shows. When none is left the bar stays, saying so: it vanished as the
+   * last box was ticked, and the side panel under it jumped up 72 px under the pointer
+   * (walk-through 24's next clicks landed in the findings). The toolbar's Submit goes on from
+   * there (walk 29: a second Submit button in the bar beside it was one too many), and the
+   * words are few (walk 29: 92 px of bar, its button alone on a line). */
   function unreadBar(ask) {
     const files = unreadFiles();
     if (!files.length) {
       return h("div", { className: "cra-alert cra-alert-info cra-submit-ask cra-unread-ask cra-unread-done", style: barHeight(ask), attrs: { role: "status" } },
-        h("span", { textContent: "Every file is now ticked Viewed or holds a finding. " }),
-        h("button", { type: "button", className: "cra-btn cra-primary cra-submit-anyway", textContent: "Submit review", onclick: () => trySubmit([...ask.skip, ask.kind]) }));
+        h("span", { textContent: "Every file is now ticked Viewed or holds a finding: submit when you are ready." }));
     }
     const all = (model.get("files") || []).length;
     const some = files.length === 1 ? "1 file is" : `${files.length} of ${all} files are`;
@@ -684,7 +685,7 @@ function render({ model, el }) {
     })]);
     return h("div", { className: "cra-alert cra-alert-warn cra-submit-ask cra-unread-ask", style: barHeight(ask), attrs: { role: "alert" } },
       h("span", {}, `${some} not ticked Viewed and hold no finding: `, ...links,
-        ". A review reads every file, and the score shows the answers: read them and tick each one Viewed (its header or the file list), or "),
+        ". The score shows the answers: read them first, or "),
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: "Submit without reading them", onclick: () => trySubmit([...ask.skip, ask.kind]) }));
   }
 
