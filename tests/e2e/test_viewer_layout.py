@@ -385,6 +385,7 @@ def contrast_in_theme(theme, server, new_page, tmp_path) -> None:
 
     check(root, selectors)
     low.update(tinted_text_reads(root))
+    badges_told_apart(root)
     tree_boxes_on_their_lines(root)
     # a message bar: the review changed since it was submitted
     line(page, 0, new=5).locator("td.cra-code").click()
@@ -416,3 +417,17 @@ def tree_boxes_on_their_lines(root) -> None:
         })"""
     )
     assert offsets and all(abs(d) <= 1.5 for d in offsets), offsets
+
+
+def badges_told_apart(root) -> None:
+    """Severities are filled, each its own hue; a defect's result is outlined in its colour.
+    Walk 29: blocker and major were rgb(183,28,28) and rgb(191,54,12), and "missed" the same red
+    fill as a blocker."""
+    fill = "e => getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).map(Number)"
+    blocker, major, minor = (root.locator(f".cra-sev-{s}").first.evaluate(fill) for s in ("blocker", "major", "minor"))
+    apart = lambda a, b: sum((x - y) ** 2 for x, y in zip(a[:3], b[:3])) ** 0.5  # noqa: E731
+    assert min(apart(blocker, major), apart(major, minor), apart(blocker, minor)) >= 60, (blocker, major, minor)
+    for result in root.locator(".cra-result").all():
+        bg = result.evaluate(fill)
+        assert len(bg) == 4 and bg[3] == 0, f"{result.inner_text()}: filled {bg}"
+        assert result.evaluate("e => getComputedStyle(e).borderTopColor === getComputedStyle(e).color")
