@@ -27,7 +27,7 @@ from ..scoring.match import Score, hits, on_its_lines, score
 from ..vocab import where
 from .private import PrivateExercise, public_bank
 from .progress import MAX_PROOF_OUTPUT, Progress
-from .record import VERDICT_TOLD, Attempt, LearnerRecord, RecordFull, attempt_from_score, told_by
+from .record import VERDICT_TOLD, Attempt, LearnerRecord, RecordFull, attempt_from_score, help_given
 from .reveal import fix_diff, spans_of
 from .unaided import unaided_score
 
@@ -171,26 +171,14 @@ class PracticeReview(Review):
         The help set goes with the submitted review into the progress file (practice_state reads
         it) and into the learner record: the defects whose hints had been shown, whose
         explanation had been read while they were not found in the review submitted before, or
-        whose expected category that review's score showed (found under another category).
-
-        Help changes nothing a defect had already earned: one that fares as it did in the review
-        submitted before, and was not helped there, is not helped now (walk-through 28: a finding
-        under another category, left as it was, read "with help" after hints for another defect
-        and a resubmit)."""
+        whose expected category that review's score showed (found under another category); not a
+        defect that fares as it did, unhelped, in the review before (`help_given`)."""
         result = self.score()
         review = {"findings": [f.to_dict() for f in self.findings], "verdict": self.verdict}
         before = self._progress.reload()
         previous = self._submitted
         old = before["submitted"]
-        found = {r.defect.id for r in previous[0].defects if r.status == "found"} if previous else set()
-        told = told_by(previous[0], result) if previous else set()  # another category, the verdict
-        helped = frozenset(before["hints"]) | (frozenset(before["revealed"]) - found) | told
-        if previous:
-            was = {r.defect.id: r.status for r in previous[0].defects}
-            kept = set(old["helped"]) if old is not None else set()
-            helped -= {
-                r.defect.id for r in result.defects if was.get(r.defect.id) == r.status and r.defect.id not in kept
-            }
+        helped = help_given(before, previous[0] if previous else None, result)
         same = old is not None and old["findings"] == review["findings"] and old["verdict"] == review["verdict"]
         if same:  # the same review submitted again is one attempt, with the help it was recorded with
             helped = frozenset(old["helped"])

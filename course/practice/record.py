@@ -197,6 +197,23 @@ class Attempt:
 VERDICT_TOLD = ":verdict"
 
 
+def help_given(progress: dict, before: Any, now: Any) -> frozenset[str]:
+    """The help a submission scored `now` had, from the progress file's `progress` and the score
+    of the submission `before` it (None for a first one): the defects whose hints were shown,
+    whose explanation was read while not found, whose category `before` showed (`told_by`).
+
+    Help changes nothing a defect had already earned: one that fares as it did in `before`, and
+    was not helped there, is left out (walk-through 28: a finding under another category, left as
+    it was, read "with help" after hints for another defect and a resubmit)."""
+    if before is None:
+        return frozenset(progress["hints"]) | frozenset(progress["revealed"])
+    found = {r.defect.id for r in before.defects if r.status == "found"}
+    helped = frozenset(progress["hints"]) | (frozenset(progress["revealed"]) - found) | told_by(before, now)
+    was = {r.defect.id: r.status for r in before.defects}
+    kept = set(progress["submitted"]["helped"]) if progress["submitted"] is not None else set()
+    return helped - {r.defect.id for r in now.defects if was.get(r.defect.id) == r.status and r.defect.id not in kept}
+
+
 def told_by(before: Any, now: Any) -> set[str]:
     """What the score of the submission `before` (a course.scoring Score) told the learner that
     the one scored `now` uses: the defects it found under another category (their expected
