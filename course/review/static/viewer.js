@@ -685,7 +685,7 @@ function render({ model, el }) {
     })]);
     return h("div", { className: "cra-alert cra-alert-warn cra-submit-ask cra-unread-ask", style: barHeight(ask), attrs: { role: "alert" } },
       h("span", {}, `${some} not ticked Viewed and hold no finding: `, ...links,
-        ". The score shows the answers: read them first, or "),
+        ". The score shows the answers: read them first."),
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: "Submit without reading them", onclick: () => trySubmit([...ask.skip, ask.kind]) }));
   }
 
@@ -2199,14 +2199,16 @@ function render({ model, el }) {
 
   /** The line being read, kept in this browser per review, so a reload or a re-run of the cell
    * opens the diff there (walk-throughs 26 to 28: the findings came back, the place did not).
-   * At the area's top (the description, the score) nothing is kept. */
+   * With no line of the diff in sight (the score at the area's top after a Submit, the
+   * description) the line read last is kept: walk 30 submitted at search.py:41, and the reload
+   * opened at the top, as the score at the top had forgotten the place. */
   function keepPlace() {
     const key = perReview(model, PLACE_PREFIX);
     if (!key || !root.isConnected || !ui.main.clientHeight) return;
     const at = ui.main.scrollTop > 4 ? diffPlace() : null;
+    if (!at) return;
     try {
-      if (at) localStorage.setItem(key, JSON.stringify({ file: at.file, row: at.row, offset: Math.round(at.offset) }));
-      else localStorage.removeItem(key);
+      localStorage.setItem(key, JSON.stringify({ file: at.file, row: at.row, offset: Math.round(at.offset) }));
     } catch { /* storage off or full: the place lives in this page only */ }
   }
 
