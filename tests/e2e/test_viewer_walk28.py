@@ -9,7 +9,8 @@
    the side panel named "http.mjs:20" and "http.mjs:51-53", read as one file: each name is the
    shortest end of its path that no other file of the review ends with.
 3. A reload (or a re-run of the cell) opened the diff at its top: the line being read is kept in
-   the browser for the review, and the diff opens there again.
+   the browser for the review, and the diff opens there again; the score at the area's top
+   after a Submit does not forget it (walk-through 30).
 4. (Walk-through 29.) In Full width, Esc after "Run the proof" did nothing: the focus had fallen
    to the page.
 """
