@@ -71,9 +71,13 @@ def feedback_page(tmp_path_factory) -> Path:
 
 
 # Colours as the browser computed them; the background is the first opaque one up the tree,
-# with any translucent ones on the way composited over it (WCAG 2.x contrast ratio).
+# with any translucent ones on the way composited over it (WCAG 2.x contrast ratio). A colour
+# from color-mix() comes as "color(srgb r g b / a)", its channels 0 to 1.
 MEASURE = """(selector) => {
-  const rgba = (s) => { const m = s.match(/rgba?\\(([^)]+)\\)/); if (!m) return [0, 0, 0, 0];
+  const rgba = (s) => {
+    const c = s.match(/^color\\(srgb ([^)]+)\\)/);
+    if (c) { const p = c[1].split(/[ \\/]+/).filter(Boolean).map(Number); return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1]; }
+    const m = s.match(/rgba?\\(([^)]+)\\)/); if (!m) return [0, 0, 0, 0];
     const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
   const over = (top, base) => [0, 1, 2].map(i => top[i] * top[3] + base[i] * (1 - top[3])).concat([1]);
   const lum = (c) => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
