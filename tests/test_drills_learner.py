@@ -247,7 +247,10 @@ def test_nothing_due_offers_the_call_that_drills_the_next_pattern_now(tmp_path):
     assert now._drilled.pattern == "missing-authorisation"
     assert drill(tmp_path, bank=BANK, pattern="Missing authorisation").sidecar == now.sidecar
     html = found._repr_mimebundle_()["text/html"]
-    assert "drill(pattern=&quot;missing-authorisation&quot;)" in html
+    # walk 30: one plain line; now a boxed note with the call as code, apart from the why
+    assert "<code>drill(pattern=&quot;missing-authorisation&quot;)</code>" in html
+    assert html.startswith('<div class="cra-no-drill" style="border-left:')
+    assert re.search(r"<p[^>]*>No drill is due\. The next one \(missing-authorisation\) is due [^<]*\.</p>", html), html
 
 
 # 5. a mistyped pattern ------------------------------------------------------------------------

@@ -163,6 +163,8 @@ def test_a_defect_flagged_under_another_category_is_counted_apart_in_its_categor
     row = re.search(r"<tr><td>edge-case</td>(.*?)</tr>", html).group(1)  # type: ignore[union-attr]
     assert re.findall(r'<td class="num">([^<]*)</td>', row)[:4] == ["2", "2", "1", "1"]
     assert "<th>other category</th>" in html.replace(' class="num"', "")
+    # walk 30: whose category a row is (the key's, not the one the learner filed under)
+    assert "<th>the key&#x27;s category</th>" in html and "a defect counts in its own row" in html
 
 
 def test_drill_dates_are_days_and_a_time_shown_says_utc(folder):

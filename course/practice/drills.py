@@ -244,14 +244,18 @@ def _sidecar(directory: Path, slug: str, defect: Defect, state: RecordState, exe
 
 
 class NoDrill:
-    """What `drill()` shows when no drill is due: why, and when the next one is."""
+    """What `drill()` shows when no drill is due: why, when the next one is, and the call that
+    practises it now (as code a learner can copy, in a box as the course's notes are)."""
 
-    def __init__(self, message: str, next_due: PatternCard | None = None):
-        self.message = message
-        self.next_due = next_due
+    def __init__(self, why: str, next_due: PatternCard | None = None, call: str | None = None):
+        self.why, self.next_due, self.call = why, next_due, call
+        self.message = why + (f" Practise it now: {call}" if call else "")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": f'<p class="cra-no-drill">{escape(self.message)}</p>', "text/plain": self.message}
+        now = f'<p style="margin:0.4rem 0 0">Practise it now: <code>{escape(self.call)}</code></p>' if self.call else ""
+        box = "border-left:4px solid var(--jp-brand-color1,#1976d2);padding:0.4rem 0.8rem;margin:0.2rem 0"
+        html = f'<div class="cra-no-drill" style="{box}"><p style="margin:0">{escape(self.why)}</p>{now}</div>'
+        return {"text/html": html, "text/plain": self.message}
 
     def __repr__(self) -> str:
         return self.message
@@ -274,11 +278,8 @@ def next_drill(
     elif due:
         wanted = [c.pattern for c in due]
     elif upcoming is not None:
-        return NoDrill(
-            f"No drill is due. The next one ({upcoming.pattern}) is due {_when(upcoming, now)}. "
-            f'Practise it now: drill(pattern="{upcoming.pattern}")',
-            upcoming,
-        )
+        why = f"No drill is due. The next one ({upcoming.pattern}) is due {_when(upcoming, now)}."
+        return NoDrill(why, upcoming, f'drill(pattern="{upcoming.pattern}")')
     else:
         return NoDrill(
             "No drill is due: drills come from the patterns of defects in reviews you have submitted. "

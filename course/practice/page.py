@@ -170,7 +170,7 @@ def _exercise_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
     return rows
 
 
-CATEGORY_HEAD = ("category", "reviews", "defects met", "found", "other category", "recall")
+CATEGORY_HEAD = ("the key's category", "reviews", "defects met", "found", "other category", "recall")
 
 
 def _category_rows(ov: Overview) -> list[list[tuple[str, bool]]]:
@@ -386,13 +386,13 @@ class ProgressView:
                 ("exercise", "attempts", "best score", "score", "recall", "precision", "last verdict", "passed"),
                 _exercise_rows(ov),
             ),
-            "<h3>Per category</h3><p>Counted over your reviews only, each defect once: as you did in the "
-            "first review of its exercise that met it (a retry comes after reading hints and explanations; "
-            "it counts in the exercise's row above). A drill is a cut of code you have already reviewed, "
-            "often seen solved, so its defects are in their own column. A category is "
-            f"called weak once you have met at least {MIN_WEAK} of its defects. <i>Other category</i>: "
-            "its lines flagged under another category (half credit in the score); recall counts them, "
-            "as the score's recall does.</p>",
+            "<h3>Per category</h3><p>Each row is the key's category: a defect counts in its own row, whatever "
+            "category you filed it under. Counted over your reviews only, each defect once: as you did in the first "
+            "review of its exercise that met it (a retry comes after reading hints and explanations; it counts in "
+            "the exercise's row above). A drill is a cut of code you have already reviewed, often seen solved, so "
+            f"its defects are in their own column. A category is called weak once you have met at least {MIN_WEAK} "
+            "of its defects. <i>Other category</i>: its lines flagged under another category (half credit in the "
+            "score); recall counts them, as the score's recall does.</p>",
             _table(
                 (*CATEGORY_HEAD, f"recall, last {RECENT}", "drills: found"),
                 _category_rows(ov),

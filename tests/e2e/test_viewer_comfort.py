@@ -302,8 +302,11 @@ def test_the_key_legend_is_one_line_in_the_cell_and_shows_every_key_on_asking(se
     toggle = legend.locator(".cra-keys-toggle")
     assert toggle.get_attribute("aria-expanded") == "false"
 
-    page.locator(".cra-root").focus()
+    # from a file's Viewed box, as walk 30 asked after ticking one (the box took the key as a field's)
+    box = page.locator(".cra-root input[type=checkbox]").first
+    box.focus()
     page.keyboard.press("?")
+    assert box.evaluate("b => b === document.activeElement")
     every = legend.inner_text()
     assert "] / [ next/previous change" in every and "u undoes a delete" in every and "J / K extend" in every
     assert "n / p next/previous finding" in every and "Ctrl+Enter saves" in every

@@ -350,10 +350,26 @@ def test_no_severity_is_chosen_for_the_learner(lab, new_page):
     form.locator("select.cra-category").select_option("concurrency")
     form.locator("textarea").fill("two callers can both pass the check")
     page.keyboard.press("Control+Enter")
-    wait_for(lambda: form.locator(".cra-error").inner_text() == "Choose a severity.", what="the form to ask")
-    assert form.locator("select.cra-severity").evaluate("s => s === document.activeElement")
+    # walk 30: the words sat under the counter, far from the list; now beside it, the list outlined
+    said = form.locator(".cra-field-error")
+    wait_for(lambda: said.inner_text() == "Choose a severity.", what="the form to ask")
+    severity = form.locator("select.cra-severity")
+    assert severity.evaluate("s => s === document.activeElement")
+    assert severity.get_attribute("aria-invalid") == "true"
+    assert form.locator("select.cra-category").get_attribute("aria-invalid") is None
+    assert severity.evaluate("s => getComputedStyle(s).borderTopColor") == said.evaluate(
+        "e => getComputedStyle(e).color"
+    )
+    box, words = severity.bounding_box(), said.bounding_box()
+    beside = (
+        abs((box["y"] + box["height"] / 2) - (words["y"] + words["height"] / 2)) < 4
+        and 0 <= words["x"] - (box["x"] + box["width"]) < 24
+    )
+    under = 0 <= words["y"] - (box["y"] + box["height"]) < 8 and abs(words["x"] - box["x"]) < 4  # the side panel
+    assert beside or under, (box, words)
     assert not sidecar(lab.root)["findings"]
     page.keyboard.type("blocker")  # type-ahead in the focused <select>
+    wait_for(lambda: severity.get_attribute("aria-invalid") is None and not said.is_visible(), what="the ask to go")
     page.keyboard.press("Control+Enter")
     saved = wait_for(lambda: sidecar(lab.root)["findings"], what="the finding on disk")
     assert [(f["category"], f["severity"]) for f in saved] == [("concurrency", "blocker")]

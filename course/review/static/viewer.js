@@ -1228,12 +1228,21 @@ function render({ model, el }) {
       className: "cra-comment-input", rows: 2, value: d.comment || "",
       placeholder: "What is wrong, and why does it matter?", attrs: { "aria-label": "comment" },
     });
-    category.addEventListener("change", () => { d.category = category.value; keepDraft(); });
-    severity.addEventListener("change", () => { d.severity = severity.value; keepDraft(); });
+    // a list Save asked for is outlined, and its words sit beside it (walk 30 read "Choose a
+    // severity." under the counter, far from the list); a choice takes both away
+    const fieldErr = h("span", { className: "cra-field-error", attrs: { role: "alert" } });
+    const chosen = (select, key) => () => {
+      d[key] = select.value;
+      select.removeAttribute("aria-invalid");
+      if (!el.querySelector("select[aria-invalid]")) fieldErr.textContent = "";
+      keepDraft();
+    };
+    category.addEventListener("change", chosen(category, "category"));
+    severity.addEventListener("change", chosen(severity, "severity"));
     comment.addEventListener("input", () => { d.comment = comment.value; keepDraft(); });
     const el = h("form", { className: "cra-form", onsubmit: (e) => { e.preventDefault(); save(); } },
       ...formHead(form),
-      h("div", { className: "cra-form-fields" }, category, severity),
+      h("div", { className: "cra-form-fields" }, category, severity, fieldErr),
       comment,
       h("div", { className: "cra-form-foot" },
         h("button", { type: "submit", className: "cra-btn cra-primary cra-save", textContent: "Save" }),
@@ -1438,10 +1447,12 @@ function render({ model, el }) {
     if (!form) return;
     const d = form.draft;
     const errEl = root.querySelector(".cra-form .cra-error");
-    for (const [field, name] of [["category", "a category"], ["severity", "a severity"]]) {
-      if (d[field]) continue;
-      if (errEl) errEl.textContent = `Choose ${name}.`;
-      root.querySelector(`.cra-form .cra-${field}`)?.focus({ preventScroll: true });
+    const missing = [["category", "a category"], ["severity", "a severity"]].filter(([field]) => !d[field]);
+    if (missing.length) {
+      for (const [field] of missing) root.querySelector(`.cra-form .cra-${field}`)?.setAttribute("aria-invalid", "true");
+      const fieldErr = root.querySelector(".cra-form .cra-field-error");
+      if (fieldErr) fieldErr.textContent = `Choose ${missing.map(([, name]) => name).join(" and ")}.`;
+      root.querySelector(`.cra-form .cra-${missing[0][0]}`)?.focus({ preventScroll: true });
       return;
     }
     if (commentTooLong(d, errEl)) return;
@@ -1635,7 +1646,8 @@ function render({ model, el }) {
   }
 
   function onKey(e) {
-    const inField = e.target instanceof HTMLElement && e.target.closest("textarea, input, select, .cra-form");
+    // a Viewed box is not a field: the review's keys work from it (walk 30 pressed ? there)
+    const inField = e.target instanceof HTMLElement && e.target.closest("textarea, input:not([type=checkbox]), select, .cra-form");
     const mod = e.ctrlKey || e.metaKey;
     if (mod && e.key === "Enter") {
       if (st.form) { e.preventDefault(); e.stopPropagation(); save(true); }
