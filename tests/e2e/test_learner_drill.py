@@ -59,7 +59,12 @@ def test_a_missed_pattern_comes_back_as_a_drill_scored_recorded_and_rescheduled(
     open_and_run(page, lab, "drills.ipynb")
     viewer = page.locator(".cra-root")
     assert "Drill:" in viewer.inner_text()
-    assert viewer.locator(".cra-badge").inner_text() == "drill"  # walk-through 8: it said "practice"
+    badge = viewer.locator(".cra-badge")
+    assert badge.inner_text() == "drill"  # walk-through 8: it said "practice"
+    # walk 29: the same blue as a practice review's badge (the accent): a hue of its own
+    fill = badge.evaluate("b => getComputedStyle(b).backgroundColor")
+    accent = viewer.locator("button.cra-submit").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert fill != accent and fill == "rgb(106, 27, 154)", (fill, accent)
     rows = viewer.locator("tr.cra-line")
     assert 0 < rows.count() <= cut_lines  # only the cut is shown
     assert line(page, 0, new=1).count() == 0  # the file's first line is not in the cut

@@ -401,7 +401,7 @@ function render({ model, el }) {
     fill(ui.header, 
       h("div", { className: "cra-title" },
         h("span", { className: "cra-title-text", textContent: pr.title || "" }),
-        pr.practice ? h("span", { className: "cra-badge cra-badge-practice", textContent: pr.badge || "practice" }) : null),
+        pr.practice ? h("span", { className: `cra-badge cra-badge-${pr.badge === "drill" ? "drill" : "practice"}`, textContent: pr.badge || "practice" }) : null),
       h("div", { className: "cra-meta" },
         pr.author ? h("span", { className: "cra-author", textContent: `opened by ${pr.author}` }) : null,
         h("span", { className: "cra-sidecar", textContent: `findings saved in ${pr.sidecar || ""}` }),
