@@ -174,8 +174,12 @@ class PageLog:
         self.dialogs: list[str] = []
         self.requests: list[str] = []
         self.loads = 0  # documents loaded in the page: more than one after a reload
+        # a notebook opened while its kernel ran (a test before left it running): the page
+        # restores that kernel's widget models, as after a reload (viewer_flow.open_and_run)
+        self.restored = False
 
     def attach(self, page) -> None:
+        page.cra_log = self
         page.on("load", lambda _: setattr(self, "loads", self.loads + 1))
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
         page.on("request", lambda r: self.requests.append(r.url))

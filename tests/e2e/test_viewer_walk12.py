@@ -392,6 +392,14 @@ def test_submitting_with_files_not_read_names_them_and_follows_the_viewed_boxes(
     assert page.evaluate("() => document.activeElement.closest('.cra-unread-ask') !== null")
     page.wait_for_timeout(300)  # nothing was sent to be scored
     assert root.locator(".cra-score-value").count() == 0
+    # Submit again with the ask showing: the ask answers (walk 31: the button only darkened);
+    # it moves, its own button takes the focus, and nothing is submitted
+    assert "cra-ask-again" not in (ask.get_attribute("class") or "")
+    root.locator("button.cra-submit").click()
+    wait_for(lambda: "cra-ask-again" in (ask.get_attribute("class") or ""), what="the ask to be nudged")
+    assert page.evaluate("() => document.activeElement.matches('.cra-unread-ask button.cra-submit-anyway')")
+    page.wait_for_timeout(300)
+    assert root.locator(".cra-score-value").count() == 0
 
     ask.locator("button.cra-link").last.click()  # a name goes to its file
     last = len(paths) - 1
@@ -446,4 +454,11 @@ def test_back_to_the_place_read_leaves_no_strip_of_the_score_above_the_file(lab,
     wait_for(lambda: abs(top(first) - main.bounding_box()["y"]) <= 1, what="the file's top at the area's top")
     page.wait_for_timeout(300)
     assert abs(top(first) - main.bounding_box()["y"]) <= 1, "a strip of the score shows above the file"
+    # walk 31: the keys go on from there (the focus stayed on the link, scrolled away: f did nothing)
+    assert root.evaluate("r => r === document.activeElement")
+    page.keyboard.press("j")
+    page.keyboard.press("f")
+    form = root.locator(".cra-form")
+    form.wait_for(timeout=5000)
+    assert form.locator("select.cra-category").evaluate("s => s === document.activeElement")
     assert not unexpected_errors(log, lab.app), log.errors

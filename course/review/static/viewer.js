@@ -637,6 +637,7 @@ function render({ model, el }) {
     // chosen at the verdict's ask, the next Submit asked about the unread files again (walk 26).
     // (Not an unsaved finding: another one may be open by then.)
     st.skipped = skip.filter((k) => k !== "draft");
+    const shown = st.ask?.kind;
     if (st.form && !skip.includes("draft")) {
       st.ask = { kind: "draft", skip };
     } else if (unreadFiles().some((f) => !st.unreadPast.has(f.path)) && !skip.includes("unread")) {
@@ -650,6 +651,15 @@ function render({ model, el }) {
       return;
     }
     paintToolbar();
+    const bar = ui.toolbar.querySelector(".cra-submit-ask");
+    if (st.ask.kind === shown && bar) {
+      // Submit pressed again with the same ask showing (walk 31: the button only darkened, and
+      // nothing said why): the ask is nudged and its own button takes the focus. It does not
+      // submit: a double click would pass the ask unread.
+      bar.classList.add("cra-ask-again");
+      bar.querySelector(".cra-submit-anyway")?.focus();
+      return;
+    }
     if (st.ask.kind === "verdict") ui.toolbar.querySelector(".cra-verdict button")?.focus();
     if (st.ask.kind === "unread") ui.toolbar.querySelector(".cra-unread-ask .cra-link")?.focus();
   }
@@ -1695,7 +1705,7 @@ function render({ model, el }) {
         break;
       case "f": case "Enter":
         if (e.key === "Enter" && e.shiftKey) { handled = false; break; } // Shift+Enter runs the cell
-        if (e.target instanceof HTMLButtonElement) { handled = false; break; }
+        if (e.key === "Enter" && e.target instanceof HTMLButtonElement) { handled = false; break; } // Enter presses it; f is ours
         if (st.sel) openForm(st.sel.file, st.sel.a, st.sel.b);
         else if (st.cursor) openForm(st.cursor.file, st.cursor.row, st.cursor.row);
         else moveCursor(1, false);
@@ -2505,6 +2515,9 @@ function render({ model, el }) {
         noSliverAbove(el); // (the score, new above the diff, can show as a strip where the place was)
         st.cursor = { file: at.file, row: at.row };
         paintSelection();
+        // the keys go on from the line (walk 31: the focus stayed on this link, scrolled away,
+        // and f opened nothing)
+        root.focus({ preventScroll: true });
       },
     }));
   }
