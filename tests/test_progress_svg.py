@@ -9,11 +9,12 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from course.diff.highlight import PAGES, contrast
 from course.keys.bank import Bank
 from course.practice import my_progress
 from course.practice.overview import overview
-from course.practice.page import plot_figure
-from course.practice.plot_svg import INK, plot_svg
+from course.practice.plot import plot_figure
+from course.practice.plot_svg import INKS, plot_svg
 from course.practice.record import Attempt, DefectOutcome, LearnerRecord
 
 BANK = Path(__file__).resolve().parents[1] / "exercises"
@@ -44,8 +45,13 @@ def test_without_matplotlib_the_plot_is_an_svg_of_every_attempt_and_category(tmp
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     html = my_progress(tmp_path, bank=BANK)._repr_mimebundle_()["text/html"]
     assert "data:image/png" not in html
-    (data,) = re.findall(r'class="cra-my-progress-plot"[^>]* src="data:image/svg\+xml;base64,([^"]+)"', html)
-    svg = ET.fromstring(base64.b64decode(data))  # well-formed XML
+    found = re.findall(
+        r'class="cra-my-progress-plot cra-plot-(\w+)"[^>]* src="data:image/svg\+xml;base64,([^"]+)"', html
+    )
+    assert [theme for theme, _ in found] == ["light", "dark"]  # one image per page theme
+    for theme, data in found:
+        assert ET.fromstring(base64.b64decode(data)).get("color") == INKS[theme]
+    svg = ET.fromstring(base64.b64decode(found[0][1]))  # well-formed XML
     assert svg.tag == f"{SVG}svg"
     [line] = svg.findall(f"{SVG}polyline")  # the two reviews of one exercise, joined
     assert len(line.get("points", "").split()) == 2
@@ -109,7 +115,14 @@ def test_the_svg_joins_only_retries_of_one_exercise_and_never_drills(tmp_path):
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert any("not comparable" in (t or "") for t in texts)
     assert not svg.findall(f"{SVG}rect[@fill='#fff']")  # transparent: no white box on a dark page
-    assert {t.get("fill") for t in svg.iter(f"{SVG}text")} == {INK}
+    assert {t.get("fill") for t in svg.iter(f"{SVG}text")} == {"currentColor"}  # the svg's color: its theme's ink
+
+
+def test_each_ink_reads_at_10_to_1_on_its_page():
+    """Walk 31 read the one mid grey (#888) as dim on the dark page; on white it was 3.5:1."""
+    rgb = lambda h: tuple(int(h[i : i + 2], 16) for i in (1, 3, 5))  # noqa: E731
+    for theme, ink in INKS.items():
+        assert contrast(rgb(ink), PAGES[theme]) >= 10, (theme, ink)
 
 
 def test_the_matplotlib_plot_draws_the_same_series(tmp_path):

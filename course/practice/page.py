@@ -1,34 +1,19 @@
 """The My Progress page: an HTML view of course.practice.overview's Overview, with a plot.
 
 Every text that comes from the record, a notebook or the bank is escaped (html.escape); the plot
-is a PNG drawn by matplotlib's object API (no pyplot state, no GUI backend) and embedded as data;
-without matplotlib (the JupyterLite site), an SVG of the same panels (course.practice.plot_svg).
+(course.practice.plot: matplotlib's PNG, or an SVG of the same panels without matplotlib) is
+embedded as data twice, in each page theme's ink, and the page's style shows its theme's.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import io
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from .overview import MIN_WEAK, PASS_SCORE, RECENT, ExerciseStats, Overview, helped_points, plot_series
-from .plot_svg import (
-    BAR_COLOUR,
-    BARS_TITLE,
-    BARS_XLABEL,
-    DRILL_COLOUR,
-    DRILL_LABEL,
-    HELPED_LABEL,
-    INK,
-    PLOT_TITLE,
-    PLOT_XLABEL,
-    REVIEW_COLOUR,
-    REVIEW_LABEL,
-    plot_svg,
-)
+from .overview import MIN_WEAK, PASS_SCORE, RECENT, ExerciseStats, Overview
+from .plot import INKS, plot_png, plot_src
 from .record import Attempt
 
 __all__ = ["ProgressView", "plot_png"]
@@ -44,6 +29,8 @@ STYLE = """
 .cra-my-progress table td.num { text-align: right !important; font-variant-numeric: tabular-nums; }
 .cra-my-progress .cra-my-note { border-left: 4px solid #c60; padding: 0.3rem 0.6rem; }
 .cra-my-progress img { max-width: 100%; }
+body[data-jp-theme-light="false"] .cra-my-progress .cra-plot-light, .cra-my-progress .cra-plot-dark { display: none; }
+body[data-jp-theme-light="false"] .cra-my-progress .cra-plot-dark { display: inline; }
 .cra-my-progress .cra-my-caption { margin-top: 0; color: var(--jp-content-font-color2, #555); }
 .cra-my-progress details ul { margin: 0.2rem 0 0.6rem; padding-left: 1.4rem; }
 .cra-my-progress details h4 { margin: 0.6rem 0 0.1rem; font-size: 1em; }
@@ -70,74 +57,6 @@ def fmt_due(when: _dt.datetime, now: _dt.datetime) -> str:
 
 def _when(attempt: Attempt) -> str:
     return fmt_time(attempt.when)
-
-
-def plot_figure(ov: Overview) -> Any:
-    """The two panels as a matplotlib Figure (object API: no pyplot state, no GUI backend):
-    each submission's score, a review per exercise joined only to that exercise's retries and
-    drills as separate unjoined markers; and recall per category over reviews."""
-    from matplotlib.figure import Figure  # loaded here: the page is built only when asked for
-
-    fig = Figure(figsize=(9, 3.4), dpi=100, layout="constrained")
-    fig.patch.set_alpha(0.0)
-    left, right = fig.subplots(1, 2, width_ratios=(3, 2))
-    reviews, drills = plot_series(ov)
-    for k, points in enumerate(reviews):
-        xs, ys = zip(*points, strict=True)
-        left.plot(xs, ys, "o-", color=REVIEW_COLOUR, markersize=6, label=REVIEW_LABEL if k == 0 else "_")
-    if drills:
-        xs, ys = zip(*drills, strict=True)
-        left.plot(xs, ys, "x", linestyle="none", color=DRILL_COLOUR, markersize=9, mew=2, label=DRILL_LABEL)
-    helped = helped_points(ov)
-    if helped:
-        xs, ys = zip(*helped, strict=True)
-        left.plot(
-            xs, ys, "o", linestyle="none", mfc="none", mec=DRILL_COLOUR, markersize=14, mew=1.5, label=HELPED_LABEL
-        )
-    n = len(ov.attempts)
-    ticks = list(range(1, n + 1))
-    left.set_ylim(-0.05, 1.05)
-    left.set_xlim(0.5, n + 0.5)
-    left.set_xticks(ticks if n <= 15 else ticks[:: max(1, n // 10)])
-    left.set_xlabel(PLOT_XLABEL, color=INK)
-    left.set_ylabel("score", color=INK)
-    left.set_title(PLOT_TITLE, color=INK)
-    # below the x label, outside the axes, so it never covers a point (constrained layout makes room)
-    legend = left.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize="small", frameon=False, borderaxespad=0
-    )
-    for text in legend.get_texts():
-        text.set_color(INK)
-    names = [c.category for c in ov.categories]
-    bars = right.barh(names, [c.recall for c in ov.categories], color=BAR_COLOUR, height=0.6)
-    right.bar_label(
-        bars, labels=[f"{c.credited}/{c.met}" for c in ov.categories], padding=3, fontsize="small", color=INK
-    )
-    right.set_xlim(0, 1.15)
-    right.invert_yaxis()
-    right.set_xlabel(BARS_XLABEL, color=INK)
-    right.set_title(BARS_TITLE, color=INK)
-    for ax in (left, right):
-        ax.set_facecolor("none")
-        ax.tick_params(colors=INK)
-        for spine in ax.spines.values():
-            spine.set_edgecolor(INK)
-    return fig
-
-
-def plot_png(ov: Overview) -> bytes:
-    out = io.BytesIO()
-    plot_figure(ov).savefig(out, format="png", transparent=True)
-    return out.getvalue()
-
-
-def plot_src(ov: Overview) -> str:
-    """The plot as a data URI: matplotlib's PNG, or where matplotlib is not installed (the
-    JupyterLite site: course.practice.plot_svg says why) the same panels as an SVG."""
-    try:
-        return "data:image/png;base64," + base64.b64encode(plot_png(ov)).decode("ascii")
-    except ImportError:
-        return "data:image/svg+xml;base64," + base64.b64encode(plot_svg(ov)).decode("ascii")
 
 
 def _table(headers: tuple[str, ...], rows: list[list[tuple[str, bool]]]) -> str:
@@ -366,16 +285,19 @@ class ProgressView:
                 parts.append(f"<p>The first exercise: {_exercise(ov, first)}.</p>")
             parts += [still_to_do(ov), "</div>"]
             return "".join(parts)
-        src = plot_src(ov)
+        srcs = {theme: plot_src(ov, ink) for theme, ink in INKS.items()}
         n, tried = len(ov.attempts), len(ov.tried)
         parts += [
             f"<p>{n} attempt{'s' if n != 1 else ''} recorded: {tried} exercise{'s' if tried != 1 else ''} "
             f"reviewed, {len(ov.drills)} drill{'s' if len(ov.drills) != 1 else ''}.</p>",
             "<h3>What to do next</h3><ol>" + "".join(f"<li>{s}</li>" for s in self.next_steps) + "</ol>",
             still_to_do(ov),
-            f'<img class="cra-my-progress-plot" alt="The score of each submission (each point is one submission; '
-            f'different exercises are not comparable; drills marked apart), and recall per category in reviews" '
-            f'src="{src}">',
+            *(
+                f'<img class="cra-my-progress-plot cra-plot-{theme}" alt="The score of each submission (each point '
+                "is one submission; different exercises are not comparable; drills marked apart), and recall per "
+                f'category in reviews" src="{src}">'
+                for theme, src in srcs.items()
+            ),
             '<p class="cra-my-caption">Each point is one submission. A line joins only retries of the same exercise; '
             "different exercises are not comparable, and a drill (a short cut of an exercise you have seen) "
             "is a separate mark.</p>",

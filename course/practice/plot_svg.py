@@ -6,8 +6,8 @@ PyPI or npm, the places the build may fetch from. The page then draws the same t
 page.plot_figure here, from the same series (overview.plot_series): the score of each
 submission, a line joining only the retries of one exercise and drills as separate unjoined
 crosses; and recall per category over reviews with found/met. The background is transparent and
-text and axes a mid grey, so it reads on a light and a dark page (an image does not inherit
-the page's colours, so currentColor would be black). Every text is XML-escaped; the page embeds
+text and axes drawn in the SVG's own `color` (currentColor), set per page theme: an image does
+not inherit the page's colours, so the page carries one image per theme (page.STYLE). Every text is XML-escaped; the page embeds
 the SVG as an image (data URI), where a script could not run anyway.
 """
 
@@ -17,8 +17,11 @@ from xml.sax.saxutils import escape
 
 from .overview import Overview, helped_points, plot_series
 
-# Both plots' words and colours (page.plot_figure draws the same). Colours that read on a light and on a dark page (the figure itself is transparent).
-INK = "#888888"
+# Both plots' words and colours (page.plot_figure draws the same). The figure is transparent; its
+# ink (words, axes) is drawn once per theme, each at 10:1 or more on its page (walk 31 read the
+# one mid grey #888 as dim on the dark page, and it was 3.5:1 on white); the series' colours
+# read on both.
+INKS = {"light": "#333333", "dark": "#d0d0d0"}
 REVIEW_COLOUR, DRILL_COLOUR, BAR_COLOUR = "#3b82c4", "#e07b00", "#4a7ab5"
 PLOT_TITLE = "Score of each submission"
 PLOT_XLABEL = "submission, oldest first (different exercises are not comparable)"
@@ -36,7 +39,7 @@ LEGEND_Y = LEFT[3] + 58  # the legend's row: below the x label (at LEFT[3] + 35)
 
 
 def _text(x: float, y: float, text: str, size: int = 12, anchor: str = "middle") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{INK}">{escape(text)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="currentColor">{escape(text)}</text>'
 
 
 def _cross(x: float, y: float) -> str:
@@ -61,9 +64,9 @@ def _attempts_panel(ov: Overview) -> list[str]:
     def py(v: float) -> float:
         return y1 - (y1 - y0) * (v + 0.05) / 1.1
 
-    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="{INK}"/>']
+    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="currentColor"/>']
     for v in (0, 0.25, 0.5, 0.75, 1):
-        out.append(f'<line x1="{x0 - 4}" x2="{x0}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="{INK}"/>')
+        out.append(f'<line x1="{x0 - 4}" x2="{x0}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="currentColor"/>')
         out.append(_text(x0 - 7, py(v) + 4, f"{v:g}", 11, "end"))
     step = 1 if n <= 15 else max(1, n // 10)
     for i in range(1, n + 1, step):
@@ -93,7 +96,7 @@ def _attempts_panel(ov: Overview) -> list[str]:
 
 def _categories_panel(ov: Overview) -> list[str]:
     x0, y0, x1, y1 = RIGHT
-    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="{INK}"/>']
+    out = [f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" stroke="currentColor"/>']
     rows = ov.categories
     band = (y1 - y0) / max(1, len(rows))
     scale = (x1 - x0) / 1.15
@@ -108,11 +111,11 @@ def _categories_panel(ov: Overview) -> list[str]:
     return out
 
 
-def plot_svg(ov: Overview) -> bytes:
-    """The SVG document of the two panels (UTF-8)."""
+def plot_svg(ov: Overview, ink: str = INKS["light"]) -> bytes:
+    """The SVG document of the two panels (UTF-8), its words and axes in `ink`."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
-        'font-family="DejaVu Sans, Arial, sans-serif">',
+        f'font-family="DejaVu Sans, Arial, sans-serif" color="{escape(ink)}">',
         *_attempts_panel(ov),
         *_categories_panel(ov),
         "</svg>",

@@ -73,7 +73,7 @@ def test_a_submitted_review_shows_in_my_progress_with_its_score_and_plot(lab, ne
     assert row.count() == 1
     cells = row.first.locator("td").all_inner_texts()
     assert cells[0].startswith(SLUG) and cells[1] == "1" and cells[2] == score
-    plot = progress.locator("img.cra-my-progress-plot")
+    plot = progress.locator("img.cra-my-progress-plot:visible")
     wait_for(lambda: plot.evaluate("img => img.complete && img.naturalWidth > 100"), what="the plot image to load")
     assert plot.get_attribute("src").startswith("data:image/png;base64,")
     [step] = progress.locator("ol li").all_inner_texts()  # what to do next: one concrete step
@@ -108,7 +108,8 @@ def test_a_hostile_record_is_shown_as_text_and_runs_nothing(lab, new_page):
     text = progress.inner_text()
     assert hostile[:60] in text and f"note {hostile}" in text  # shown literally, as text
     assert progress.locator("script").count() == 0
-    assert progress.locator("img").count() == 1  # the plot alone
+    assert progress.locator("img").count() == 2  # the plot alone, one image per page theme
+    assert progress.locator("img:visible").count() == 1
     page.wait_for_timeout(500)
     assert log.dialogs == []
     assert not [r for r in log.requests if r.endswith("/x")]
@@ -117,7 +118,7 @@ def test_a_hostile_record_is_shown_as_text_and_runs_nothing(lab, new_page):
 
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
 def test_the_plot_is_transparent_and_reads_in_light_and_dark(theme, jupyter_server_factory, new_page, monkeypatch):
-    """The plot is no white box on a dark page: its background is the page's, its ink a mid grey."""
+    """The plot is no white box on a dark page: its background is the page's, its ink the theme's."""
     from PIL import Image
 
     monkeypatch.setenv("COURSE_BANK", str(BANK))
@@ -137,10 +138,12 @@ def test_the_plot_is_transparent_and_reads_in_light_and_dark(theme, jupyter_serv
     (server.root / ".learner-record.json").write_text(json.dumps({"schema": 1, "notes": [], "attempts": attempts}))
     shutil.copy(ROOT / "notebooks" / PROGRESS, server.root / PROGRESS)
     page, log = new_page()
-    run_all_and_wait(page, server, PROGRESS, ".cra-my-progress img.cra-my-progress-plot")
+    run_all_and_wait(page, server, PROGRESS, ".cra-my-progress img.cra-my-progress-plot:visible")
     dark = page.evaluate("() => document.body.dataset.jpThemeLight") == "false"
     assert dark == (theme == "JupyterLab Dark")
-    plot = page.locator("img.cra-my-progress-plot")
+    plot = page.locator("img.cra-my-progress-plot:visible")
+    # the image drawn in this theme's ink (walk 31: one mid grey, dim on the dark page)
+    assert plot.count() == 1 and f"cra-plot-{'dark' if dark else 'light'}" in plot.get_attribute("class")
     wait_for(lambda: plot.evaluate("img => img.complete && img.naturalWidth > 100"), what="the plot image to load")
     plot.scroll_into_view_if_needed()
     shot = server.home / f"progress-{'dark' if dark else 'light'}.png"

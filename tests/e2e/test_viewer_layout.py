@@ -387,6 +387,16 @@ def tree_boxes_on_their_lines(root) -> None:
         })"""
     )
     assert offsets and all(abs(d) <= 1.5 for d in offsets), offsets
+    # the counts keep more room from the splitter than a box at the tree's root from the panel's
+    # left edge, 8 px (walk 31: 6 px on the right, crowded beside the findings badge)
+    gaps = root.locator(".cra-tree-file").evaluate_all(
+        """lis => lis.map((li) => {
+          const aside = li.closest('.cra-aside');
+          const edge = aside.getBoundingClientRect().left + aside.clientLeft + aside.clientWidth;
+          return edge - li.querySelector('.cra-tree-counts').getBoundingClientRect().right;
+        })"""
+    )
+    assert gaps and all(gap >= 10 for gap in gaps), gaps
 
 
 def badges_told_apart(root) -> None:
