@@ -123,3 +123,12 @@ def test_an_incident_notebook_lists_its_sources_and_invents_no_link(path):
     assert cells[at - 1].source.startswith("## What was reported")
     urls = [c.id for c in cells if re.search(r"https?://|www\.", c.source)]
     assert urls == [], f"{path.name}: no URL may be given (FACTS.md has none): cells {urls}"
+
+
+def test_the_start_notebooks_course_table_links_every_other_notebook():
+    """Walk 31: the table of notebooks in 00.00 named each one and linked none."""
+    nb = nbformat.read(FOLDER / "00.00-Start-Here.ipynb", as_version=4)
+    [table] = [c.source for c in nb.cells if "## How the course is laid out" in c.source]
+    links = LINK.findall(table)
+    assert links == [p.name for p in LESSONS if not p.name.startswith("00.00")], links
+    assert all((FOLDER / link).is_file() for link in links)
