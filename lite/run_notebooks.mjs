@@ -56,7 +56,7 @@ for name in sorted(os.listdir("/site-files")):
                     else:
                         bundle = value._repr_mimebundle_() if hasattr(value, "_repr_mimebundle_") else None
                 if bundle:
-                    plot = re.search(r'class="cra-my-progress-plot"[^>]* src="data:([^;]+);', bundle.get("text/html", ""))
+                    plot = re.search(r'class="cra-my-progress-plot[^"]*"[^>]* src="data:([^;]+);', bundle.get("text/html", ""))
                     shown.append({"notebook": name, "cell": i, "text": bundle.get("text/plain", ""), "plot": plot and plot.group(1)})
             except BaseException as e:
                 note = previous is not None and previous["cell_type"] == "markdown" and previous.get("id", "").startswith("lite-note-")
