@@ -13,6 +13,8 @@
    after a Submit does not forget it (walk-through 30).
 4. (Walk-through 29.) In Full width, Esc after "Run the proof" did nothing: the focus had fallen
    to the page.
+5. (Walk-through 31.) Scrolling the notebook down with the wheel, the review came under the
+   pointer and took the rest of the movement: 12 notches scrolled the diff 1,200 px.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from __future__ import annotations
 import pytest
 from test_learner_practice import open_practice
 from test_viewer_comfort import SLUG as LONG_SLUG
+from test_viewer_comfort import write_comfort
+from test_viewer_layout import WIDE
 from test_viewer_walk12 import open_comfort
 from viewer_flow import line, open_and_run, submit_review, unexpected_errors, wait_for
 
 from course.diff import render_bundle, unified_diff
 
 pytestmark = pytest.mark.browser
+WHEEL_PAUSE_MS = 700  # viewer.js: a wheel event this long after the last one starts a new movement
 
 
 @pytest.fixture(scope="module")
@@ -169,4 +174,40 @@ def test_esc_leaves_full_width_after_run_the_proof(lab, new_page):
     found.locator(".cra-proof-run").wait_for(timeout=30_000)  # two pytest runs in the kernel
     page.keyboard.press("Escape")
     wait_for(lambda: root.get_attribute("data-full") == "false", what="Esc to leave Full width")
+    assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_wheel_movement_of_the_notebook_goes_on_over_the_review_until_it_pauses(lab, new_page):
+    """Walk 31: the notebook scrolled by the wheel stopped where the review came under the
+    pointer, and the diff took the next notches. The movement stays the notebook's; after a
+    pause the wheel over the diff scrolls the diff."""
+    write_comfort(lab)
+    lab.write_notebook("latch.ipynb", "y = 2\n" * 40, "from course.review import Review\nReview.open('comfort.diff')")
+    page, log = new_page(viewport=WIDE)
+    open_and_run(page, lab, "latch.ipynb")
+    main, outer = page.locator(".cra-root .cra-main"), page.locator(".jp-WindowedPanel-outer")
+    outer.evaluate("o => { o.scrollTop = 0; }")
+    page.wait_for_timeout(500)
+    view = outer.bounding_box()
+    page.mouse.move(view["x"] + view["width"] / 2, view["y"] + view["height"] / 2)
+    assert page.locator(".cra-root").bounding_box()["y"] > view["y"] + view["height"] / 2  # below the pointer
+    for _ in range(8):  # a notch every 150 ms: one movement
+        page.mouse.wheel(0, 100)
+        page.wait_for_timeout(150)
+    page.wait_for_timeout(300)
+    assert page.locator(".cra-root").bounding_box()["y"] < view["y"] + view["height"] / 2, (
+        "the review never came under the pointer"
+    )
+    assert main.evaluate("m => m.scrollTop") == 0, "the diff took the notebook's movement"
+    assert outer.evaluate("o => o.scrollTop") >= 700
+    # a new movement, after a pause, over the diff: the diff's
+    page.wait_for_timeout(WHEEL_PAUSE_MS + 300)
+    box = main.bounding_box()
+    top, bottom = max(box["y"], view["y"]), min(box["y"] + box["height"], view["y"] + view["height"])
+    assert bottom - top > 100, (box, view)
+    page.mouse.move(box["x"] + box["width"] / 2, (top + bottom) / 2)  # the diff's part in sight
+    at = outer.evaluate("o => o.scrollTop")
+    page.mouse.wheel(0, 200)
+    wait_for(lambda: main.evaluate("m => m.scrollTop") > 100, what="the diff scrolled by a new movement")
+    assert outer.evaluate("o => o.scrollTop") == at
     assert not unexpected_errors(log, lab.app), log.errors

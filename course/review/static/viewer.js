@@ -239,7 +239,7 @@ function render({ model, el }) {
     descWhole: false, // the whole description shown, not only its first lines
     scoreOpen: true, // the score panel's <details>, kept across repaints
     scrollFrame: 0,
-    wheel: { at: -Infinity, toNotebook: false }, // the wheel's last event, and where its movement goes
+    wheel: { at: -Infinity, toNotebook: false, outerAt: -Infinity }, // the wheel's last event, where its movement goes, and its last event outside every review (onOuterWheel)
     skipped: [], // the asks the learner chose to submit without, until the review is submitted (trySubmit)
     unreadPast: new Set(), // the files a review was submitted without reading: not asked about again (trySubmit)
     stopShowing: null, // ends showWhenRun's watch
@@ -1756,11 +1756,28 @@ function render({ model, el }) {
     if (e.ctrlKey || !(e.target instanceof Element)) return;
     const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * ui.main.clientHeight : e.deltaY;
     const canMove = (el) => (dy > 0 ? el.scrollTop + el.clientHeight < el.scrollHeight - 1 : el.scrollTop > 0);
+    const now = performance.now();
+    if (!st.full && now - st.wheel.outerAt <= WHEEL_PAUSE_MS) {
+      // the notebook's movement goes on over the review, come under the pointer (onOuterWheel)
+      st.wheel.outerAt = now;
+      const outer = notebookView();
+      if (outer && dy && Math.abs(dy) >= Math.abs(e.deltaX)) { e.preventDefault(); outer.scrollTop += dy; }
+      return;
+    }
     if (ui.main.contains(e.target)) { wheelOverDiff(e, dy, canMove); return; }
     if (!dy || Math.abs(e.deltaX) > Math.abs(dy)) return;
     if (movesItself(e.target, root, canMove) || !canMove(ui.main)) return;
     e.preventDefault();
     ui.main.scrollTop += dy;
+  }
+
+  /** A wheel movement that began outside every review (the notebook scrolling) goes on scrolling
+   * the notebook when this review comes under the pointer, until it pauses (WHEEL_PAUSE_MS), as a
+   * trackpad's gesture stays with what it began on (walk 31: scrolling the notebook down, the
+   * review arrived under the pointer and the next 12 notches scrolled the diff 1,200 px, and a
+   * reload's restored place was lost). A movement that begins over the review is its own. */
+  function onOuterWheel(e) {
+    if (e.target instanceof Element && !e.target.closest(".cra-root")) st.wheel.outerAt = performance.now();
   }
 
   /** Over the diff the wheel stops at its ends (overscroll-behavior: contain; walk-through 15's
@@ -2815,6 +2832,7 @@ function render({ model, el }) {
   window.addEventListener("resize", onPageScroll);
   ui.main.addEventListener("scroll", onMainScroll, { passive: true });
   root.addEventListener("wheel", onWheel, { passive: false });
+  document.addEventListener("wheel", onOuterWheel, { capture: true, passive: true });
   ui.practice.addEventListener("click", rememberFeedback, true); // before the link scrolls away
   // put in the page, resized, or moved to full width: the file at the top may be another
   const resized = typeof ResizeObserver === "function" ? new ResizeObserver(onMainScroll) : null;
@@ -2856,6 +2874,7 @@ function render({ model, el }) {
     window.removeEventListener("keydown", onStrayKey);
     window.removeEventListener("pointerup", onRelease, true);
     document.removeEventListener("scroll", onPageScroll, { capture: true });
+    document.removeEventListener("wheel", onOuterWheel, { capture: true });
     window.removeEventListener("resize", onPageScroll);
     cancelAnimationFrame(st.dockFrame);
     clearTimeout(st.copyTimer);
