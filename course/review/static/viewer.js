@@ -1697,7 +1697,9 @@ function render({ model, el }) {
       case "}": stepFile(1); break;
       case "{": stepFile(-1); break;
       case "u": if (st.undo) undoDelete(); else handled = false; break;
-      case "?": showAllKeys(ui.help); break;
+      // (Full width shows every key: ? there would only change what the cell shows after Esc,
+      // walk 31's 19 px of legend)
+      case "?": if (!st.full) showAllKeys(ui.help); break;
       case "PageDown": case "PageUp": case "Home": case "End": case " ":
         // Space on a focused button or box presses it
         if (e.key === " " && e.target instanceof Element && e.target.closest("button, input, summary, a, select")) { handled = false; break; }
