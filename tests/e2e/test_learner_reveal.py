@@ -443,6 +443,7 @@ def test_a_defect_found_under_another_category_shows_its_title_and_the_keys_cate
     item.locator(".cra-cat-diff").wait_for()
     assert item.locator(".cra-cat-diff").inner_text() == "the key files it under edge-case"
     assert item.locator(".cra-defect-title").inner_text() == "Average of an empty cart divides by zero"
+    assert item.locator("button.cra-hint").count() == 0  # walk 31: a hint, on lines found, said nothing new
     item.locator("button.cra-reveal").click()  # its lines were found: the explanation at once
     item.locator(".cra-explanation").wait_for()
     assert not unexpected_errors(log, lab.app), log.errors

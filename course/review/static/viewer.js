@@ -2416,7 +2416,10 @@ function render({ model, el }) {
       // the buttons above the hints: the next hint comes under the last, and "Another hint" stays
       // under the pointer (walk-through 14: it moved down a hint's height at each click)
       const actions = h("div", { className: "cra-defect-actions" });
-      if (d.hints_left > 0 && !d.revealed && d.status !== "found") {
+      // hints only for a defect missed: one found under another category has its lines found
+      // and its card names the key's category; its explanation is a click away (walk 31 read
+      // "Show a hint (3)" on it and wondered what for)
+      if (d.hints_left > 0 && !d.revealed && d.status === "missed") {
         actions.append(h("button", {
           type: "button", className: "cra-btn cra-hint",
           textContent: d.hints.length ? `Another hint (${d.hints_left} left)` : `Show a hint (${d.hints_left})`,
