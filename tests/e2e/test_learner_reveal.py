@@ -389,6 +389,7 @@ def test_a_correct_change_says_there_is_nothing_to_find_not_precision_and_recall
     (nothing,) = root.locator(".cra-fp-nothing").all_inner_texts()
     assert "The key has nothing on these lines, neither a defect nor a decoy" in nothing
     assert "defects above" not in nothing  # (walk-through 25: a correct change has none above)
+    assert nothing.endswith("a fair point this exercise does not teach.") and "misreading" not in nothing
     where = root.locator(".cra-practice li", has=page.locator(".cra-fp-nothing")).locator(".cra-where")
     assert where.inner_text() == f"{CART}:3"
     assert not unexpected_errors(log, lab.app), log.errors

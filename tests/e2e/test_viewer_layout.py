@@ -343,6 +343,14 @@ def contrast_in_theme(theme, server, new_page, tmp_path) -> None:
     assert root.locator(".cra-defect[data-defect='1'] .cra-sev-diff").inner_text() == (
         "you said major, the key says minor (it does not change the score)"
     )
+    # and the score's line counts it: one defect found, rated otherwise than the key (every walk
+    # asked what severity was for)
+    assert (
+        root.locator(".cra-score .cra-sev-sum").inner_text().strip() == "\u00b7 severity as the key's on 0 of 1 found"
+    )
+    # a finding on nothing in the key (line 12) is told the matching rule (walk 32 read "a misreading")
+    nothing = root.locator(".cra-fp-nothing").inner_text()
+    assert "a defect the key marks a few lines away" in nothing and "the line either side" in nothing, nothing
     low = {}
 
     def check(root, selectors):

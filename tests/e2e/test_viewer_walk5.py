@@ -535,7 +535,8 @@ def test_show_it_brings_a_reopened_drafts_line_into_the_notebooks_view(lab, new_
     """Walk-throughs 24 and 25: after a reload, the banner's "Show it" scrolled the review's area
     to the draft's line, but the review ran 197 px below the notebook's view, and only 4 px of
     the line showed. The notebook scrolls too, as far as the whole review needs. (The draft is on
-    the diff's last lines, which cannot come to the area's middle: they stay low in it.)"""
+    the diff's last lines, which cannot come to the area's middle: they stay low in it.) Walk 32:
+    with the draft's file ticked Viewed, and so folded, the diff stayed where it was."""
     comfort_between(lab, "showit.ipynb", 20, nbformat.v4.new_markdown_cell("After.\n\n" * 30))
     page, log = new_page(viewport=(1440, 1000))  # an area taller than the form
     open_and_run(page, lab, "showit.ipynb")
@@ -552,6 +553,10 @@ def test_show_it_brings_a_reopened_drafts_line_into_the_notebooks_view(lab, new_
     )
     page.wait_for_timeout(200)
     assert not in_notebook_view(page.locator(".cra-root")), "the review's bottom is below the notebook's view"
+    # walk 32: the draft's file ticked Viewed (folded), the diff read from its top
+    page.locator(f".cra-tree-file[data-file='{LONG_INDEX}'] input[type=checkbox]").check()
+    page.locator(".cra-main").evaluate("m => { m.scrollTop = 0; }")
+    page.wait_for_timeout(600)
     page.locator(".cra-root button.cra-to-draft").click()
     page.wait_for_timeout(300)
     target = line(page, LONG_INDEX, new=133)

@@ -650,13 +650,14 @@ function render({ model, el }) {
       submitReview();
       return;
     }
+    // Submit pressed again with the same ask showing (walks 31 and 32: the button only darkened,
+    // and nothing said why): the ask begins "Not submitted:" in bold, is nudged, and its own
+    // button takes the focus. It does not submit: a double click would pass the ask unread.
+    if (st.ask.kind === shown) st.ask.again = true;
     paintToolbar();
     const bar = ui.toolbar.querySelector(".cra-submit-ask");
-    if (st.ask.kind === shown && bar) {
-      // Submit pressed again with the same ask showing (walk 31: the button only darkened, and
-      // nothing said why): the ask is nudged and its own button takes the focus. It does not
-      // submit: a double click would pass the ask unread.
-      bar.classList.add("cra-ask-again");
+    if (st.ask.again && bar) {
+      bar.classList.add("cra-ask-nudge");
       bar.querySelector(".cra-submit-anyway")?.focus();
       return;
     }
@@ -671,8 +672,8 @@ function render({ model, el }) {
     const [text, label] = ask.kind === "draft"
       ? [`Your finding at ${where} is not saved, so it would not be part of this review: save it (Ctrl+Enter) or cancel it (Esc), or `, "Submit without it"]
       : ["No verdict chosen. A review ends with one, and the score says whether yours matches the key's: choose one above, or ", "Submit without a verdict"];
-    return h("div", { className: `cra-alert cra-alert-warn cra-submit-ask cra-${ask.kind}-ask`, attrs: { role: "alert" } },
-      h("span", { textContent: text }),
+    return h("div", { className: `cra-alert cra-alert-warn cra-submit-ask cra-${ask.kind}-ask${ask.again ? " cra-ask-again" : ""}`, attrs: { role: "alert" } },
+      h("span", {}, notSubmitted(ask), text),
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: label, onclick: () => trySubmit([...ask.skip, ask.kind]) }));
   }
 
@@ -693,10 +694,15 @@ function render({ model, el }) {
     const links = files.flatMap((f, i) => [i ? ", " : "", h("button", {
       type: "button", className: "cra-link", title: f.path, textContent: f.path, onclick: () => jumpToFile(f.index),
     })]);
-    return h("div", { className: "cra-alert cra-alert-warn cra-submit-ask cra-unread-ask", style: barHeight(ask), attrs: { role: "alert" } },
-      h("span", {}, `${some} not ticked Viewed and hold no finding: `, ...links,
+    return h("div", { className: `cra-alert cra-alert-warn cra-submit-ask cra-unread-ask${ask.again ? " cra-ask-again" : ""}`, style: barHeight(ask), attrs: { role: "alert" } },
+      h("span", {}, notSubmitted(ask), `${some} not ticked Viewed and hold no finding: `, ...links,
         ". The score shows the answers: read them first."),
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: "Submit without reading them", onclick: () => trySubmit([...ask.skip, ask.kind]) }));
+  }
+
+  /** What an ask says first once Submit was pressed again while it showed. */
+  function notSubmitted(ask) {
+    return ask.again ? h("strong", { className: "cra-not-submitted", textContent: "Not submitted: " }) : null;
   }
 
   function barHeight(ask) {
@@ -1347,6 +1353,9 @@ function render({ model, el }) {
   function showFormLines(block = "nearest") {
     const form = st.form;
     if (!form) return;
+    // a file folded since (ticked Viewed) opens: its lines cannot be shown folded (walk 32:
+    // "Show it" left the diff where it was)
+    if (form.rows) openIfFolded(form.file);
     const c = st.cursor;
     const onRange = form.rows && c && c.file === form.file && c.row >= form.rows[0] && c.row <= form.rows[1];
     const line = form.rows ? anchorEl(form.file, onRange ? c.row : form.rows[1]) : null;
@@ -2173,12 +2182,13 @@ function render({ model, el }) {
         onchange: (e) => markViewed(f.index, e.target.checked),
       }),
       h("button", { type: "button", className: "cra-link cra-tree-name", title: f.path, onclick: () => jumpToFile(f.index) }, ...breakable(name)),
-      // the findings count keeps to the +/- counts when they wrap under the name
+      // the findings count keeps to the +/- counts when they wrap under the name, before them so
+      // the counts end at one edge on every row (walk 32: they stood 23 px left on a row with one)
       h("span", { className: "cra-tree-counts" },
+        n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null,
         h("span", { className: "cra-tree-stat" },
           h("span", { className: `cra-plus${f.additions ? "" : " cra-zero"}`, textContent: `+${num(f.additions)}` }), " ",
-          h("span", { className: `cra-minus${f.deletions ? "" : " cra-zero"}`, textContent: `\u2212${num(f.deletions)}` })),
-        n ? h("span", { className: "cra-pill", title: `${n} finding${n === 1 ? "" : "s"} of yours`, textContent: String(n) }) : null));
+          h("span", { className: `cra-minus${f.deletions ? "" : " cra-zero"}`, textContent: `\u2212${num(f.deletions)}` }))));
   }
 
   /** The file at the top of the scroll area (the first one still showing there), or null when
@@ -2466,8 +2476,13 @@ function render({ model, el }) {
         h("span", { className: "cra-why-label", textContent: fp.decoy_where ? `It lies ${fp.decoy_near ? "next to" : "on"} ${fp.decoy_where}, which looks suspicious but is fine:` : "Looks suspicious, but is fine:" }),
         keyMarkdown(fp.why_fine_md, fp.why_fine))
         // walk-through 15: with no decoy there, the learner could not tell noise from a fair point
-        : h("div", { className: "cra-muted cra-fp-nothing", textContent: `The key has nothing on these lines, neither a defect nor a decoy: it may be a fair point this exercise does not teach, or a misreading.${(p.defects || []).length ? " Compare it with the defects above." : ""}` })));
+        // (walk 32, three lines from the defect it described, read "a misreading": the rule says why)
+        : h("div", { className: "cra-muted cra-fp-nothing", textContent: `The key has nothing on these lines, neither a defect nor a decoy: it may be a fair point this exercise does not teach${(p.defects || []).length ? ", or a defect the key marks a few lines away (a finding counts on a defect's lines or the line either side of them). Compare it with the defects above." : "."}` })));
     const helped = (p.defects || []).filter((d) => d.helped).length; // defects found with help
+    // severity is not scored, but it is half of a finding: the summary says how the learner's
+    // ranked against the key's (every walk asked what severity was for)
+    const rated = (p.defects || []).filter((d) => d.finding && d.finding_severity);
+    const sameSeverity = rated.filter((d) => d.finding_severity === d.severity).length;
     // The score line is the summary of a <details>: the learner folds the feedback away to
     // review on, and the toolbar's score button brings it back.
     const panel = h("details", { className: "cra-score-panel", open: st.scoreOpen },
@@ -2478,7 +2493,11 @@ function render({ model, el }) {
         (p.defects || []).length
           ? h("span", { textContent: ` precision ${percent(p.precision)}, recall ${percent(p.recall)}` })
           : h("span", { className: "cra-no-defects", textContent: " \u00b7 no defects to find in this change" }),
-        h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` })),
+        h("span", { textContent: p.verdict_correct ? " \u00b7 verdict right" : ` \u00b7 verdict: yours ${p.verdict || "none"}, expected ${p.verdict_expected}` }),
+        rated.length ? h("span", {
+          className: "cra-sev-sum", title: "Severity does not change the score: it ranks what to fix first. Each defect below shows yours beside the key's.",
+          textContent: ` \u00b7 severity as the key's on ${sameSeverity} of ${rated.length} found`,
+        }) : null),
       (p.defects || []).length ? null : correctSum(p),
       backToDiff(),
       p.drill_note ? h("div", { className: "cra-alert cra-alert-info cra-drill-note", attrs: { role: "status" }, textContent: p.drill_note }) : null,
