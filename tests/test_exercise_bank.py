@@ -149,3 +149,20 @@ def test_a_descriptions_bold_heading_is_a_line_of_its_own():
         if m
     }
     assert run_on == {}, run_on
+
+
+def test_the_refresh_herd_counts_where_a_blind_learner_flagged_it():
+    """Walk 32 (blind) flagged checkout-config-service's `_refresh` (config_cache.py 46-47):
+    "no lock around the refresh ... single-flight it". The key marked the herd three lines away,
+    and the finding scored a false positive; the refresh is now a place of that defect too."""
+    from course.review import Finding
+    from course.scoring import score
+
+    exercise = BANK.get("checkout-config-service")
+    flagged = Finding(
+        id="f1", path="checkoutflow/config_cache.py", side="new", start=46, end=47, category="concurrency"
+    )
+    result = score([flagged], exercise.key)
+    [herd] = [r for r in result.defects if r.defect.id == "unsynchronised-refresh-herd"]
+    assert (herd.status, herd.finding_id) == ("found", "f1")
+    assert not result.false_positives
