@@ -211,3 +211,29 @@ def test_a_wheel_movement_of_the_notebook_goes_on_over_the_review_until_it_pause
     wait_for(lambda: main.evaluate("m => m.scrollTop") > 100, what="the diff scrolled by a new movement")
     assert outer.evaluate("o => o.scrollTop") == at
     assert not unexpected_errors(log, lab.app), log.errors
+
+
+def test_a_narrow_reviews_toolbar_keeps_to_one_row(lab, new_page):
+    """Walk 32, Notebook 7 and JupyterLab at 1280 px with the file browser open (a review 848 px
+    wide): the toolbar wrapped onto two rows, "Submit again" alone on the second (70 px). The
+    files-viewed bar and the "Verdict:" label give way; the count and the buttons stay."""
+    page, log, root = open_practice(lab, new_page, "narrow")
+    root.evaluate("r => { r.style.width = '848px'; }")
+    root.locator("button.cra-verdict-request-changes").click()
+    submit_review(root)
+    root.locator(".cra-score-value").wait_for()
+    toolbar = root.locator(".cra-toolbar")
+    rows = toolbar.locator(":scope > :not(.cra-submit-ask)").evaluate_all(
+        "es => es.map((e) => [e.className, e.getBoundingClientRect().top, e.getBoundingClientRect().bottom])"
+    )
+    assert len(rows) == 6, rows  # the count, findings, verdict, Full width, Score, Submit again
+    middles = [(top + bottom) / 2 for _, top, bottom in rows]
+    assert max(middles) - min(middles) < 6, rows
+    assert not toolbar.locator(".cra-bar").is_visible() and not toolbar.locator(".cra-verdict .cra-label").is_visible()
+    assert "files viewed" in toolbar.locator(".cra-progress").inner_text()
+    assert toolbar.locator(".cra-verdict").get_attribute("aria-label") == "Verdict"
+    # as wide as the cell at 1440 px, the bar and the label are back
+    root.evaluate("r => { r.style.width = '1100px'; }")
+    wait_for(lambda: toolbar.locator(".cra-bar").is_visible(), what="the files-viewed bar")
+    assert toolbar.locator(".cra-verdict .cra-label").is_visible()
+    assert not unexpected_errors(log, lab.app), log.errors
