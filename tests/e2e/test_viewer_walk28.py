@@ -217,7 +217,7 @@ def test_a_narrow_reviews_toolbar_keeps_to_one_row(lab, new_page):
     """Walk 32, Notebook 7 and JupyterLab at 1280 px with the file browser open (a review 848 px
     wide): the toolbar wrapped onto two rows, "Submit again" alone on the second (70 px). The
     files-viewed bar and the "Verdict:" label give way; the count and the buttons stay."""
-    page, log, root = open_practice(lab, new_page, "narrow")
+    _page, log, root = open_practice(lab, new_page, "narrow")
     root.evaluate("r => { r.style.width = '848px'; }")
     root.locator("button.cra-verdict-request-changes").click()
     submit_review(root)
