@@ -120,6 +120,7 @@ def test_submitting_with_no_verdict_asks_for_one_first(lab, new_page):
     ask = root.locator(".cra-verdict-ask")
     ask.wait_for()
     assert "No verdict chosen" in ask.inner_text()
+    assert ask.locator(":scope > span").inner_text().rstrip().endswith("Choose one above.")
     assert root.locator("button.cra-submit-anyway").is_visible()
     wait_for(lambda: page.evaluate("() => document.activeElement.closest('.cra-verdict') !== null"), what="focus")
     page.wait_for_timeout(300)  # nothing was sent to be scored
@@ -199,6 +200,8 @@ def test_submitting_with_an_unsaved_finding_open_says_it_is_left_out(lab, new_pa
     ask = root.locator(".cra-draft-ask")
     ask.wait_for()
     assert "viewercart/cart.py:10 is not saved" in ask.inner_text()
+    # its sentence ends before its button (walk 33 read the verdict ask's dangling "or")
+    assert ask.locator(":scope > span").inner_text().rstrip().endswith("cancel it (Esc).")
     # the range grown while the ask shows: it names the new range (walk-through 16 kept ":10")
     line(page, 0, new=11).locator("td.cra-code").click(modifiers=["Shift"])
     wait_for(lambda: "viewercart/cart.py:10-11 is not saved" in ask.inner_text(), what="the ask's new range")

@@ -217,7 +217,7 @@ def test_a_narrow_reviews_toolbar_keeps_to_one_row(lab, new_page):
     """Walk 32, Notebook 7 and JupyterLab at 1280 px with the file browser open (a review 848 px
     wide): the toolbar wrapped onto two rows, "Submit again" alone on the second (70 px). The
     files-viewed bar and the "Verdict:" label give way; the count and the buttons stay."""
-    _page, log, root = open_practice(lab, new_page, "narrow")
+    page, log, root = open_practice(lab, new_page, "narrow")
     root.evaluate("r => { r.style.width = '848px'; }")
     root.locator("button.cra-verdict-request-changes").click()
     submit_review(root)
@@ -232,6 +232,15 @@ def test_a_narrow_reviews_toolbar_keeps_to_one_row(lab, new_page):
     assert not toolbar.locator(".cra-bar").is_visible() and not toolbar.locator(".cra-verdict .cra-label").is_visible()
     assert "files viewed" in toolbar.locator(".cra-progress").inner_text()
     assert toolbar.locator(".cra-verdict").get_attribute("aria-label") == "Verdict"
+    # in Full width, "Back to the cell" is outlined, not a second filled button beside Submit (walk 33)
+    toolbar.locator("button.cra-fullwidth").click()
+    page.locator(".cra-root.cra-full").wait_for()
+    back = toolbar.locator("button.cra-fullwidth")
+    fill = "b => getComputedStyle(b).backgroundColor"
+    assert back.inner_text() == "Back to the cell"
+    assert back.evaluate(fill) != toolbar.locator("button.cra-submit").evaluate(fill)
+    page.keyboard.press("Escape")
+    page.locator(".cra-root.cra-full").wait_for(state="detached")
     # as wide as the cell at 1440 px, the bar and the label are back
     root.evaluate("r => { r.style.width = '1100px'; }")
     wait_for(lambda: toolbar.locator(".cra-bar").is_visible(), what="the files-viewed bar")

@@ -670,8 +670,8 @@ function render({ model, el }) {
     const where = formWhere(st.form);
     ask.where = where;
     const [text, label] = ask.kind === "draft"
-      ? [`Your finding at ${where} is not saved, so it would not be part of this review: save it (Ctrl+Enter) or cancel it (Esc), or `, "Submit without it"]
-      : ["No verdict chosen. A review ends with one, and the score says whether yours matches the key's: choose one above, or ", "Submit without a verdict"];
+      ? [`Your finding at ${where} is not saved, so it would not be part of this review: save it (Ctrl+Enter) or cancel it (Esc). `, "Submit without it"]
+      : ["No verdict chosen: a review ends with one, and the score says whether yours matches the key's. Choose one above. ", "Submit without a verdict"];
     return h("div", { className: `cra-alert cra-alert-warn cra-submit-ask cra-${ask.kind}-ask${ask.again ? " cra-ask-again" : ""}`, attrs: { role: "alert" } },
       h("span", {}, notSubmitted(ask), text),
       h("button", { type: "button", className: "cra-btn cra-submit-anyway", textContent: label, onclick: () => trySubmit([...ask.skip, ask.kind]) }));
