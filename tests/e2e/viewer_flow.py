@@ -109,10 +109,11 @@ def submit_review(root) -> None:
 
 
 def kernel_runs(server, notebook: str) -> bool:
-    """Whether a session (a kernel) is open for this notebook on the server."""
+    """Whether a session (a kernel) is open for this notebook, by its path under the server's root
+    (p.ipynb in another folder is another notebook)."""
     with urllib.request.urlopen(server.url("api/sessions"), timeout=10) as r:
         sessions = json.load(r)
-    return any(PurePosixPath(s.get("path", "")).name == PurePosixPath(notebook).name for s in sessions)
+    return any(PurePosixPath(s.get("path", "")) == PurePosixPath(notebook) for s in sessions)
 
 
 def open_and_run(page, server, notebook: str) -> None:
